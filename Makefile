@@ -1,0 +1,46 @@
+# Everything a fresh machine with Python >= 3.11 and make needs.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+SAMPLE := samples/RNCP35080.xml
+
+.PHONY: demo test lint typecheck unit bench fuzz clean
+
+$(BIN)/rncpkit: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.test-deps: $(BIN)/rncpkit
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@
+
+demo: $(BIN)/rncpkit
+	@echo "== rncpkit show RNCP35080 $(SAMPLE)"
+	@$(BIN)/rncpkit show RNCP35080 $(SAMPLE)
+	@echo
+	@echo "== rncpkit validate $(SAMPLE)"
+	@$(BIN)/rncpkit validate $(SAMPLE)
+	@echo
+	@echo "== rncpkit convert $(SAMPLE) --to json -o build/RNCP35080.json"
+	@mkdir -p build
+	@$(BIN)/rncpkit convert $(SAMPLE) --to json -o build/RNCP35080.json
+	@head -c 600 build/RNCP35080.json; echo " ..."
+
+lint: $(VENV)/.test-deps
+	$(BIN)/ruff check src tests benchmarks
+
+typecheck: $(VENV)/.test-deps
+	$(BIN)/mypy
+
+unit: $(VENV)/.test-deps
+	$(BIN)/pytest -q
+
+test: lint typecheck unit
+
+bench: $(BIN)/rncpkit
+	$(BIN)/python benchmarks/bench_read.py --fiches 10000
+
+clean:
+	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,53 @@
+"""rncpkit: typed models, validation and conversion of French certification records.
+
+Read any supported file into :class:`Certification` models, one at a time::
+
+    import rncpkit
+    for cert in rncpkit.read("export_fiches_RNCP_V4_1_2026-08-16.zip"):
+        print(cert.number, cert.title, cert.eqf_level)
+
+and write them in another format::
+
+    rncpkit.write(rncpkit.read("fiches.xml"), "fiches.jsonl", to="jsonl")
+"""
+
+from rncpkit._version import __version__
+from rncpkit.api import Summary, convert, read, read_records, write
+from rncpkit.errors import (
+    FicheError,
+    InputError,
+    OutputError,
+    RncpkitError,
+    UnsafeInputError,
+    UnsupportedVersionError,
+    UsageError,
+)
+from rncpkit.formats import FORMATS, Record, WriteOptions
+from rncpkit.model import AccessRouteCode, Certification, Level, Repertoire
+from rncpkit.validation import Finding, Severity, validate
+
+__all__ = [
+    "FORMATS",
+    "AccessRouteCode",
+    "Certification",
+    "FicheError",
+    "Finding",
+    "InputError",
+    "Level",
+    "OutputError",
+    "Record",
+    "Repertoire",
+    "RncpkitError",
+    "Severity",
+    "Summary",
+    "UnsafeInputError",
+    "UnsupportedVersionError",
+    "UsageError",
+    "WriteOptions",
+    "__version__",
+    "convert",
+    "read",
+    "read_records",
+    "validate",
+    "write",
+]

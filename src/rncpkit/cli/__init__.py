@@ -1,0 +1,43 @@
+"""The ``rncpkit`` command line: a thin layer over the library."""
+
+from __future__ import annotations
+
+import click
+
+from rncpkit import __version__
+from rncpkit.cli.convert import convert
+from rncpkit.cli.schema import schema
+from rncpkit.cli.show import show
+from rncpkit.cli.validate import validate
+from rncpkit.formats import FORMATS
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="rncpkit")
+def cli() -> None:
+    """Read, validate and convert French professional certification records
+    (RNCP and Répertoire spécifique fiches of France Compétences).
+
+    INPUT and OUTPUT may be '-' for stdin/stdout. Exit codes: 0 ok, 1 invalid or
+    unreadable input (explained on stderr), 2 usage error.
+    """
+
+
+@cli.command(name="formats")
+def list_formats() -> None:
+    """List the formats rncpkit reads and writes."""
+    for fmt in FORMATS.values():
+        modes = ("read" if fmt.reader else "    ") + (
+            " write" if fmt.writer or fmt.directory_writer else ""
+        )
+        click.echo(f"{fmt.name:18} {modes:11} {fmt.description}")
+
+
+COMMANDS = [convert, validate, show, schema]
+for command in COMMANDS:
+    cli.add_command(command)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="rncpkit")

@@ -1,0 +1,91 @@
+"""``rncpkit convert``: any readable format to any writable one, streaming."""
+
+from __future__ import annotations
+
+import click
+
+from rncpkit.api import convert as run_conversion
+from rncpkit.cli._common import EXIT_INVALID, echo_error, handle_errors, progress_bar
+from rncpkit.formats import WriteOptions, readable_formats, writable_formats
+
+
+@click.command()
+@click.argument("input_path", metavar="INPUT", type=click.Path(allow_dash=True, dir_okay=False))
+@click.option(
+    "-o",
+    "--output",
+    default="-",
+    show_default=True,
+    type=click.Path(allow_dash=True),
+    help="Output file ('-' for stdout; a directory for one-file-per-fiche formats).",
+)
+@click.option(
+    "--to", "to_format", required=True, type=click.Choice(writable_formats()), help="Output format."
+)
+@click.option(
+    "--from",
+    "from_format",
+    type=click.Choice(readable_formats()),
+    help="Input format (detected from content and extension when omitted).",
+)
+@click.option("--fail-fast", is_flag=True, help="Stop at the first invalid fiche.")
+@click.option("--base-uri", help="Base URI of the entities minted for Europass outputs.")
+@click.option(
+    "--eqf-level",
+    type=click.IntRange(1, 8),
+    help="EQF level for fiches that have none (RS), where the format needs one.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["fr", "en"]),
+    default="fr",
+    show_default=True,
+    help="Language of human-readable outputs.",
+)
+@click.option(
+    "--flux-version",
+    default="4.1",
+    show_default=True,
+    help="France Compétences flux version to write (fc-xml).",
+)
+@handle_errors
+def convert(
+    input_path: str,
+    output: str,
+    to_format: str,
+    from_format: str | None,
+    fail_fast: bool,
+    base_uri: str | None,
+    eqf_level: int | None,
+    lang: str,
+    flux_version: str,
+) -> None:
+    """Convert INPUT ('-' for stdin) to another format.
+
+    \b
+    Examples:
+      rncpkit convert export_fiches_RNCP_V4_1_2026-08-16.zip --to jsonl -o fiches.jsonl
+      rncpkit convert samples/RNCP35080.xml --to json
+      cat fiches.jsonl | rncpkit convert - --from jsonl --to fc-xml -o export.xml
+
+    Invalid fiches are reported on stderr and skipped (exit code 1); the others are
+    converted. An output file is replaced only when the run completes.
+    """
+    options = WriteOptions(
+        base_uri=base_uri, eqf_level=eqf_level, lang=lang, flux_version=flux_version
+    )
+    with progress_bar("Converting") as progress:
+        summary = run_conversion(
+            input_path,
+            output,
+            to_format,
+            from_format=from_format,
+            options=options,
+            fail_fast=fail_fast,
+            progress=progress,
+        )
+    for error in summary.errors:
+        echo_error(error)
+    click.echo(f"rncpkit: {summary.line()}", err=True)
+    if summary.rejected:
+        raise SystemExit(EXIT_INVALID)

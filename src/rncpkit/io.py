@@ -1,0 +1,196 @@
+"""Opening inputs (paths, ``-``, bytes, file objects, zips) and writing outputs atomically."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import sys
+import tempfile
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, BinaryIO
+
+from rncpkit.errors import InputError, UnsafeInputError
+
+Source = str | os.PathLike[str] | bytes | IO[bytes]
+"""What :func:`rncpkit.read` accepts: a path (``-`` for stdin), the bytes, or a binary file."""
+
+HEAD_SIZE = 64 * 1024
+ZIP_MAGIC = b"PK\x03\x04"
+
+# A zip member is refused beyond these (a decompression bomb); the real national
+# export is ~600 MB of XML that compresses about 15 times.
+MAX_UNCOMPRESSED = 8 * 1024**3
+MAX_RATIO = 1000
+
+
+class _Replay(io.RawIOBase):
+    """Replays the bytes already read for sniffing, then the rest of the stream."""
+
+    def __init__(self, head: bytes, rest: IO[bytes]) -> None:
+        self._head = memoryview(head)
+        self._rest = rest
+        self.bytes_read = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        view = memoryview(buffer).cast("B")
+        if self._head.nbytes:
+            count = min(len(view), self._head.nbytes)
+            view[:count] = self._head[:count]
+            self._head = self._head[count:]
+        else:
+            data = self._rest.read(len(view))
+            count = len(data)
+            view[:count] = data
+        self.bytes_read += count
+        return count
+
+
+def display_name(source: Source) -> str:
+    """How errors name a source: its path, ``<stdin>``, ``<bytes>`` or the file's name."""
+    if isinstance(source, bytes):
+        return "<bytes>"
+    if isinstance(source, str | os.PathLike):
+        path = os.fspath(source)
+        return "<stdin>" if path == "-" else path
+    return str(getattr(source, "name", "<stream>"))
+
+
+@dataclass
+class InputFile:
+    """An opened input: a binary stream with its display name and first bytes."""
+
+    name: str
+    stream: BinaryIO
+    head: bytes
+    archive: zipfile.ZipFile | None = None
+    size: int | None = None
+
+    @property
+    def bytes_read(self) -> int:
+        """How far the stream has been consumed (for progress bars)."""
+        raw = getattr(self.stream, "raw", None)
+        return raw.bytes_read if isinstance(raw, _Replay) else 0
+
+
+def _wrap(name: str, raw: IO[bytes], size: int | None = None) -> InputFile:
+    head = raw.read(HEAD_SIZE)
+    if not isinstance(head, bytes):
+        raise InputError("input is a text stream; open it in binary mode", file=name)
+    stream = io.BufferedReader(_Replay(head, raw), buffer_size=1 << 16)
+    return InputFile(name=name, stream=stream, head=head, size=size)
+
+
+@contextlib.contextmanager
+def open_input(source: Source, *, name: str | None = None) -> Iterator[InputFile]:
+    """Open any supported source; a zip is opened as an archive (``InputFile.archive``)."""
+    with contextlib.ExitStack() as stack:
+        name = name or display_name(source)
+        if isinstance(source, bytes):
+            opened = _wrap(name, io.BytesIO(source), len(source))
+        elif isinstance(source, str | os.PathLike):
+            path = os.fspath(source)
+            if path == "-":
+                opened = _wrap(name, sys.stdin.buffer)
+            else:
+                try:
+                    handle = stack.enter_context(open(path, "rb"))
+                except OSError as exc:
+                    raise InputError(f"cannot open: {exc.strerror}", file=path) from None
+                if Path(path).is_dir():
+                    raise InputError("is a directory", file=path)
+                opened = _wrap(name, handle, os.fstat(handle.fileno()).st_size)
+        else:
+            opened = _wrap(name, source)
+        if opened.head.startswith(ZIP_MAGIC):
+            opened.archive = stack.enter_context(_open_zip(opened, stack))
+        yield opened
+
+
+@contextlib.contextmanager
+def _open_zip(opened: InputFile, stack: contextlib.ExitStack) -> Iterator[zipfile.ZipFile]:
+    spool = stack.enter_context(tempfile.TemporaryFile())  # noqa: SIM115
+    while chunk := opened.stream.read(1 << 20):
+        spool.write(chunk)
+    spool.seek(0)
+    try:
+        archive = zipfile.ZipFile(spool)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise InputError(f"not a readable zip archive: {exc}", file=opened.name) from None
+    with archive:
+        yield archive
+
+
+def open_member(opened: InputFile, member: zipfile.ZipInfo) -> InputFile:
+    """Open one zip member, refusing decompression bombs."""
+    assert opened.archive is not None
+    name = f"{opened.name}!{member.filename}"
+    if member.file_size > MAX_UNCOMPRESSED:
+        raise UnsafeInputError(
+            f"zip member would inflate to {member.file_size} bytes (limit {MAX_UNCOMPRESSED})",
+            file=name,
+        )
+    if member.compress_size and member.file_size / member.compress_size > MAX_RATIO:
+        raise UnsafeInputError(
+            f"zip member compression ratio {member.file_size // member.compress_size}:1 "
+            f"exceeds {MAX_RATIO}:1 (decompression bomb?)",
+            file=name,
+        )
+    try:
+        return _wrap(name, opened.archive.open(member), member.file_size)
+    except (zipfile.BadZipFile, NotImplementedError, RuntimeError) as exc:
+        raise InputError(f"cannot read zip member: {exc}", file=name) from None
+
+
+def single_member(opened: InputFile, suffix: str) -> InputFile:
+    """The one member of a zip whose name ends with ``suffix`` (a clear error otherwise)."""
+    assert opened.archive is not None
+    members = [
+        info
+        for info in opened.archive.infolist()
+        if not info.is_dir() and info.filename.lower().endswith(suffix)
+    ]
+    if len(members) != 1:
+        found = ", ".join(info.filename for info in members) or "none"
+        raise InputError(
+            f"expected exactly one {suffix} member in the zip, found {len(members)} ({found})",
+            file=opened.name,
+        )
+    return open_member(opened, members[0])
+
+
+@contextlib.contextmanager
+def atomic_output(destination: str | os.PathLike[str] | IO[bytes]) -> Iterator[IO[bytes]]:
+    """A binary stream that replaces ``destination`` only if the block succeeds.
+
+    ``-`` is stdout; an already open stream is written as is. For paths, data goes to a
+    temporary file in the same directory, renamed over the target at the end.
+    """
+    if not isinstance(destination, str | os.PathLike):
+        yield destination
+        return
+    path = os.fspath(destination)
+    if path == "-":
+        yield sys.stdout.buffer
+        sys.stdout.buffer.flush()
+        return
+    target = Path(path)
+    directory = target.parent
+    directory.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise

@@ -1,0 +1,57 @@
+"""The certification model: pure Pydantic, independent of any file format."""
+
+from rncpkit.model.certification import (
+    Abbreviation,
+    AccessRoute,
+    Certification,
+    Certifier,
+    CodeLabel,
+    CollectiveAgreement,
+    CompetenceBlock,
+    Correspondence,
+    Formacode,
+    JournalPublication,
+    NsfSpecialty,
+    Partner,
+    PromotionStatistics,
+    RomeOccupation,
+    UnknownElement,
+)
+from rncpkit.model.enums import (
+    AccessRouteCode,
+    CertifierState,
+    FicheState,
+    HabilitationKind,
+    HabilitationState,
+    Level,
+    RegistrationType,
+    Repertoire,
+)
+from rncpkit.model.types import siret_checksum_ok
+
+__all__ = [
+    "Abbreviation",
+    "AccessRoute",
+    "AccessRouteCode",
+    "Certification",
+    "Certifier",
+    "CertifierState",
+    "CodeLabel",
+    "CollectiveAgreement",
+    "CompetenceBlock",
+    "Correspondence",
+    "FicheState",
+    "Formacode",
+    "HabilitationKind",
+    "HabilitationState",
+    "JournalPublication",
+    "Level",
+    "NsfSpecialty",
+    "Partner",
+    "PromotionStatistics",
+    "RegistrationType",
+    "Repertoire",
+    "RomeOccupation",
+    "UnknownElement",
+    "siret_checksum_ok",
+]

@@ -1,0 +1,45 @@
+"""Constrained scalar types shared by every model: identifiers and codes.
+
+They carry patterns only; the model stays ignorant of any file format.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import StringConstraints
+
+FicheNumber = Annotated[str, StringConstraints(pattern=r"^(RNCP|RS)\d+$")]
+"""A fiche number (``NUMERO_FICHE``): ``RNCP35080``, ``RS5000``."""
+
+RomeCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]\d{4}$")]
+"""A ROME occupation code (``CODES_ROME/ROME/CODE``): ``K1206``."""
+
+NsfCode = Annotated[str, StringConstraints(pattern=r"^\d{3}[a-z]?$")]
+"""A NSF specialty code (``CODES_NSF/NSF/CODE``): ``332n``."""
+
+FormacodeCode = Annotated[str, StringConstraints(pattern=r"^\d{5}$")]
+"""A Formacode (``FORMACODES/FORMACODE/CODE``): five digits."""
+
+Siret = Annotated[str, StringConstraints(pattern=r"^\d{14}$")]
+"""A SIRET establishment number: fourteen digits (checksum checked by the validator)."""
+
+
+def siret_checksum_ok(siret: str) -> bool:
+    """Luhn check of a SIRET, with La Poste's exception (SIREN 356000000: digit sum % 5).
+
+    Real exports contain SIRETs that fail it, so callers report a warning, not an error.
+    """
+    if len(siret) != 14 or not siret.isdigit():
+        return False
+    if siret.startswith("356000000"):
+        return sum(int(d) for d in siret) % 5 == 0
+    total = 0
+    for index, char in enumerate(reversed(siret)):
+        digit = int(char)
+        if index % 2 == 1:
+            digit *= 2
+            if digit > 9:
+                digit -= 9
+        total += digit
+    return total % 10 == 0

@@ -42,6 +42,13 @@ _DATE = re.compile(r"\s*(\d{2})/(\d{2})/(\d{4})\s*\Z")
 
 
 def _parse_date(text: str) -> dt.date:
+    if len(text) == 10 and text[2] == "/" and text[5] == "/":  # fast path: JJ/MM/AAAA
+        day, month, year = text[:2], text[3:5], text[6:]
+        if day.isdigit() and month.isdigit() and year.isdigit() and text.isascii():
+            try:
+                return dt.date(int(year), int(month), int(day))
+            except ValueError as exc:
+                raise ValueError_(f"invalid date {text!r}: {exc}") from None
     match = _DATE.match(text)
     if match is None:
         raise ValueError_(f"expected a date JJ/MM/AAAA, got {text!r:.60}")
@@ -105,9 +112,19 @@ class Group(Node):
 
     children: tuple[Node, ...] = ()
     table: dict[str, Node] = field(init=False, repr=False, compare=False)
+    leaves: dict[str, tuple[str, Callable[[str], Any] | None]] = field(
+        init=False, repr=False, compare=False
+    )
+    """Fast path of the reader: text child tag → (field, parser or None for plain text)."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "table", {child.tag: child for child in self.children})
+        leaves = {
+            child.tag: (child.key, None if child.codec is TEXT else child.codec.parse)
+            for child in self.children
+            if isinstance(child, Leaf) and isinstance(child.key, str)
+        }
+        object.__setattr__(self, "leaves", leaves)
 
 
 @dataclass(frozen=True)
@@ -136,6 +153,16 @@ class Values(Node):
 
     item: str = ""
     codec: Codec = TEXT
+
+
+@dataclass(frozen=True)
+class Custom(Node):
+    """An element no generic node maps, as in older flux versions (``fc_xml_legacy``):
+    ``read(element, values)`` stores its value in the fiche's values (raising
+    ``ValueError_`` on bad input); ``write(parent, obj)`` appends its elements, if any."""
+
+    read: Callable[[etree._Element, dict[str, Any]], None] = lambda _element, _values: None
+    write: Callable[[etree._Element, Any], None] = lambda _parent, _obj: None
 
 
 def _code_label(key: str, wrapper: str, item: str) -> ListOf:
@@ -356,22 +383,32 @@ def _store(out: dict[str, Any], key: Key, value: Any, element: etree._Element) -
 def _read_group(
     element: etree._Element, group: Group, out: dict[str, Any], unknown: list[dict[str, Any]]
 ) -> None:
+    # The hot loop of the reader: one pass over the children, text leaves inlined.
+    leaves = group.leaves
     table = group.table
-    position = -1
     for child in element:
         tag = child.tag
+        leaf = leaves.get(tag)  # type: ignore[arg-type]
+        if leaf is not None:
+            key, parse = leaf
+            if len(child):
+                raise _Problem(f"<{tag}> holds markup where text is expected", child)
+            if key in out:
+                raise _Problem(f"<{tag}> appears more than once", child)
+            text = child.text or ""
+            if parse is None:
+                out[key] = text
+            else:
+                try:
+                    out[key] = parse(text)
+                except ValueError_ as exc:
+                    raise _Problem(str(exc), child) from None
+            continue
         if not isinstance(tag, str):
             continue  # comments and processing instructions carry no data
-        position += 1
         node = table.get(tag)
         if node is None:
-            unknown.append(_unknown(element, child, position))
-        elif isinstance(node, Leaf):
-            try:
-                value = node.codec.parse(_text(child))
-            except ValueError_ as exc:
-                raise _Problem(str(exc), child) from None
-            _store(out, node.key, value, child)  # type: ignore[arg-type]
+            unknown.append(_unknown(element, child))
         else:
             _read_node(child, node, out, unknown)
 
@@ -381,13 +418,10 @@ def _read_node(
 ) -> None:
     if isinstance(node, ListOf):
         items: list[Any] = []
-        position = -1
         for item in child:
-            if not isinstance(item.tag, str):
-                continue
-            position += 1
             if item.tag != node.item:
-                unknown.append(_unknown(child, item, position))
+                if isinstance(item.tag, str):
+                    unknown.append(_unknown(child, item))
                 continue
             values: dict[str, Any] = {}
             _read_group(item, node, values, unknown)
@@ -418,12 +452,18 @@ def _read_node(
             except ValueError_ as exc:
                 raise _Problem(str(exc), item) from None
         _store(out, node.key, scalars, child)  # type: ignore[arg-type]
+    elif isinstance(node, Custom):
+        try:
+            node.read(child, out)
+        except ValueError_ as exc:
+            raise _Problem(str(exc), child) from None
 
 
 _FICHE_PREFIX = re.compile(r"^/[^/]+/FICHE(\[\d+\])?")
 
 
-def _unknown(parent: etree._Element, child: etree._Element, position: int) -> dict[str, Any]:
+def _unknown(parent: etree._Element, child: etree._Element) -> dict[str, Any]:
+    position = [c for c in parent if isinstance(c.tag, str)].index(child)
     path = _FICHE_PREFIX.sub("FICHE", parent.getroottree().getpath(parent))
     xml = etree.tostring(child, encoding="unicode", with_tail=False)
     return {"parent": path, "position": position, "xml": xml}
@@ -461,6 +501,8 @@ def _locate(fiche: etree._Element, spec: Group, loc: Sequence[int | str]) -> tup
                 break
         if isinstance(node, Group):
             group = node
+            if node.key is None:
+                steps.insert(0, step)  # an inline container: the field lives inside it
         else:
             break
     return "/".join(path) or "FICHE", (element.sourceline if element is not None else None)
@@ -639,6 +681,8 @@ def _write_group(parent: etree._Element, group: Group, obj: Any) -> None:
                 wrapper = sub(parent, node.tag)
                 for value in values:
                     sub(wrapper, node.item).text = node.codec.format(value)
+        elif isinstance(node, Custom):
+            node.write(parent, obj)
 
 
 def _reinsert(fiche: etree._Element, unknown: list[UnknownElement], number: str) -> None:

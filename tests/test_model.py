@@ -1,0 +1,139 @@
+"""The certification model: identifiers, derived helpers, JSON Schema."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from pydantic import ValidationError
+
+from rncpkit.model import (
+    AccessRoute,
+    AccessRouteCode,
+    Certification,
+    CompetenceBlock,
+    Level,
+    Repertoire,
+    RomeOccupation,
+    siret_checksum_ok,
+)
+
+
+def make(**fields: object) -> Certification:
+    return Certification.model_validate({"number": "RNCP35080", "title": "Manager", **fields})
+
+
+@pytest.mark.parametrize("number", ["RNCP35080", "RS5000", "RNCP1"])
+def test_valid_fiche_numbers(number: str) -> None:
+    assert make(number=number).number == number
+
+
+@pytest.mark.parametrize("number", ["rncp35080", "RNCP", "RS-5000", "35080", "RNCP35080 "])
+def test_invalid_fiche_numbers_are_rejected(number: str) -> None:
+    with pytest.raises(ValidationError, match="number"):
+        make(number=number)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("rome", [{"code": "K120"}]),
+        ("rome", [{"code": "k1206"}]),
+        ("nsf", [{"code": "3320"}]),
+        ("nsf", [{"code": "332N"}]),
+        ("formacodes", [{"code": "3213"}]),
+        ("certifiers", [{"name": "X", "siret": "1975347120001"}]),
+        ("certifiers", [{"name": "X", "siret": "1975347120001A"}]),
+    ],
+)
+def test_invalid_codes_are_rejected(field: str, value: object) -> None:
+    with pytest.raises(ValidationError):
+        make(**{field: value})
+
+
+def test_codes_with_valid_formats_are_accepted() -> None:
+    cert = make(
+        rome=[{"code": "K1206"}],
+        nsf=[{"code": "332n"}, {"code": "310"}],
+        formacodes=[{"code": "32135"}],
+        certifiers=[{"name": "CNAM", "siret": "19753471200017"}],
+    )
+    assert [r.code for r in cert.rome] == ["K1206"]
+    assert [n.code for n in cert.nsf] == ["332n", "310"]
+
+
+@pytest.mark.parametrize(
+    ("siret", "ok"),
+    [
+        ("19753471200017", True),  # Cnam
+        ("81738914100018", True),
+        ("19753471200018", False),
+        ("35600000000010", True),  # La Poste: digit sum multiple of 5
+        ("35600000000011", False),
+        ("1234", False),
+    ],
+)
+def test_siret_checksum(siret: str, ok: bool) -> None:
+    assert siret_checksum_ok(siret) is ok
+
+
+def test_unknown_fields_are_refused() -> None:
+    with pytest.raises(ValidationError, match="extra"):
+        make(colour="blue")
+
+
+@pytest.mark.parametrize(
+    ("level", "eqf"),
+    [(Level.NIV3, 3), (Level.NIV7, 7), (Level.NIV8, 8), (Level.REPRISE, None), (None, None)],
+)
+def test_eqf_level(level: Level | None, eqf: int | None) -> None:
+    assert make(level=level).eqf_level == eqf
+
+
+def test_repertoire_follows_the_number() -> None:
+    assert make(number="RNCP35080").repertoire is Repertoire.RNCP
+    assert make(number="RS5000").repertoire is Repertoire.RS
+
+
+def test_in_force_on_covers_start_to_end_inclusive() -> None:
+    cert = make(decision_date=dt.date(2020, 11, 18), registration_end=dt.date(2025, 11, 18))
+    assert not cert.in_force_on(dt.date(2020, 11, 17))
+    assert cert.in_force_on(dt.date(2020, 11, 18))
+    assert cert.in_force_on(dt.date(2025, 11, 18))
+    assert not cert.in_force_on(dt.date(2025, 11, 19))
+    assert not make().in_force_on(dt.date(2025, 1, 1))  # no end date: not in force
+
+
+def test_block_codes_and_open_routes() -> None:
+    cert = make(
+        blocks=[
+            CompetenceBlock(code="RNCP35080BC01", label="a"),
+            CompetenceBlock(code="RNCP35080BC02", label="b"),
+        ],
+        access_routes={
+            AccessRouteCode.VAE: AccessRoute(open=True),
+            AccessRouteCode.FI: AccessRoute(open=False),
+            AccessRouteCode.CA: AccessRoute(open=True),
+        },
+    )
+    assert cert.block_codes == ["RNCP35080BC01", "RNCP35080BC02"]
+    assert cert.open_routes() == [AccessRouteCode.CA, AccessRouteCode.VAE]
+
+
+def test_lists_are_always_lists() -> None:
+    cert = make(rome=[RomeOccupation(code="K1206")])
+    assert isinstance(cert.rome, list)
+    assert make().partners == []
+
+
+def test_json_schema_documents_every_field() -> None:
+    schema = Certification.model_json_schema()
+    assert schema["required"] == ["number", "title"]
+    assert set(schema["properties"]) == set(Certification.model_fields)
+    assert schema["properties"]["number"]["pattern"] == r"^(RNCP|RS)\d+$"
+
+
+def test_dates_are_iso_in_json() -> None:
+    cert = make(decision_date=dt.date(2020, 11, 18))
+    assert '"decision_date":"2020-11-18"' in cert.model_dump_json()
+    assert Certification.model_validate_json(cert.model_dump_json()) == cert

@@ -392,9 +392,9 @@ def _read_group(
         if leaf is not None:
             key, parse = leaf
             if len(child):
-                raise _Problem(f"<{tag}> holds markup where text is expected", child)
+                raise _Problem(f"<{_name(child)}> holds markup where text is expected", child)
             if key in out:
-                raise _Problem(f"<{tag}> appears more than once", child)
+                raise _Problem(f"<{_name(child)}> appears more than once", child)
             text = child.text or ""
             if parse is None:
                 out[key] = text

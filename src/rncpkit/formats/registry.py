@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rncpkit.errors import UsageError
-from rncpkit.formats import fc_xml, json_format
+from rncpkit.formats import fc_xml, json_format, supplement_html, supplement_xml
 from rncpkit.formats.base import Format
 from rncpkit.io import InputFile
 
@@ -13,6 +13,8 @@ FORMATS: dict[str, Format] = {
         fc_xml.FORMAT,
         json_format.JSON,
         json_format.JSONL,
+        supplement_xml.FORMAT,
+        supplement_html.FORMAT,
     )
 }
 

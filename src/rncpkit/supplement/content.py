@@ -1,0 +1,116 @@
+"""Mapping a fiche onto the seven sections of the Europass Certificate Supplement.
+
+The RNCP does not hold everything the 2004 template asks for (translated title, access to
+the next level, international agreements, durations): those slots are marked
+:data:`NOT_IN_RNCP` so that both writers say so instead of leaving a silent gap.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+from rncpkit.errors import UsageError
+from rncpkit.formats.base import WriteOptions
+from rncpkit.model import Certification
+
+NAMESPACE: Final = "urn:rncpkit:certificate-supplement:1"
+"""The project's namespace: no official schema exists for the supplement."""
+
+NOT_IN_RNCP: Final = "not-in-rncp"
+"""The register has no such field: the slot is empty for every fiche."""
+NOT_PROVIDED: Final = "not-provided"
+"""The register has the field, but this fiche leaves it empty."""
+
+FRANCE_COMPETENCES: Final = "France compétences"
+FRANCE_COMPETENCES_ADDRESS: Final = "11 rue Scribe 75009 Paris"
+MORE_INFO_URL: Final = "https://www.francecompetences.fr"
+EUROPASS_CENTRE: Final = "Agence Erasmus+ France / Éducation Formation"
+EUROPASS_CENTRE_URL: Final = "https://agence.erasmusplus.fr/programme-erasmus/outils/europass/"
+
+# The flux flattens line breaks into runs of spaces; three or more mark a new line.
+_LINE_BREAK = re.compile(r"\s*(?:\n|\s{3,})\s*")
+_BULLET = re.compile(r"^(?:[-•*–—]|\d{1,2}[.)])\s+")
+
+
+def text_items(text: str | None) -> list[tuple[bool, str]]:
+    """Split a flattened RNCP text into ``(is_list_item, line)`` pairs, for display."""
+    if not text or not text.strip():
+        return []
+    items: list[tuple[bool, str]] = []
+    for line in _LINE_BREAK.split(text.strip()):
+        if not line:
+            continue
+        match = _BULLET.match(line)
+        if match and line[0] in "-•*–—":
+            items.append((True, line[match.end() :]))
+        else:
+            items.append((False, line))
+    return items
+
+
+def assessment_summary(certification: Certification) -> list[str]:
+    """The distinct assessment texts of the blocks, in order (they often repeat)."""
+    seen: dict[str, None] = {}
+    for block in certification.blocks:
+        text = (block.assessment_methods or "").strip()
+        if text:
+            seen.setdefault(text, None)
+    return list(seen)
+
+
+def fiche_url(certification: Certification) -> str:
+    """The fiche's public page on France Compétences' site."""
+    register = certification.repertoire.value.lower()
+    digits = certification.number.removeprefix("RNCP").removeprefix("RS")
+    return f"https://www.francecompetences.fr/recherche/{register}/{digits}/"
+
+
+def schema_path() -> Path:
+    """The project XSD: inside the installed package, or in the source tree."""
+    package = Path(__file__).resolve().parents[1]
+    for candidate in (package / "_schemas", package.parents[1] / "schemas"):
+        path = candidate / "certificate-supplement.xsd"
+        if path.exists():
+            return path
+    raise FileNotFoundError("certificate-supplement.xsd not found")
+
+
+@dataclass(frozen=True)
+class Translations:
+    """English titles by fiche number: the register carries none.
+
+    Given as ``WriteOptions.extra`` entries ``title_en.RNCP35080=…`` (one fiche) or
+    ``translations=FILE.json`` (an object mapping fiche numbers to English titles).
+    Loaded once per writer, never per fiche.
+    """
+
+    titles: dict[str, str]
+
+    @classmethod
+    def from_options(cls, options: WriteOptions) -> Translations:
+        titles: dict[str, str] = {}
+        path = options.extra.get("translations")
+        if path:
+            try:
+                data = json.loads(Path(path).read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                raise UsageError(f"cannot read translations file {path}: {exc}") from None
+            if not isinstance(data, dict) or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in data.items()
+            ):
+                raise UsageError(
+                    f"translations file {path} must map fiche numbers to English titles"
+                )
+            titles.update(data)
+        for key, value in options.extra.items():
+            if key.startswith("title_en."):
+                titles[key.removeprefix("title_en.")] = value
+        return cls({k: v.strip() for k, v in titles.items() if v.strip()})
+
+    def title(self, certification: Certification) -> str | None:
+        """The English title of the fiche, when one was given."""
+        return self.titles.get(certification.number)

@@ -4,19 +4,42 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterator
 
 import click
 
 from rncpkit.cli._common import EXIT_INVALID, handle_errors
+from rncpkit.errors import InputError
 from rncpkit.formats import readable_formats
-from rncpkit.validation import CATALOGUE, Severity
+from rncpkit.validation import CATALOGUE, Finding, Severity, finding_from_error
 from rncpkit.validation import validate as run_validation
 
 
-def _print_catalogue() -> None:
+def _print_catalogue(as_json: bool) -> None:
+    if as_json:
+        rules = [
+            {
+                "rule": code,
+                "severity": rule.severity.value,
+                "summary": rule.summary_en,
+                "summary_fr": rule.summary_fr,
+            }
+            for code, rule in CATALOGUE.items()
+        ]
+        click.echo(json.dumps(rules, indent=2, ensure_ascii=False))
+        return
     for code, rule in CATALOGUE.items():
         click.echo(f"{code:28} {rule.severity.value:8} {rule.summary_en}")
         click.echo(f"{'':28} {'':8} {rule.summary_fr}")
+
+
+def _guarded(findings: Iterator[Finding]) -> Iterator[Finding]:
+    """Findings, then the error that stopped reading (if any) as a last finding, so that a
+    JSON report stays a complete document."""
+    try:
+        yield from findings
+    except InputError as exc:
+        yield finding_from_error(exc)
 
 
 @click.command()
@@ -35,16 +58,18 @@ def _print_catalogue() -> None:
     type=click.Choice(["text", "json"]),
     default="text",
     show_default=True,
-    help="Report as text lines or as JSON findings.",
+    help="Report as text lines or as a JSON array of findings.",
 )
 @click.option("--rules", "list_rules", is_flag=True, help="List the rule catalogue and exit.")
-@click.option("--select", multiple=True, metavar="CODE", help="Run only these rules.")
-@click.option("--ignore", multiple=True, metavar="CODE", help="Skip these rules.")
+@click.option("--select", multiple=True, metavar="CODE", help="Run only these rules (repeatable).")
+@click.option("--ignore", multiple=True, metavar="CODE", help="Skip these rules (repeatable).")
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
+@click.option("--fail-fast", is_flag=True, help="Stop at the first error found.")
 @click.option(
     "--today",
     type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="Date the rules treat as today (default: the system date).",
+    help="Date the export describes, for the active flag (default: the date in the file "
+    "name, else the system date).",
 )
 @handle_errors
 def validate(
@@ -55,51 +80,61 @@ def validate(
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     strict: bool,
+    fail_fast: bool,
     today: dt.datetime | None,
 ) -> None:
     """Check INPUT ('-' for stdin) and report every problem found.
 
-    Each problem names the file, line, fiche and field. Exit code 1 when an error is
-    found (or a warning, with --strict); 0 otherwise.
+    Each problem names the file, line, fiche, field and rule. Exit code 1 when an error
+    is found (or a warning, with --strict); 0 otherwise. Rule codes are listed by --rules;
+    --select and --ignore take codes, separated by commas or repeated.
 
     \b
     Examples:
       rncpkit validate samples/RNCP35080.xml
+      rncpkit validate --rules
+      rncpkit validate export.zip --ignore SIRET-CHECKSUM,TEXT-HTML
       rncpkit validate export.zip --format json > findings.json
     """
     if list_rules:
-        _print_catalogue()
+        _print_catalogue(output_format == "json")
         return
     if input_path is None:
         raise click.UsageError("missing argument INPUT")
-    unknown = (set(select) | set(ignore)) - set(CATALOGUE)
+    selected = {code.strip() for item in select for code in item.split(",") if code.strip()}
+    ignored = {code.strip() for item in ignore for code in item.split(",") if code.strip()}
+    unknown = (selected | ignored) - set(CATALOGUE)
     if unknown:
-        raise click.UsageError(f"unknown rule code(s): {', '.join(sorted(unknown))}")
+        raise click.UsageError(
+            f"unknown rule code(s): {', '.join(sorted(unknown))} (see rncpkit validate --rules)"
+        )
     errors = warnings = 0
     findings = run_validation(
         input_path,
         from_format,
         today=today.date() if today else None,
-        select=select or None,
-        ignore=ignore or None,
+        select=selected or None,
+        ignore=ignored or None,
     )
     as_json = output_format == "json"
     if as_json:
-        click.echo("[")
+        click.echo("[", nl=False)
     first = True
-    for finding in findings:
+    for finding in _guarded(findings):
         if finding.severity is Severity.ERROR:
             errors += 1
         else:
             warnings += 1
         if as_json:
             click.echo(
-                ("" if first else ",\n") + json.dumps(finding.as_dict(), ensure_ascii=False),
+                ("\n" if first else ",\n") + json.dumps(finding.as_dict(), ensure_ascii=False),
                 nl=False,
             )
             first = False
         else:
             click.echo(str(finding))
+        if fail_fast and finding.severity is Severity.ERROR:
+            break
     if as_json:
         click.echo("\n]")
     click.echo(f"rncpkit: {errors} errors, {warnings} warnings", err=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Iterator
 
 from rncpkit.api import read_records
@@ -10,18 +11,66 @@ from rncpkit.errors import FicheError, InputError
 from rncpkit.io import Source, display_name
 from rncpkit.model import Certification
 from rncpkit.validation.findings import Finding, Severity
-from rncpkit.validation.rules import CATALOGUE, Context, Rule
+from rncpkit.validation.rules import (
+    CATALOGUE,
+    INPUT_UNREADABLE,
+    READ_INVALID,
+    Context,
+    Located,
+    Rule,
+    read_rule,
+)
 
-__all__ = ["CATALOGUE", "Finding", "Rule", "Severity", "check", "validate"]
+__all__ = [
+    "CATALOGUE",
+    "INPUT_UNREADABLE",
+    "READ_ERROR",
+    "Finding",
+    "Rule",
+    "Severity",
+    "check",
+    "export_date",
+    "finding_from_error",
+    "validate",
+]
 
-READ_ERROR = "READ-INVALID"
+READ_ERROR = READ_INVALID
 """Rule code of the problems found while reading (types, formats, structure)."""
+
+_READ_TIME = frozenset(
+    code for code, item in CATALOGUE.items() if item.check is None and item.collector is None
+)
+_NAME_DATE = re.compile(r"(\d{4})[-_](\d{2})[-_](\d{2})")
+
+
+def export_date(name: str) -> dt.date | None:
+    """The date in a France Compétences export name (``…_V4_1_2026-08-16.xml``), if any."""
+    for match in reversed(list(_NAME_DATE.finditer(name))):
+        try:
+            return dt.date(*(int(part) for part in match.groups()))
+        except ValueError:
+            continue
+    return None
 
 
 def _selected(select: Iterable[str] | None, ignore: Iterable[str] | None) -> list[Rule]:
     chosen = set(select) if select else set(CATALOGUE)
     chosen -= set(ignore or ())
     return [rule for code, rule in CATALOGUE.items() if code in chosen]
+
+
+def _finding(rule: Rule, located: Located, file: str | None) -> Finding:
+    issue = located.issue
+    return Finding(
+        rule=rule.code,
+        severity=rule.severity,
+        message=issue.message_en,
+        message_fr=issue.message_fr,
+        file=file,
+        line=located.line,
+        fiche=located.fiche,
+        field=issue.field,
+    )
 
 
 def check(
@@ -33,25 +82,27 @@ def check(
     file: str | None = None,
     line: int | None = None,
 ) -> Iterator[Finding]:
-    """Run the catalogued rules on one certification."""
+    """Run the catalogued per-fiche rules on one certification (``today``: the date the
+    export describes, for the active flag; the system date by default)."""
     context = Context(today=today or dt.date.today())
     for rule in _selected(select, ignore):
+        if rule.check is None:
+            continue
         for issue in rule.check(certification, context):
-            yield Finding(
-                rule=rule.code,
-                severity=rule.severity,
-                message=issue.message_en,
-                message_fr=issue.message_fr,
-                file=file,
-                line=line,
-                fiche=certification.number,
-                field=issue.field,
-            )
+            yield _finding(rule, Located(certification.number, line, issue), file)
 
 
-def _from_error(error: InputError) -> Finding:
+def finding_from_error(error: InputError, rule: str | None = None) -> Finding:
+    """A reading problem as a finding: a malformed code gets its format rule, a file that
+    cannot be read at all ``INPUT-UNREADABLE``, anything else ``READ-INVALID``."""
+    if rule is None:
+        rule = (
+            read_rule(error.field, error.message)
+            if isinstance(error, FicheError)
+            else INPUT_UNREADABLE
+        )
     return Finding(
-        rule=READ_ERROR,
+        rule=rule,
         severity=Severity.ERROR,
         message=error.message,
         file=error.file,
@@ -69,22 +120,37 @@ def validate(
     select: Iterable[str] | None = None,
     ignore: Iterable[str] | None = None,
 ) -> Iterator[Finding]:
-    """Every problem of every fiche in ``source``: reading errors, then rule findings.
+    """Every problem of every fiche in ``source``: reading errors, then rule findings,
+    then the file-level findings (duplicates, link cycles) once the file is read.
 
-    Input that cannot be read at all (not XML, unsafe, wrong version) raises
-    :class:`~rncpkit.errors.InputError`.
+    ``today`` is the date the export describes; by default the date in the file name
+    (``export_fiches_RNCP_V4_1_2026-08-16.xml``), else the system date. Problems found
+    while reading are reported unless their code is in ``ignore`` (``select`` does not
+    hide them: a fiche that cannot be read cannot be checked). Input that cannot be read
+    at all (not XML, unsafe, wrong version) raises :class:`~rncpkit.errors.InputError`.
     """
     name = display_name(source)
+    day = today or export_date(name) or dt.date.today()
+    ignored = set(ignore or ())
+    rules = _selected(select, ignored)
+    context = Context(today=day)
+    per_fiche = [rule for rule in rules if rule.check is not None]
+    collectors = [(rule, rule.collector()) for rule in rules if rule.collector is not None]
     for result in read_records(source, format):
         if isinstance(result, FicheError):
             for problem in result.all_problems():
-                yield _from_error(problem)
+                finding = finding_from_error(problem)
+                if finding.rule not in ignored:
+                    yield finding
             continue
-        yield from check(
-            result.certification,
-            today=today,
-            select=select,
-            ignore=ignore,
-            file=name,
-            line=result.line,
-        )
+        cert, line = result.certification, result.line
+        for rule in per_fiche:
+            assert rule.check is not None
+            for issue in rule.check(cert, context):
+                yield _finding(rule, Located(cert.number, line, issue), name)
+        for rule, collector in collectors:
+            for located in collector.observe(cert, line):
+                yield _finding(rule, located, name)
+    for rule, collector in collectors:
+        for located in collector.finish():
+            yield _finding(rule, located, name)

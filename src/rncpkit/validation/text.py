@@ -1,0 +1,74 @@
+"""Text checks shared by the rules: control characters, leftover HTML, mojibake, sizes.
+
+The patterns are compiled once; a fiche's strings are walked generically so that a field
+added to the model is checked without touching this module.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from enum import Enum
+
+from pydantic import BaseModel
+
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+"""C0/C1 controls other than tab and line breaks, DEL, and bidirectional overrides (which
+make a text display differently from what it says)."""
+
+HTML = re.compile(
+    r"<\s*/?\s*(?:p|br|li|ul|ol|div|span|strong|b|i|u|em|a|h[1-6]|table|tr|td|th|font|img)"
+    r"(?:\s[^<>]{0,200})?\s*/?\s*>"
+    r"|&(?:nbsp|eacute|egrave|ecirc|agrave|acirc|ccedil|ocirc|ucirc|icirc|euml|iuml|rsquo"
+    r"|lsquo|laquo|raquo|hellip|amp|lt|gt|quot|apos|#\d{1,7}|#x[0-9a-fA-F]{1,6});",
+    re.IGNORECASE,
+)
+"""HTML tags and character references left in a text (the V2/V3 flux carried escaped HTML;
+V4.1 texts are plain)."""
+
+_CP1252_TAIL = (
+    "\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
+    "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122"
+)
+"""Characters that the second byte of a UTF-8 sequence becomes when read as windows-1252."""
+MOJIBAKE = re.compile(rf"[ÂÃ][{_CP1252_TAIL}]|â€|Å[“\u0178\u00a0-\u00bf]|\ufffd")
+"""UTF-8 read as ISO-8859-1/windows-1252 (``é`` → ``Ã©``, ``’`` → ``â€™``), or the
+replacement character left by a lossy decoder."""
+
+LIMITS = {"title": 1000, "label": 1000, "name": 1000}
+"""Longest plausible value per field name (the longest real title is 129 characters)."""
+DEFAULT_LIMIT = 100_000
+"""Longest plausible free text (the longest real one seen is 13.7k characters)."""
+
+_SKIP = frozenset({"unknown_elements"})
+
+
+def strings(model: BaseModel, prefix: str = "") -> Iterator[tuple[str, str, str]]:
+    """Every free-text value of a model: ``(path, field name, text)``; enums are skipped."""
+    for name in type(model).model_fields:
+        if name in _SKIP:
+            continue
+        value = getattr(model, name)
+        path = f"{prefix}{name}"
+        yield from _values(value, path, name)
+
+
+def _values(value: object, path: str, name: str) -> Iterator[tuple[str, str, str]]:
+    if value is None or isinstance(value, Enum | bool | int):
+        return
+    if isinstance(value, str):
+        yield path, name, value
+    elif isinstance(value, BaseModel):
+        yield from strings(value, f"{path}.")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _values(item, f"{path}[{index}]", name)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _values(item, f"{path}.{getattr(key, 'value', key)}", name)
+
+
+def excerpt(text: str, start: int, width: int = 30) -> str:
+    """A short, printable piece of ``text`` around ``start`` for a message."""
+    piece = text[max(0, start - 10) : start + width]
+    return piece.encode("unicode_escape").decode("ascii") if CONTROL.search(piece) else piece

@@ -48,6 +48,15 @@ from rncpkit.formats import WriteOptions, readable_formats, writable_formats
     show_default=True,
     help="France Compétences flux version to write (fc-xml).",
 )
+@click.option(
+    "-O",
+    "--option",
+    "extra",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Format-specific setting, repeatable (e.g. supplement-* "
+    "'title_en.RNCP35080=Title' or 'translations=titles.json').",
+)
 @handle_errors
 def convert(
     input_path: str,
@@ -59,6 +68,7 @@ def convert(
     eqf_level: int | None,
     lang: str,
     flux_version: str,
+    extra: tuple[str, ...],
 ) -> None:
     """Convert INPUT ('-' for stdin) to another format.
 
@@ -71,8 +81,18 @@ def convert(
     Invalid fiches are reported on stderr and skipped (exit code 1); the others are
     converted. An output file is replaced only when the run completes.
     """
+    settings: dict[str, str] = {}
+    for item in extra:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise click.BadParameter(f"expected KEY=VALUE, got {item!r}", param_hint="--option")
+        settings[key.strip()] = value
     options = WriteOptions(
-        base_uri=base_uri, eqf_level=eqf_level, lang=lang, flux_version=flux_version
+        base_uri=base_uri,
+        eqf_level=eqf_level,
+        lang=lang,
+        flux_version=flux_version,
+        extra=settings,
     )
     with progress_bar("Converting") as progress:
         summary = run_conversion(

@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 from rncpkit.errors import UsageError
-from rncpkit.formats import fc_xml, json_format, supplement_html, supplement_xml
+from rncpkit.formats import (
+    fc_csv,
+    fc_xml,
+    fc_xml_legacy,
+    json_format,
+    supplement_html,
+    supplement_xml,
+)
 from rncpkit.formats.base import Format
 from rncpkit.io import InputFile
+
+fc_xml_legacy.register()  # fc-xml also reads flux V3.0/V2.0 and writes V3.0
 
 FORMATS: dict[str, Format] = {
     fmt.name: fmt
     for fmt in (
         fc_xml.FORMAT,
+        fc_csv.FORMAT,
         json_format.JSON,
         json_format.JSONL,
         supplement_xml.FORMAT,

@@ -8,6 +8,7 @@ import os
 import sys
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -143,9 +144,35 @@ def open_member(opened: InputFile, member: zipfile.ZipInfo) -> InputFile:
             file=name,
         )
     try:
-        return _wrap(name, opened.archive.open(member), member.file_size)
-    except (zipfile.BadZipFile, NotImplementedError, RuntimeError) as exc:
+        stream = _MemberStream(opened.archive.open(member), name)
+        return _wrap(name, io.BufferedReader(stream, buffer_size=1 << 16), member.file_size)
+    except (zipfile.BadZipFile, NotImplementedError, RuntimeError, zlib.error) as exc:
         raise InputError(f"cannot read zip member: {exc}", file=name) from None
+
+
+class _MemberStream(io.RawIOBase):
+    """A zip member whose corruption, found mid-stream (bad CRC, broken deflate data, a
+    size that lies), becomes an :class:`InputError` instead of a zipfile exception."""
+
+    def __init__(self, member: IO[bytes], name: str) -> None:
+        self._member = member
+        self._name = name
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        view = memoryview(buffer).cast("B")
+        try:
+            data = self._member.read(len(view))
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
+            raise InputError(f"cannot read zip member: {exc}", file=self._name) from None
+        view[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self._member.close()
+        super().close()
 
 
 def single_member(opened: InputFile, suffix: str) -> InputFile:

@@ -41,6 +41,12 @@ def _validation_error(exc: ValidationError, name: str, line: int, number: str | 
     return problems[0]
 
 
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, RecursionError):
+        return "values nested too deeply"
+    return str(exc).split(";")[0]
+
+
 def _to_result(value: Any, name: str, line: int) -> ReadResult:
     number = value.get("number") if isinstance(value, dict) else None
     if not isinstance(value, dict):
@@ -108,6 +114,8 @@ def read_json(opened: InputFile) -> Iterator[ReadResult]:
                     raise InputError(
                         f"invalid JSON: {exc.msg}", file=name, line=line + exc.lineno - 1
                     ) from None
+            except (RecursionError, ValueError) as exc:  # nesting too deep, 5000-digit number
+                raise InputError(f"unreadable JSON: {_reason(exc)}", file=name, line=line) from None
 
     pos = skip_ws(0)
     if pos >= len(buffer):
@@ -155,6 +163,9 @@ def read_jsonl(opened: InputFile) -> Iterator[ReadResult]:
             raise InputError(f"invalid UTF-8: {exc.reason}", file=name, line=line_number) from None
         except json.JSONDecodeError as exc:
             yield FicheError(f"invalid JSON: {exc.msg}", file=name, line=line_number)
+            continue
+        except (RecursionError, ValueError) as exc:  # nesting too deep, 5000-digit number
+            yield FicheError(f"unreadable JSON: {_reason(exc)}", file=name, line=line_number)
             continue
         yield _to_result(value, name, line_number)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import re
 from html import escape
 from pathlib import Path
 from typing import IO
@@ -87,8 +88,19 @@ footer.doc{border-top:1px solid var(--line);margin-top:6mm;padding-top:2mm;font-
 """
 
 
+# Characters HTML forbids in a document (controls, surrogates, noncharacters): a browser
+# would report a parse error, so they are shown as U+FFFD.
+_FORBIDDEN = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
+    + "".join(
+        f"{chr(plane + 0xFFFE)}{chr(plane + 0xFFFF)}" for plane in range(0, 0x110000, 0x10000)
+    )
+    + "]"
+)
+
+
 def _e(text: str) -> str:
-    return escape(text, quote=True)
+    return escape(_FORBIDDEN.sub("\ufffd", text), quote=True)
 
 
 def _date(day: dt.date) -> str:
@@ -231,7 +243,8 @@ class _Page:
         self.w(f"<h3>{self.t('rome')}</h3>")
         if c.rome:
             self.w(
-                '<table class="rome"><colgroup><col class="code"><col></colgroup>'
+                f'<table class="rome"><caption class="sr-only">{self.t("rome")}</caption>'
+                '<colgroup><col class="code"><col></colgroup>'
                 f'<thead><tr><th scope="col">{self.t("rome_code")}</th>'
                 f'<th scope="col">{self.t("rome_label")}</th></tr></thead><tbody>'
             )

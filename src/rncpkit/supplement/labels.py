@@ -44,7 +44,7 @@ _LABELS: Final[dict[str, tuple[str, str]]] = {
         "4. Secteurs d’activité ou types d’emplois accessibles par le détenteur du certificat",
         "4. Range of occupations accessible to the holder of the certificate",
     ),
-    "job_types": ("Type d’emplois accessibles", "Types of jobs accessible"),
+    "job_types": ("Type d’emploi accessibles", "Types of jobs accessible"),
     "sectors": ("Secteurs d’activité", "Sectors of activity"),
     "rome": ("Code(s) ROME", "ROME code(s)"),
     "rome_code": ("Code", "Code"),

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from rncpkit.errors import UsageError
 from rncpkit.formats import (
+    europass_jsonld,
+    europass_xml,
     fc_csv,
     fc_xml,
     fc_xml_legacy,
     json_format,
+    openbadges,
     supplement_html,
     supplement_xml,
 )
@@ -25,6 +28,9 @@ FORMATS: dict[str, Format] = {
         json_format.JSONL,
         supplement_xml.FORMAT,
         supplement_html.FORMAT,
+        europass_xml.FORMAT,
+        europass_jsonld.FORMAT,
+        openbadges.FORMAT,
     )
 }
 

@@ -1,0 +1,568 @@
+"""One fiche as an ELM 3 LOQ graph, independent of its XML or JSON-LD serialisation.
+
+:func:`build` maps a :class:`~rncpkit.model.Certification` to plain dataclasses, one per LOQ
+entity, so that the LOQ XML and the JSON-LD writers emit the same graph. It raises
+:class:`~rncpkit.errors.OutputError` for fiches LOQ cannot express (no EQF level, no ISCED-F
+field), before any writer has written a byte of that fiche.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from rncpkit.errors import OutputError
+from rncpkit.europass import vocab
+from rncpkit.europass.isced import Crosswalk
+from rncpkit.europass.vocab import Term
+from rncpkit.model import AccessRouteCode, Certification, Certifier, RegistrationType, Repertoire
+
+DEFAULT_BASE_URI = "https://rncpkit.invalid/"
+"""Placeholder base of minted URIs (``.invalid`` never resolves): publishers set their own."""
+
+FRANCE_COMPETENCES = "France compétences"
+FICHE_PAGE = {
+    Repertoire.RNCP: "https://www.francecompetences.fr/recherche/rncp/{n}/",
+    Repertoire.RS: "https://www.francecompetences.fr/recherche/rs/{n}/",
+}
+SCHEME_NAME = {
+    Repertoire.RNCP: "Répertoire national des certifications professionnelles (RNCP)",
+    Repertoire.RS: "Répertoire spécifique (RS)",
+}
+BLOCK_SCHEME_NAME = "Blocs de compétences RNCP"
+
+NOTE_FIELDS: dict[str, tuple[str, str]] = {
+    "activities": ("activites-visees", "Activités visées"),
+    "sectors": ("secteurs-activite", "Secteurs d'activité"),
+    "mastery_level": ("niveau-maitrise", "Niveau de maîtrise des compétences"),
+    "partial_validation_scope": ("validation-partielle", "Périmètre de la validation partielle"),
+    "validity_duration": ("duree-validite", "Durée de validité"),
+    "renewal_terms": ("modalites-renouvellement", "Modalités de renouvellement"),
+    "description_url": ("lien-description", "Lien vers la description"),
+}
+"""Free-text fields of a fiche that ELM has no property for: each becomes an
+``additionalNote`` whose ``dc:subject`` (a concept of rncpkit's note-subject scheme) names it."""
+VALIDATION_NOTE = ("prerequis-validation", "Prérequis à la validation")
+REGULATION_NOTE = ("reglementations", "Réglementations d'activités")
+JURY_NOTE = ("composition-jury", "Composition du jury")
+
+
+@dataclass(slots=True)
+class Concept:
+    """A SKOS concept: a controlled value, or a code of an rncpkit scheme (NSF, ROME…)."""
+
+    uri: str
+    scheme: str
+    label: str | None = None
+    label_lang: str = "en"
+    notation: str | None = None
+
+    @classmethod
+    def of(cls, term: Term) -> Concept:
+        return cls(term.uri, term.scheme, term.label_en)
+
+
+@dataclass(slots=True)
+class Note:
+    """``additionalNote`` / ``entryRequirement`` …: a French text, optionally with a subject."""
+
+    text: str
+    subject: Concept | None = None
+
+
+@dataclass(slots=True)
+class Identifier:
+    notation: str
+    scheme_name: str
+    scheme_agency: str | None = None
+
+
+@dataclass(slots=True)
+class Outcome:
+    """``learningOutcome``: one competence."""
+
+    id: str
+    title: str
+
+
+@dataclass(slots=True)
+class Activity:
+    """``learningActivitySpecification``: an access route."""
+
+    id: str
+    code: AccessRouteCode
+    title: str
+    types: list[Concept]
+    notes: list[Note]
+    influences: str
+
+
+@dataclass(slots=True)
+class Assessment:
+    """``learningAssessmentSpecification``: assessment methods of a block, or of the fiche."""
+
+    id: str
+    title: str
+    description: str | None
+    types: list[Concept]
+    proves: str
+    parts: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Entitlement:
+    """``learningEntitlementSpecification``: the jobs the certification gives access to."""
+
+    id: str
+    title: str
+    description: str | None
+    notes: list[Note]
+    occupations: list[Concept]
+    entitled_by: str
+
+
+@dataclass(slots=True)
+class Awarding:
+    """``awardingOpportunity`` (inline in the qualification): one per certifier."""
+
+    body: str
+    location: str
+    start: dt.date | None
+    end: dt.date | None
+    specification: str
+
+
+@dataclass(slots=True)
+class Organisation:
+    id: str
+    name: str
+    alt_name: str | None
+    siret: str | None
+    homepage: str | None
+    location: str
+
+
+@dataclass(slots=True)
+class Accreditation:
+    """``accreditation``: the registration in the RNCP / RS."""
+
+    id: str
+    title: str
+    organisations: list[str]
+    qualification: str
+    agent: str
+    issued: dt.date | None
+    valid: dt.date | None
+    expiry: dt.date | None
+
+
+@dataclass(slots=True)
+class Location:
+    id: str
+    country: Concept
+
+
+@dataclass(slots=True)
+class Qualification:
+    """``qualification``: the fiche, or one of its blocks (``partial``)."""
+
+    id: str
+    identifier: Identifier
+    title: str
+    description: str | None = None
+    notes: list[Note] = field(default_factory=list)
+    homepage: str | None = None
+    supplementary: list[str] = field(default_factory=list)
+    status: str | None = None
+    modified: dt.date | None = None
+    types: list[Concept] = field(default_factory=list)
+    summary: str | None = None
+    isced: list[Concept] = field(default_factory=list)
+    subjects: list[Concept] = field(default_factory=list)
+    education_levels: list[Concept] = field(default_factory=list)
+    setting: Concept | None = None
+    entry: str | None = None
+    outcomes: list[str] = field(default_factory=list)
+    influenced_by: list[str] = field(default_factory=list)
+    proven_by: list[str] = field(default_factory=list)
+    entitles_to: list[str] = field(default_factory=list)
+    has_part: list[str] = field(default_factory=list)
+    is_part_of: list[str] = field(default_factory=list)
+    awarding: list[Awarding] = field(default_factory=list)
+    partial: bool = False
+    eqf: Concept | None = None
+    nqf: list[Concept] = field(default_factory=list)
+    accreditation: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Graph:
+    """Every LOQ entity of one fiche, grouped as the LOQ containers group them."""
+
+    qualifications: list[Qualification] = field(default_factory=list)
+    outcomes: list[Outcome] = field(default_factory=list)
+    activities: list[Activity] = field(default_factory=list)
+    assessments: list[Assessment] = field(default_factory=list)
+    entitlements: list[Entitlement] = field(default_factory=list)
+    organisations: list[Organisation] = field(default_factory=list)
+    accreditations: list[Accreditation] = field(default_factory=list)
+    locations: list[Location] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- helpers
+
+_BREAK = re.compile(r"\s*(?:\r?\n|\s{2,}|\t)\s*")
+_BULLET = re.compile(r"^(?:[-–—•*·]\s*)+")
+
+
+def split_items(text: str | None) -> list[str]:
+    """The items of an RNCP list text. The flux flattens line breaks into runs of spaces,
+    so a run of two or more blanks (or a real newline) ends an item; bullets are dropped."""
+    if not text:
+        return []
+    items = []
+    for piece in _BREAK.split(text.strip()):
+        item = _BULLET.sub("", piece).strip()
+        if len(item) >= 3 and not item.endswith(":"):
+            items.append(item)
+    return items
+
+
+def slug(text: str) -> str:
+    """An ASCII path segment for a name: ``Ministère du Travail`` → ``ministere-du-travail``."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "x"
+
+
+_URL = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
+
+
+def is_url(text: str | None) -> bool:
+    """Whether a free-text field is one absolute http(s) URL (``LIEN_URL_DESCRIPTION`` is
+    often prose)."""
+    return bool(text and _URL.match(text.strip()))
+
+
+def _is_ministry(certifier: Certifier) -> bool:
+    name = unicodedata.normalize("NFKD", certifier.name).encode("ascii", "ignore").decode()
+    return name.strip().upper().startswith("MINIST")
+
+
+class Uris:
+    """Every URI rncpkit mints, from one base (``--base-uri``)."""
+
+    def __init__(self, base: str | None) -> None:
+        base = base or DEFAULT_BASE_URI
+        self.base = base if base.endswith(("/", "#", ":")) else base + "/"
+
+    def fiche(self, number: str) -> str:
+        return f"{self.base}{number}"
+
+    def sub(self, number: str, *parts: str) -> str:
+        return "/".join([self.fiche(number), *parts])
+
+    def scheme(self, name: str) -> str:
+        return f"{self.base}scheme/{name}"
+
+    def concept(self, scheme: str, code: str) -> str:
+        return f"{self.scheme(scheme)}/{code}"
+
+    def organisation(self, certifier: Certifier) -> str:
+        if certifier.siret:
+            return f"{self.base}organisation/siret/{certifier.siret}"
+        return f"{self.base}organisation/{slug(certifier.name)}"
+
+    @property
+    def france_competences(self) -> str:
+        return f"{self.base}organisation/france-competences"
+
+    @property
+    def ministry(self) -> str:
+        return f"{self.base}organisation/ministere-certificateur"
+
+    @property
+    def france(self) -> str:
+        return f"{self.base}location/FRA"
+
+
+def note_subject(uris: Uris, code: str, label: str) -> Concept:
+    return Concept(uris.concept("note-subject", code), uris.scheme("note-subject"), label, "fr")
+
+
+# --------------------------------------------------------------------------- the builder
+
+
+class Builder:
+    """Maps certifications to graphs with one set of options (built once per output)."""
+
+    def __init__(
+        self, base_uri: str | None, eqf_level: int | None, crosswalk: Crosswalk | None = None
+    ) -> None:
+        self.uris = Uris(base_uri)
+        self.eqf_default = eqf_level
+        self.crosswalk = crosswalk or Crosswalk()
+
+    def levels(self, cert: Certification) -> tuple[Concept, Concept]:
+        """The EQF and NQF concepts, or an OutputError naming the missing field."""
+        number = cert.eqf_level if cert.eqf_level is not None else self.eqf_default
+        if number is None:
+            why = "RS fiches have none" if cert.repertoire is Repertoire.RS else "no level"
+            raise OutputError(
+                f"LOQ requires an EQF level and this fiche has none ({why}); "
+                "supply one with --eqf-level",
+                fiche=cert.number,
+                field="level",
+            )
+        nqf = vocab.NQF_FRANCE.get(number)
+        if nqf is None:
+            raise OutputError(
+                f"EQF level {number} has no French NQF concept in the LOQ 3.1 list "
+                "(levels 3 to 8 only)",
+                fiche=cert.number,
+                field="level",
+            )
+        return Concept.of(vocab.eqf(number)), Concept.of(nqf)
+
+    def isced(self, cert: Certification) -> list[Concept]:
+        codes = self.crosswalk.fields(n.code for n in cert.nsf)
+        if not codes:
+            nsf = ", ".join(n.code for n in cert.nsf) or "none"
+            raise OutputError(
+                f"LOQ requires an ISCED-F field and none derives from the NSF codes ({nsf}); "
+                "extend the crosswalk (nsf-isced) or force one (isced)",
+                fiche=cert.number,
+                field="nsf",
+            )
+        return [Concept.of(vocab.isced(code)) for code in codes]
+
+    def build(self, cert: Certification) -> Graph:
+        """The LOQ graph of one fiche (raises OutputError before anything is written)."""
+        eqf, nqf = self.levels(cert)
+        isced = self.isced(cert)
+        uris = self.uris
+        number = cert.number
+        q_id = uris.fiche(number)
+        graph = Graph()
+
+        qualification = Qualification(
+            id=q_id,
+            identifier=Identifier(number, SCHEME_NAME[cert.repertoire], FRANCE_COMPETENCES),
+            title=cert.title,
+            description=cert.objectives,
+            homepage=FICHE_PAGE[cert.repertoire].format(n=_digits(number)),
+            status=cert.state.value if cert.state is not None else None,
+            modified=cert.publication_date,
+            summary=cert.attested_skills,
+            isced=isced,
+            setting=Concept.of(vocab.FORMAL),
+            entry=cert.entry_prerequisites,
+            eqf=eqf,
+            nqf=[nqf],
+        )
+        for name, (code, label) in NOTE_FIELDS.items():
+            value = getattr(cert, name)
+            if name == "description_url" and is_url(value):
+                qualification.supplementary.append(value.strip())
+            elif value:
+                qualification.notes.append(Note(value, note_subject(uris, code, label)))
+        if cert.abbreviation is not None:
+            qualification.types.append(
+                Concept(
+                    uris.concept("abrege", slug(cert.abbreviation.code)),
+                    uris.scheme("abrege"),
+                    cert.abbreviation.label,
+                    "fr",
+                    cert.abbreviation.code,
+                )
+            )
+        if cert.level is not None:
+            qualification.education_levels.append(
+                Concept(
+                    uris.concept("niveau", cert.level.value),
+                    uris.scheme("niveau"),
+                    cert.level_label,
+                    "fr",
+                    cert.level.value,
+                )
+            )
+        for nsf in cert.nsf:
+            qualification.subjects.append(
+                Concept(
+                    uris.concept("nsf", nsf.code), uris.scheme("nsf"), nsf.label, "fr", nsf.code
+                )
+            )
+        for formacode in cert.formacodes:
+            qualification.subjects.append(
+                Concept(
+                    uris.concept("formacode", formacode.code),
+                    uris.scheme("formacode"),
+                    formacode.label,
+                    "fr",
+                    formacode.code,
+                )
+            )
+        graph.qualifications.append(qualification)
+
+        # blocks: partial qualifications with their own outcomes and assessment
+        block_outcomes: list[str] = []
+        for block in cert.blocks:
+            b_id = uris.fiche(block.code)
+            part = Qualification(
+                id=b_id,
+                identifier=Identifier(block.code, BLOCK_SCHEME_NAME, FRANCE_COMPETENCES),
+                title=block.label,
+                summary=block.competences,
+                isced=isced,
+                entry=block.entry_prerequisites,
+                is_part_of=[q_id],
+                partial=True,
+                eqf=eqf,
+                nqf=[nqf],
+            )
+            if block.validation_prerequisites:
+                part.notes.append(
+                    Note(block.validation_prerequisites, note_subject(uris, *VALIDATION_NOTE))
+                )
+            items = split_items(block.competences) or [block.label]
+            for index, item in enumerate(items, start=1):
+                outcome = Outcome(f"{b_id}/outcome/{index}", item)
+                graph.outcomes.append(outcome)
+                part.outcomes.append(outcome.id)
+            block_outcomes.extend(part.outcomes)
+            if block.assessment_methods:
+                assessment = Assessment(
+                    f"{b_id}/assessment",
+                    f"Modalités d'évaluation du bloc {block.code}",
+                    block.assessment_methods,
+                    [Concept.of(t) for t in vocab.assessment_types(block.assessment_methods)],
+                    b_id,
+                )
+                graph.assessments.append(assessment)
+                part.proven_by.append(assessment.id)
+            qualification.has_part.append(b_id)
+            graph.qualifications.append(part)
+
+        if block_outcomes:
+            qualification.outcomes = block_outcomes
+        else:
+            items = split_items(cert.attested_skills) or [cert.title]
+            for index, item in enumerate(items, start=1):
+                outcome = Outcome(f"{q_id}/outcome/{index}", item)
+                graph.outcomes.append(outcome)
+                qualification.outcomes.append(outcome.id)
+
+        block_assessments = [a.id for a in graph.assessments]
+        if cert.certification_prerequisites or block_assessments:
+            assessment = Assessment(
+                f"{q_id}/assessment",
+                "Modalités de validation de la certification",
+                cert.certification_prerequisites,
+                [Concept.of(t) for t in vocab.assessment_types(cert.certification_prerequisites)],
+                q_id,
+                block_assessments,
+            )
+            graph.assessments.append(assessment)
+            qualification.proven_by.append(assessment.id)
+
+        for code in cert.open_routes():
+            route = cert.access_routes[code]
+            term = vocab.ROUTE_ACTIVITY[code]
+            activity = Activity(
+                uris.sub(number, "route", code.value),
+                code,
+                code.label_fr,
+                [Concept.of(term)] if term is not None else [],
+                [Note(route.jury, note_subject(uris, *JURY_NOTE))] if route.jury else [],
+                q_id,
+            )
+            graph.activities.append(activity)
+            qualification.influenced_by.append(activity.id)
+
+        if cert.job_types or cert.rome or cert.activity_regulations:
+            entitlement = Entitlement(
+                uris.sub(number, "occupations"),
+                "Types d'emplois accessibles",
+                cert.job_types,
+                [Note(cert.activity_regulations, note_subject(uris, *REGULATION_NOTE))]
+                if cert.activity_regulations
+                else [],
+                [
+                    Concept(
+                        uris.concept("rome", rome.code),
+                        uris.scheme("rome"),
+                        rome.label,
+                        "fr",
+                        rome.code,
+                    )
+                    for rome in cert.rome
+                ],
+                q_id,
+            )
+            graph.entitlements.append(entitlement)
+            qualification.entitles_to.append(entitlement.id)
+
+        graph.locations.append(Location(uris.france, Concept.of(vocab.FRANCE)))
+        org_ids: list[str] = []
+        for certifier in cert.certifiers:
+            org = Organisation(
+                uris.organisation(certifier),
+                certifier.name,
+                certifier.trade_name,
+                certifier.siret,
+                certifier.website if is_url(certifier.website) else None,
+                uris.france,
+            )
+            if org.id in org_ids:
+                continue
+            org_ids.append(org.id)
+            graph.organisations.append(org)
+            qualification.awarding.append(
+                Awarding(org.id, uris.france, cert.registration_start, cert.registration_end, q_id)
+            )
+
+        if org_ids:
+            by_right = cert.registration_type is RegistrationType.BY_RIGHT
+            ministries = [c for c in cert.certifiers if _is_ministry(c)]
+            if by_right and ministries:
+                agent = uris.organisation(ministries[0])
+            elif by_right:
+                agent = uris.ministry
+                graph.organisations.append(
+                    Organisation(agent, "Ministère certificateur", None, None, None, uris.france)
+                )
+            else:
+                agent = uris.france_competences
+                graph.organisations.append(
+                    Organisation(
+                        agent,
+                        FRANCE_COMPETENCES,
+                        None,
+                        None,
+                        "https://www.francecompetences.fr/",
+                        uris.france,
+                    )
+                )
+            title = (
+                cert.registration_type.value
+                if cert.registration_type is not None
+                else f"Enregistrement au {cert.repertoire.value}"
+            )
+            accreditation = Accreditation(
+                uris.sub(number, "registration"),
+                title,
+                org_ids,
+                q_id,
+                agent,
+                cert.decision_date,
+                cert.effective_date,
+                cert.registration_end,
+            )
+            graph.accreditations.append(accreditation)
+            qualification.accreditation.append(accreditation.id)
+        return graph
+
+
+def _digits(number: str) -> str:
+    return number.removeprefix("RNCP").removeprefix("RS")

@@ -1,0 +1,487 @@
+"""Europass ELM 3 LOQ XML: content of the graph, XSD conformance, bulk errors, reading back."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from lxml import etree
+
+import rncpkit
+from rncpkit import xmlsafe
+from rncpkit.api import convert
+from rncpkit.cli import cli
+from rncpkit.errors import OutputError
+from rncpkit.formats import WriteOptions, detect_format
+from rncpkit.formats.europass_xml import NS, LoqWriter
+from rncpkit.io import open_input
+from rncpkit.model import Certification, Certifier, CompetenceBlock, RegistrationType
+from tests.conftest import FC_REFERENCE, REAL_V41_SAMPLES, SAMPLES, reference
+
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+N = {"l": NS, "skos": SKOS, "dc": "http://purl.org/dc/terms/"}
+BASE = "https://data.example.fr/rncp/"
+
+
+def seed() -> Certification:
+    return next(rncpkit.read(SAMPLES / "RNCP35080.xml"))
+
+
+def loq(*certs: Certification, **options: object) -> bytes:
+    out = io.BytesIO()
+    writer = LoqWriter(out, WriteOptions(**options))  # type: ignore[arg-type]
+    for cert in certs:
+        writer.write(cert)
+    writer.close()
+    return out.getvalue()
+
+
+def parse(data: bytes) -> etree._Element:
+    return xmlsafe.parse_bytes(data)
+
+
+def xpath(root: etree._Element, path: str) -> list[str]:
+    return [str(v) for v in root.xpath(path, namespaces=N)]  # type: ignore[union-attr]
+
+
+def qual(root: etree._Element, ident: str) -> etree._Element:
+    found = root.xpath(
+        f"l:learningAchievementSpecificationReferences/l:qualification[@id='{ident}']", namespaces=N
+    )
+    assert isinstance(found, list) and len(found) == 1
+    element = found[0]
+    assert isinstance(element, etree._Element)
+    return element
+
+
+# --------------------------------------------------------------------------- content
+
+
+def test_seed_qualification_content() -> None:
+    root = parse(loq(seed(), base_uri=BASE))
+    q = qual(root, BASE + "RNCP35080")
+    assert xpath(q, "l:identifier/skos:notation/text()") == ["RNCP35080"]
+    assert xpath(q, "l:identifier/l:schemeAgency/text()") == ["France compétences"]
+    assert xpath(q, "l:title[@language='fr']/text()") == [
+        "Manager d’organismes à vocation sociale et culturelle en économie sociale et solidaire"
+    ]
+    assert xpath(q, "l:EQFLevel/@uri") == ["http://data.europa.eu/snb/eqf/7"]
+    assert xpath(q, "l:NQFLevel/@uri") == ["http://data.europa.eu/snb/qdr/c_828fbcc3"]
+    # NSF 332n, 310m, 330p → social work, management, health-and-welfare inter-disciplinary
+    assert xpath(q, "l:ISCEDFCode/@uri") == [
+        "http://data.europa.eu/snb/isced-f/0923",
+        "http://data.europa.eu/snb/isced-f/0413",
+        "http://data.europa.eu/snb/isced-f/0988",
+    ]
+    assert xpath(q, "l:educationSubject/skos:notation/text()") == [
+        "332n",
+        "310m",
+        "330p",
+        "32135",
+        "32142",
+        "44047",
+        "44037",
+    ]
+    assert xpath(q, "l:language/@uri") == [
+        "http://publications.europa.eu/resource/authority/language/FRA"
+    ]
+    assert xpath(q, "l:homepage/l:contentUrl/text()") == [
+        "https://www.francecompetences.fr/recherche/rncp/35080/"
+    ]
+    assert xpath(q, "l:isPartialQualification/text()") == ["false"]
+    assert xpath(q, "l:entryRequirement/l:noteLiteral/text()")[0].startswith(
+        "Avoir une année d’expérience professionnelle"
+    )
+    subjects = xpath(q, "l:additionalNote/dc:subject/skos:prefLabel/text()")
+    assert subjects == ["Activités visées", "Secteurs d'activité"]
+    # 4 blocks with 5 + 3 + 3 + 4 competences
+    assert len(xpath(q, "l:learningOutcome/@idref")) == 15
+    assert xpath(q, "l:hasPart/@idref") == [BASE + f"RNCP35080BC0{i}" for i in range(1, 5)]
+
+
+def test_blocks_are_partial_qualifications() -> None:
+    root = parse(loq(seed(), base_uri=BASE))
+    block = qual(root, BASE + "RNCP35080BC02")
+    assert xpath(block, "l:identifier/skos:notation/text()") == ["RNCP35080BC02"]
+    assert xpath(block, "l:isPartialQualification/text()") == ["true"]
+    assert xpath(block, "l:isPartOf/@idref") == [BASE + "RNCP35080"]
+    assert xpath(block, "l:EQFLevel/@uri") == ["http://data.europa.eu/snb/eqf/7"]
+    outcomes = xpath(block, "l:learningOutcome/@idref")
+    assert outcomes == [BASE + f"RNCP35080BC02/outcome/{i}" for i in (1, 2, 3)]
+    titles = [
+        xpath(root, f"l:learningOutcomeReferences/l:learningOutcome[@id='{o}']/l:title/text()")[0]
+        for o in outcomes
+    ]
+    assert titles[1] == "Construire et suivre le budget de l’organisme"
+    assessment = xpath(block, "l:provenBy/@idref")
+    assert assessment == [BASE + "RNCP35080BC02/assessment"]
+    spec = root.xpath(
+        f"l:learningAssessmentSpecificationReferences/l:learningAssessmentSpecification"
+        f"[@id='{assessment[0]}']",
+        namespaces=N,
+    )[0]  # type: ignore[index]
+    # "mémoire" → project work, "Soutenance orale" → oral, "cas pratiques" → practical
+    assert set(xpath(spec, "l:type/@uri")) == {
+        "http://data.europa.eu/snb/assessment/d30284d7df",
+        "http://data.europa.eu/snb/assessment/6a4db9f11d",
+        "http://data.europa.eu/snb/assessment/795dac4096",
+        "http://data.europa.eu/snb/assessment/6e6cb2cc78",
+    }
+    assert xpath(spec, "l:proves/@idref") == [BASE + "RNCP35080BC02"]
+
+
+def test_routes_entitlement_awarding_and_accreditation() -> None:
+    root = parse(loq(seed(), base_uri=BASE))
+    activities = root.xpath(
+        "l:learningActivitySpecificationReferences/l:learningActivitySpecification", namespaces=N
+    )
+    assert isinstance(activities, list)
+    routes = {a.get("id").rsplit("/", 1)[-1]: xpath(a, "l:type/@uri") for a in activities}  # type: ignore[union-attr]
+    assert routes == {  # FI and CL are closed on this fiche
+        "CA": ["http://data.europa.eu/snb/learning-activity/d46a826a39"],
+        "FC": ["http://data.europa.eu/snb/learning-activity/fd33e234ae"],
+        "CQ": ["http://data.europa.eu/snb/learning-activity/d46a826a39"],
+        "VAE": ["http://data.europa.eu/snb/learning-activity/4357e0e681"],
+    }
+    ent = "l:learningEntitlementSpecificationReferences/l:learningEntitlementSpecification"
+    assert xpath(root, f"{ent}/l:limitNationalOccupation/skos:notation/text()") == [
+        "K1206",
+        "M1301",
+        "K1403",
+        "K1802",
+        "M1302",
+    ]
+    assert xpath(root, f"{ent}/l:type/@uri") == ["http://data.europa.eu/snb/entitlement/52f62180c2"]
+    org = BASE + "organisation/siret/19753471200017"
+    q = qual(root, BASE + "RNCP35080")
+    assert xpath(q, "l:awardingOpportunity/l:awardingBody/@idref") == [org]
+    assert xpath(q, "l:awardingOpportunity/l:temporal/*/text()") == [
+        "2020-11-18T00:00:00",
+        "2025-11-18T00:00:00",
+    ]
+    orgs = "l:agentReferences/l:organisation"
+    assert xpath(root, f"{orgs}[@id='{org}']/l:registration/skos:notation/text()") == [
+        "19753471200017"
+    ]
+    assert xpath(root, f"{orgs}[@id='{org}']/l:registration/l:schemeName/text()") == ["SIRET"]
+    assert xpath(root, f"{orgs}[@id='{org}']/skos:altLabel/text()") == ["Le Cnam"]
+    acc = "l:accreditationReferences/l:accreditation"
+    assert xpath(root, f"{acc}/l:accreditingAgent/@idref") == [
+        BASE + "organisation/france-competences"
+    ]
+    assert xpath(root, f"{acc}/l:title/text()") == ["Enregistrement sur demande"]
+    assert xpath(root, f"{acc}/l:issued/text()") == ["2020-11-18T00:00:00"]
+    assert xpath(root, f"{acc}/l:expiryDate/text()") == ["2025-11-18T00:00:00"]
+
+
+def test_registration_by_right_is_accredited_by_the_ministry() -> None:
+    ministry = Certifier(siret="11004401300040", name="MINISTERE DE L'ENSEIGNEMENT SUPERIEUR")
+    cert = seed().model_copy(
+        update={
+            "registration_type": RegistrationType.BY_RIGHT,
+            "certifiers": [*seed().certifiers, ministry],
+        }
+    )
+    root = parse(loq(cert, base_uri=BASE))
+    assert xpath(root, "l:accreditationReferences/l:accreditation/l:accreditingAgent/@idref") == [
+        BASE + "organisation/siret/11004401300040"
+    ]
+    assert xpath(root, "l:accreditationReferences/l:accreditation/l:organisation/@idref") == [
+        BASE + "organisation/siret/19753471200017",
+        BASE + "organisation/siret/11004401300040",
+    ]
+
+
+def test_default_base_uri_and_fallback_outcomes() -> None:
+    cert = seed().model_copy(update={"blocks": []})
+    root = parse(loq(cert))
+    q = qual(root, "https://rncpkit.invalid/RNCP35080")
+    # no blocks: the attested capacities, split at the flux's flattened line breaks
+    outcomes = xpath(root, "l:learningOutcomeReferences/l:learningOutcome/l:title/text()")
+    assert len(outcomes) == 15 == len(xpath(q, "l:learningOutcome/@idref"))
+    assert outcomes[0] == (
+        "Construire et développer le projet de l’organisme en cohérence avec l’objet social "
+        "de l’organisme"
+    )
+
+
+def test_containers_in_xsd_order_and_shared_entities_once() -> None:
+    other = seed().model_copy(update={"number": "RNCP99999", "blocks": []})
+    root = parse(loq(seed(), other))
+    assert [etree.QName(c).localname for c in root] == [
+        "learningAchievementSpecificationReferences",
+        "learningOutcomeReferences",
+        "learningActivitySpecificationReferences",
+        "learningAssessmentSpecificationReferences",
+        "learningEntitlementSpecificationReferences",
+        "agentReferences",
+        "accreditationReferences",
+        "locationReferences",
+    ]
+    assert root.get("xsdVersion") == "3.1.0"
+    assert len(xpath(root, "l:agentReferences/l:organisation/@id")) == 2  # Cnam + FC, once
+    assert len(xpath(root, "l:locationReferences/l:location/@id")) == 1
+
+
+# --------------------------------------------------------------------------- errors
+
+
+def test_rs_fiche_needs_an_eqf_level() -> None:
+    cert = seed().model_copy(update={"number": "RS5000", "level": None, "blocks": []})
+    with pytest.raises(OutputError) as caught:
+        loq(cert)
+    assert caught.value.fiche == "RS5000" and caught.value.field == "level"
+    assert "--eqf-level" in str(caught.value)
+    root = parse(loq(cert, eqf_level=4))
+    assert xpath(root, "//l:EQFLevel/@uri") == ["http://data.europa.eu/snb/eqf/4"]
+    assert xpath(root, "//l:NQFLevel/@uri") == ["http://data.europa.eu/snb/qdr/c_40020d69"]
+    assert xpath(root, "//l:qualification/l:homepage/l:contentUrl/text()") == [
+        "https://www.francecompetences.fr/recherche/rs/5000/"
+    ]
+    with pytest.raises(OutputError, match="no French NQF concept"):
+        loq(cert, eqf_level=2)
+
+
+def test_missing_isced_is_an_error_unless_forced() -> None:
+    cert = seed().model_copy(update={"nsf": []})
+    with pytest.raises(OutputError) as caught:
+        loq(cert)
+    assert caught.value.field == "nsf"
+    root = parse(loq(cert, extra={"isced": "0413,0923"}))
+    assert xpath(root, "//l:ISCEDFCode/@uri")[:2] == [
+        "http://data.europa.eu/snb/isced-f/0413",
+        "http://data.europa.eu/snb/isced-f/0923",
+    ]
+
+
+def test_failed_fiche_writes_no_bytes_and_others_survive() -> None:
+    out = io.BytesIO()
+    writer = LoqWriter(out, WriteOptions())
+    bad_text = seed().model_copy(update={"number": "RNCP1", "title": "bad \x01 title"})
+    no_level = seed().model_copy(update={"number": "RNCP2", "level": None})
+    for cert in (bad_text, no_level):
+        with pytest.raises(OutputError) as caught:
+            writer.write(cert)
+        assert caught.value.fiche == cert.number
+    writer.write(seed())
+    with pytest.raises(OutputError, match="twice"):
+        writer.write(seed())
+    writer.close()
+    root = parse(out.getvalue())
+    assert xpath(root, "//l:qualification[l:isPartialQualification='false']/@id") == [
+        "https://rncpkit.invalid/RNCP35080"
+    ]
+
+
+def test_bulk_conversion_lists_failures(tmp_path: Path) -> None:
+    rs = reference("france-competences", "export_fiches_RS_V4_1_sample.xml")
+    target = tmp_path / "rs.xml"
+    summary = convert(rs, target, "europass-xml")
+    assert (summary.read, summary.written, summary.rejected) == (5, 0, 5)
+    assert [e.fiche for e in summary.errors] == ["RS6232", "RS5719", "RS6547", "RS5000", "RS7485"]
+    result = (
+        __import__("click.testing")
+        .testing.CliRunner()
+        .invoke(cli, ["convert", str(rs), "--to", "europass-xml", "-o", str(target)])
+    )
+    assert result.exit_code == 1
+    assert "fiche RS5000: field level: LOQ requires an EQF level" in result.output
+    result = (
+        __import__("click.testing")
+        .testing.CliRunner()
+        .invoke(
+            cli, ["convert", str(rs), "--to", "europass-xml", "--eqf-level", "4", "-o", str(target)]
+        )
+    )
+    assert result.exit_code == 0, result.output
+    assert len(xpath(parse(target.read_bytes()), "//l:EQFLevel")) == 5
+
+
+# --------------------------------------------------------------------------- XSD conformance
+
+
+@pytest.fixture(scope="module")
+def loq_schema() -> etree.XMLSchema:
+    path = reference("europass", "loq-xsd-3.1", "loq.xsd")
+    tree = xmlsafe.parse_file(str(path))
+    tree.docinfo.URL = str(path)  # includes (cv/, external/) resolve next to the XSD
+    return etree.XMLSchema(tree)
+
+
+def assert_valid(schema: etree.XMLSchema, data: bytes) -> None:
+    document = etree.ElementTree(parse(data))
+    if not schema.validate(document):
+        errors = [f"{e.line}: {e.message}" for e in list(schema.error_log)[:5]]
+        raise AssertionError("\n".join(errors))
+
+
+@pytest.mark.conformance
+def test_schema_is_strict(loq_schema: etree.XMLSchema) -> None:
+    """The validator really checks: an official example passes, a broken document fails."""
+    example = reference("europass", "loq-xsd-3.1", "loq.xml")
+    assert loq_schema.validate(etree.ElementTree(parse(example.read_bytes())))
+    data = loq(seed()).replace(b"<isPartialQualification>false</isPartialQualification>\n", b"")
+    data = data.replace(b'<NQFLevel uri="http://data.europa.eu/snb/qdr/c_828fbcc3"/>', b"", 1)
+    assert not loq_schema.validate(etree.ElementTree(parse(data)))
+
+
+@pytest.mark.conformance
+def test_seed_and_real_samples_validate_in_one_document(loq_schema: etree.XMLSchema) -> None:
+    certs = [seed()]
+    for name in REAL_V41_SAMPLES:
+        certs.extend(rncpkit.read(reference("france-competences", name)))
+    data = loq(*certs, eqf_level=5, base_uri=BASE)
+    assert_valid(loq_schema, data)
+    root = parse(data)
+    full = xpath(
+        root,
+        "//l:qualification[l:isPartialQualification='false']/l:identifier/skos:notation/text()",
+    )
+    assert full == [c.number for c in certs]
+
+
+@pytest.mark.conformance
+@pytest.mark.parametrize("name", REAL_V41_SAMPLES)
+def test_each_real_sample_validates(loq_schema: etree.XMLSchema, name: str) -> None:
+    certs = list(rncpkit.read(reference("france-competences", name)))
+    assert_valid(loq_schema, loq(*certs, eqf_level=5))
+
+
+@pytest.mark.conformance
+def test_certifier_without_siret(loq_schema: etree.XMLSchema) -> None:
+    certs = {c.number: c for c in rncpkit.read(FC_REFERENCE / REAL_V41_SAMPLES[0])}
+    cert = certs["RNCP40344"]
+    root = parse(loq(cert))
+    names = xpath(root, "l:agentReferences/l:organisation/l:legalName/text()")
+    assert "SNVEL" in names
+    assert "https://rncpkit.invalid/organisation/snvel" in xpath(
+        root, "l:agentReferences/l:organisation/@id"
+    )
+    assert_valid(loq_schema, loq(cert))
+
+
+# --------------------------------------------------------------------------- reading back
+
+CARRIED = {
+    "number",
+    "title",
+    "abbreviation",
+    "state",
+    "formacodes",
+    "level",
+    "level_label",
+    "nsf",
+    "activities",
+    "attested_skills",
+    "sectors",
+    "job_types",
+    "rome",
+    "activity_regulations",
+    "decision_date",
+    "description_url",
+    "registration_end",
+    "effective_date",
+    "registration_type",
+    "blocks",
+    "objectives",
+    "mastery_level",
+    "partial_validation_scope",
+    "entry_prerequisites",
+    "publication_date",
+    "certification_prerequisites",
+    "validity_duration",
+    "renewal_terms",
+}
+"""Fields LOQ carries exactly (certifiers and access routes are compared apart)."""
+
+
+def read_back(data: bytes) -> list[Certification]:
+    return list(rncpkit.read(data, "europass-xml"))
+
+
+def assert_round_trip(original: Certification, back: Certification) -> None:
+    a, b = original.model_dump(), back.model_dump()
+    assert {k: a[k] for k in CARRIED} == {k: b[k] for k in CARRIED}
+    assert [(c.siret, c.name, c.trade_name) for c in original.certifiers] == [
+        (c.siret, c.name, c.trade_name) for c in back.certifiers
+    ]
+    for code, route in back.access_routes.items():
+        source = original.access_routes.get(code)
+        assert route.open == (source is not None and source.open)
+        assert route.jury == (source.jury if source is not None and source.open else None)
+
+
+def test_read_back_seed() -> None:
+    original = seed()
+    (back,) = read_back(loq(original, base_uri=BASE))
+    assert_round_trip(original, back)
+    assert back.level is not None and back.level.value == "NIV7"
+    assert [b.code for b in back.blocks] == original.block_codes
+    assert back.blocks[0].competences == original.blocks[0].competences
+
+
+def test_read_back_real_samples_and_detection() -> None:
+    originals = []
+    for name in REAL_V41_SAMPLES:
+        originals.extend(rncpkit.read(reference("france-competences", name)))
+    data = loq(*originals, eqf_level=5)
+    with open_input(data) as opened:
+        assert detect_format(opened).name == "europass-xml"
+    backs = list(rncpkit.read(data))  # detected from content
+    assert [b.number for b in backs] == [o.number for o in originals]
+    for original, back in zip(originals, backs, strict=True):
+        assert_round_trip(original, back)
+    rs = {b.number: b for b in backs}["RS5000"]
+    assert rs.level is None  # the EQF level was supplied for LOQ, not part of the fiche
+
+
+def test_cli_reads_loq_back(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    loq_file = tmp_path / "seed.xml"
+    loq_file.write_bytes(loq(seed()))
+    result = CliRunner().invoke(
+        cli, ["convert", str(loq_file), "--from", "europass-xml", "--to", "jsonl"]
+    )
+    assert result.exit_code == 0, result.output
+    assert '"number":"RNCP35080"' in result.output.splitlines()[0]
+
+
+_TEXT = st.text(
+    st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\ufffe\uffff")
+    | st.sampled_from(["\n", "\t", "\r", " ", "&", "<", ">", "]"]),
+    min_size=1,
+    max_size=40,
+).filter(lambda s: s.strip() != "")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(title=_TEXT, objectives=_TEXT, competences=_TEXT, methods=_TEXT, jury=_TEXT)
+def test_free_text_round_trips_exactly(
+    title: str, objectives: str, competences: str, methods: str, jury: str
+) -> None:
+    base = seed()
+    routes = dict(base.access_routes)
+    routes[next(iter(base.open_routes()))] = routes[base.open_routes()[0]].model_copy(
+        update={"jury": jury}
+    )
+    cert = base.model_copy(
+        update={
+            "title": title,
+            "objectives": objectives,
+            "access_routes": routes,
+            "blocks": [
+                CompetenceBlock(
+                    code="RNCP35080BC01",
+                    label=title,
+                    competences=competences,
+                    assessment_methods=methods,
+                )
+            ],
+        }
+    )
+    (back,) = read_back(loq(cert))
+    assert_round_trip(cert, back)

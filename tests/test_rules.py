@@ -212,6 +212,8 @@ BROKEN = [
         _constructed(formacodes=[rncp().formacodes[0].model_construct(code="3213")]),
         "formacodes[0].code",
     ),
+    ("NUMBER-FORMAT", rncp, _with(number="RNCP３５０８０"), "number"),
+    ("NUMBER-FORMAT", rs, _with(successors=["RS١٢"]), "successors[0]"),
     ("LINK-SELF", rncp, _with(successors=["RNCP41336", "RNCP35080"]), "successors[1]"),
     ("LINK-SELF", rs, _with(predecessors=["RS9001"]), "predecessors[0]"),
     ("TEXT-CONTROL", rncp, _with(title="Manager\x07 d'organismes"), "title"),

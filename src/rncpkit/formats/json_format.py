@@ -13,7 +13,7 @@ from typing import IO, Any
 
 from pydantic import ValidationError
 
-from rncpkit.errors import FicheError, InputError
+from rncpkit.errors import FicheError, InputError, OutputError
 from rncpkit.formats.base import Format, ReadResult, Record, WriteOptions
 from rncpkit.io import InputFile, single_member
 from rncpkit.model import Certification
@@ -171,7 +171,10 @@ def read_jsonl(opened: InputFile) -> Iterator[ReadResult]:
 
 
 def _dump(certification: Certification, indent: int | None) -> bytes:
-    return certification.model_dump_json(indent=indent).encode("utf-8")
+    try:
+        return certification.model_dump_json(indent=indent).encode("utf-8")
+    except ValueError as exc:  # a lone surrogate (from a JSON "\ud800" escape) has no UTF-8
+        raise OutputError(f"cannot be written as JSON: {exc}", fiche=certification.number) from None
 
 
 class JsonWriter:

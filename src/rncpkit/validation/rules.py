@@ -191,7 +191,7 @@ _rncp_requires(
     lambda c: bool(c.blocks),
 )
 
-_BLOC_SUFFIX = re.compile(r"BC\d{2}")
+_BLOC_SUFFIX = re.compile(r"BC[0-9]{2}")
 
 
 @rule(
@@ -573,11 +573,11 @@ def _jury_missing(cert: Certification, context: Context) -> Iterator[Issue]:
 
 # --------------------------------------------------------------------------- codes
 
-ROME = re.compile(r"[A-N]\d{4}")
+ROME = re.compile(r"[A-N][0-9]{4}")
 """ROME codes: a domain letter A (agriculture) … N (transport) and four digits."""
-NSF = re.compile(r"[1-4]\d{2}[a-z]?")
+NSF = re.compile(r"[1-4][0-9]{2}[a-z]?")
 """NSF: three digits (domains 1xx–4xx) and an optional lowercase function letter."""
-FORMACODE = re.compile(r"\d{5}")
+FORMACODE = re.compile(r"[0-9]{5}")
 
 
 def _code_rule(
@@ -615,6 +615,33 @@ _code_rule(
     lambda c: [f.code for f in c.formacodes],
     "formacodes",
 )
+
+FICHE_NUMBER = re.compile(r"(RNCP|RS)[0-9]+")
+"""A fiche number in ASCII digits (the model's pattern also lets other scripts' digits by)."""
+
+
+@rule(
+    "NUMBER-FORMAT",
+    Severity.ERROR,
+    "Fiche numbers, of the fiche and of the fiches it links to, are RNCP or RS and ASCII digits",
+    "Les numéros de fiche, de la fiche et des fiches liées, sont RNCP ou RS et des chiffres ASCII",
+)
+def _number_format(cert: Certification, context: Context) -> Iterator[Issue]:
+    numbers = [("number", cert.number)]
+    numbers += [(f"successors[{i}]", n) for i, n in enumerate(cert.successors)]
+    numbers += [(f"predecessors[{i}]", n) for i, n in enumerate(cert.predecessors)]
+    numbers += [
+        (f"correspondences[{i}].target_number", c.target_number)
+        for i, c in enumerate(cert.correspondences)
+    ]
+    for path, number in numbers:
+        if not FICHE_NUMBER.fullmatch(number):
+            yield Issue(
+                path,
+                f"fiche number {number!r} is malformed (expected like RNCP35080 or RS5000)",
+                f"le numéro de fiche {number!r} est mal formé (attendu comme RNCP35080 ou RS5000)",
+            )
+
 
 # --------------------------------------------------------------------------- links
 

@@ -12,9 +12,11 @@ from enum import Enum
 
 from pydantic import BaseModel
 
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-"""C0/C1 controls other than tab and line breaks, DEL, and bidirectional overrides (which
-make a text display differently from what it says)."""
+CONTROL = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+"""C0/C1 controls other than tab and line breaks, DEL, bidirectional overrides (which make
+a text display differently from what it says) and lone surrogates (which have no UTF-8)."""
 
 HTML = re.compile(
     r"<\s*/?\s*(?:p|br|li|ul|ol|div|span|strong|b|i|u|em|a|h[1-6]|table|tr|td|th|font|img)"

@@ -82,7 +82,8 @@ def _format_enum_or_text(value: Any) -> str:
 TEXT = Codec("text", str, _format_enum_or_text)
 CODE = Codec("code", str.strip, _format_enum_or_text)
 INT = Codec("int", _parse_int, str)
-DATE = Codec("date", _parse_date, lambda d: d.strftime("%d/%m/%Y"))
+# strftime("%Y") does not pad years below 1000, which the reader would then refuse
+DATE = Codec("date", _parse_date, lambda d: f"{d.day:02d}/{d.month:02d}/{d.year:04d}")
 BOOL = Codec("bool", _parse_bool, lambda b: "Oui" if b else "Non")
 
 # --------------------------------------------------------------------------- the table

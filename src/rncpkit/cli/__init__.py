@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from rncpkit import __version__
+from rncpkit.cli.accrochage import accrochage
 from rncpkit.cli.convert import convert
 from rncpkit.cli.schema import schema
 from rncpkit.cli.show import show
@@ -33,7 +34,7 @@ def list_formats() -> None:
         click.echo(f"{fmt.name:18} {modes:11} {fmt.description}")
 
 
-COMMANDS = [convert, validate, show, schema]
+COMMANDS = [convert, validate, show, schema, accrochage]
 for command in COMMANDS:
     cli.add_command(command)
 

@@ -1,0 +1,92 @@
+"""The certifiers' "accrochage" flux: declaring holders to the Caisse des Dépôts.
+
+Every certifier of an RNCP or RS certification declares who obtained it by uploading an
+XML file (namespace ``urn:cdc:cpf:pc5:schema:1.0.0``, XSD 1.1.2) that the portal rejects
+whole if anything is wrong. This package turns a holders spreadsheet into that file::
+
+    from rncpkit import accrochage
+
+    report = accrochage.build(
+        "holders.csv", "flux.xml",
+        id_client="03VML243", id_contract="MCFCER000209", certification="RNCP35080",
+    )
+    if not report.ok:
+        for problem in report.problems:
+            print(problem)          # row, column, reason in French and English
+
+and checks one (:func:`check`).
+"""
+
+from rncpkit.accrochage.builder import BuildReport, build, write_report
+from rncpkit.accrochage.checker import CheckProblem, CheckReport, check
+from rncpkit.accrochage.enums import (
+    RNCP_TO_CDC,
+    AccessMode,
+    DepositorKind,
+    ExamMode,
+    LanguageLevel,
+    Mention,
+    Obtention,
+    RegistrationInitiative,
+    Sex,
+    VaeRoute,
+)
+from rncpkit.accrochage.fiches import FicheFacts, FicheIndex, sample_path
+from rncpkit.accrochage.holders import COLUMNS, RowProblem, read_rows, template, to_passage
+from rncpkit.accrochage.model import (
+    MAX_BYTES_PER_FILE,
+    MAX_PASSAGES_PER_FILE,
+    NAMESPACE,
+    CertificationRef,
+    Certifier,
+    CivilIdentity,
+    CpfFile,
+    DigitalLevel,
+    DigitalResult,
+    FluxHeader,
+    Passage,
+)
+from rncpkit.accrochage.reader import read_passage
+from rncpkit.accrochage.writer import new_flux_id, paris_time, write_flux
+
+__all__ = [
+    "COLUMNS",
+    "MAX_BYTES_PER_FILE",
+    "MAX_PASSAGES_PER_FILE",
+    "NAMESPACE",
+    "RNCP_TO_CDC",
+    "AccessMode",
+    "BuildReport",
+    "CertificationRef",
+    "Certifier",
+    "CheckProblem",
+    "CheckReport",
+    "CivilIdentity",
+    "CpfFile",
+    "DepositorKind",
+    "DigitalLevel",
+    "DigitalResult",
+    "ExamMode",
+    "FicheFacts",
+    "FicheIndex",
+    "FluxHeader",
+    "LanguageLevel",
+    "Mention",
+    "Obtention",
+    "Passage",
+    "RegistrationInitiative",
+    "RowProblem",
+    "Sex",
+    "VaeRoute",
+    "build",
+    "check",
+    "new_flux_id",
+    "paris_time",
+    "read_passage",
+    "read_rows",
+    "sample_path",
+    "template",
+    "to_passage",
+    "write_flux",
+    "write_report",
+]

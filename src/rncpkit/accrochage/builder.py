@@ -1,0 +1,423 @@
+"""From a holders file to the flux file(s) the certifier uploads: all or nothing.
+
+Pass 1 reads the rows one at a time, checks each (model, fiche routes and dates,
+duplicate ``idTechnique``) and spools the serialised passage of each valid row in a
+temporary file per certification: the passages are never all in memory, and their exact
+sizes are known. Only when every row is valid (or with ``skip_invalid``) does pass 2 copy
+them into the output, grouped by certification, starting a new numbered file before the
+portal's limits (200,000 passages, 200 MB) would be crossed. Every file is written to a
+temporary name and renamed at the very end, so a failed run leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import datetime as dt
+import io
+import os
+import struct
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+from pydantic import ValidationError
+
+from rncpkit.accrochage.enums import DepositorKind
+from rncpkit.accrochage.fiches import FicheIndex
+from rncpkit.accrochage.holders import Row, RowProblem, read_rows, to_passage
+from rncpkit.accrochage.model import (
+    MAX_BYTES_PER_FILE,
+    MAX_PASSAGES_PER_FILE,
+    CertificationRef,
+    Certifier,
+    FluxHeader,
+    Passage,
+    reasons,
+)
+from rncpkit.accrochage.writer import FragmentWriter, new_flux_id, paris_time, render_head
+from rncpkit.errors import InputError, OutputError, UsageError
+from rncpkit.io import Source
+
+_RECORD = struct.Struct(">II")  # row number, length of the serialised passage
+
+
+@dataclass
+class BuildReport:
+    """What a build did. ``files`` is empty when nothing was written."""
+
+    rows: int = 0
+    written: int = 0
+    rejected: int = 0
+    problems: list[RowProblem] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+    per_certification: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        """Every row was valid."""
+        return not self.problems
+
+    def line(self) -> str:
+        """One-line summary (no personal data)."""
+        return (
+            f"{self.rows} rows read, {self.written} passages written in "
+            f"{len(self.files)} file(s), {self.rejected} rows rejected"
+        )
+
+
+class _Spool:
+    """The serialised passages of one certification, in a temporary file."""
+
+    def __init__(self, ref: CertificationRef, fragments: FragmentWriter) -> None:
+        self.ref = ref
+        self.opening, self.closing = fragments.certification(ref)
+        self.file = tempfile.TemporaryFile()  # noqa: SIM115 - closed by the builder
+        self.count = 0
+        self.size = 0
+
+    def add(self, row: int, data: bytes) -> None:
+        self.file.write(_RECORD.pack(row, len(data)))
+        self.file.write(data)
+        self.count += 1
+        self.size += len(data)
+
+    def records(self) -> Iterator[tuple[int, bytes]]:
+        self.file.flush()
+        self.file.seek(0)
+        reader = io.BufferedReader(self.file, 1 << 20)
+        while header := reader.read(_RECORD.size):
+            row, length = _RECORD.unpack(header)
+            yield row, reader.read(length)
+        reader.detach()
+
+
+@dataclass
+class _Seen:
+    row: int
+    code: str | None
+    size: int | None  # serialised size when spooled
+    flagged: bool = False
+
+
+def _problem(row: Row, column: str, en: str, fr: str) -> RowProblem:
+    return RowProblem(row.number, row.technical_id, column, row.get(column) or None, en, fr)
+
+
+def check_against_fiche(
+    row: Row, ref: CertificationRef, passage: Passage, fiches: FicheIndex, today: dt.date
+) -> list[RowProblem]:
+    """The checks that need the certification's fiche and today's date."""
+    problems: list[RowProblem] = []
+    if passage.valid_from > today:
+        problems.append(
+            _problem(row, "date_obtention", "date is in the future", "date dans le futur")
+        )
+    fiche = fiches.get(ref.code)
+    if fiche is None:
+        problems.append(
+            _problem(
+                row,
+                "certification",
+                f"no fiche for {ref.code}: give it with --fiche",
+                f"aucune fiche pour {ref.code} : la donner avec --fiche",
+            )
+        )
+        return problems
+    route = passage.access_mode.rncp_route if passage.access_mode else None
+    if route is not None and route not in fiche.open_routes:
+        opened = ", ".join(sorted(r.value for r in fiche.open_routes)) or "-"
+        problems.append(
+            _problem(
+                row,
+                "voie_acces",
+                f"fiche {fiche.number} does not open the {route.value} route "
+                f"({route.label_en}); open routes: {opened}",
+                f"la fiche {fiche.number} n'ouvre pas la voie {route.value} "
+                f"({route.label_fr}) ; voies ouvertes : {opened}",
+            )
+        )
+    if fiche.last_award_date is not None and passage.valid_from > fiche.last_award_date:
+        last = fiche.last_award_date.strftime("%d/%m/%Y")
+        problems.append(
+            _problem(
+                row,
+                "date_obtention",
+                f"after the last day fiche {fiche.number} may be awarded ({last})",
+                f"postérieure au dernier jour de délivrance de la fiche {fiche.number} ({last})",
+            )
+        )
+    return problems
+
+
+def certifier_of(id_client: str, id_contract: str) -> Certifier:
+    """The certifier, or a :class:`UsageError` saying which identifier is wrong."""
+    try:
+        return Certifier(id_client=id_client, id_contract=id_contract)
+    except ValidationError as exc:
+        names = {"id_client": "--id-client", "id_contract": "--id-contrat"}
+        details = "; ".join(f"{names.get(f, f)}: {en} / {fr}" for f, en, fr in reasons(exc))
+        raise UsageError(details) from None
+
+
+def build(
+    source: Source,
+    output: str | os.PathLike[str],
+    *,
+    id_client: str,
+    id_contract: str,
+    certification: str | None = None,
+    fiches: FicheIndex | None = None,
+    emitter_id_client: str | None = None,
+    depositor: DepositorKind | None = None,
+    skip_invalid: bool = False,
+    max_passages: int = MAX_PASSAGES_PER_FILE,
+    max_bytes: int = MAX_BYTES_PER_FILE,
+    now: dt.datetime | None = None,
+    delimiter: str | None = None,
+) -> BuildReport:
+    """Turn the holders file ``source`` into the flux ``output`` (``-`` for stdout).
+
+    ``certification`` is the code for rows without one; ``fiches`` gives the routes each
+    certification opens (the embedded sample RNCP35080 by default). Nothing is written
+    unless every row is valid, or ``skip_invalid`` is set (then only the valid rows are).
+    Above ``max_passages`` or ``max_bytes``, the output is split into ``NAME-001.xml``,
+    ``NAME-002.xml``… Each file gets its own ``idFlux``.
+    """
+    certifier = certifier_of(id_client, id_contract)
+    emitter = certifier_of(emitter_id_client, id_contract).id_client if emitter_id_client else None
+    if depositor is None:
+        trusted = emitter is not None and emitter != certifier.id_client
+        depositor = DepositorKind.TRUSTED_THIRD_PARTY if trusted else DepositorKind.CERTIFIER
+    instant = paris_time(now)
+    if certification is not None:
+        try:
+            certification = CertificationRef(code=certification.strip().upper()).code
+        except ValidationError:
+            raise UsageError(
+                f"--certification {certification!r}: expected a code like RNCP35080 or RS5875"
+            ) from None
+    fiches = fiches if fiches is not None else FicheIndex.load()
+    report = BuildReport()
+    fragments = FragmentWriter()
+    spools: dict[str, _Spool] = {}
+    try:
+        excluded = _first_pass(
+            source, certification, depositor, fiches, instant.date(), delimiter,
+            report, fragments, spools,
+        )  # fmt: skip
+        report.problems.sort(key=lambda p: p.row)
+        report.rejected = len({problem.row for problem in report.problems})
+        if report.rows == 0:
+            raise InputError("aucune ligne de titulaire / no holder row", file=str(output))
+        if report.problems and not skip_invalid:
+            return report
+        for code, spool in spools.items():
+            if spool.count:
+                report.per_certification[code] = spool.count
+        report.written = sum(report.per_certification.values())
+        if not report.written:
+            return report
+
+        def header() -> FluxHeader:
+            return FluxHeader(
+                id_flux=new_flux_id(),
+                timestamp=instant,
+                emitter_id_client=emitter or certifier.id_client,
+                certifier=certifier,
+            )
+
+        kept = [spool for spool in spools.values() if spool.count]
+        head, tail = render_head(header())
+        total = len(head) + len(tail)
+        total += sum(len(s.opening) + len(s.closing) + s.size for s in kept)
+        numbered = report.written > max_passages or total > max_bytes
+        report.files = _assemble(
+            kept, excluded, Path(os.fspath(output)), numbered, header, max_passages, max_bytes
+        )
+    finally:
+        fragments.close()
+        for spool in spools.values():
+            spool.file.close()
+    return report
+
+
+def _first_pass(
+    source: Source,
+    certification: str | None,
+    depositor: DepositorKind,
+    fiches: FicheIndex,
+    today: dt.date,
+    delimiter: str | None,
+    report: BuildReport,
+    fragments: FragmentWriter,
+    spools: dict[str, _Spool],
+) -> set[int]:
+    """Check and spool every row; return the rows to leave out (duplicates)."""
+    seen: dict[str, _Seen] = {}
+    excluded: set[int] = set()
+    for row in read_rows(source, delimiter=delimiter):
+        report.rows += 1
+        ref, passage, problems = to_passage(row, certification)
+        if ref is not None and passage is not None:
+            problems = check_against_fiche(row, ref, passage, fiches, today)
+        tid = row.technical_id
+        first = seen.get(tid) if tid else None
+        if tid and first is not None:
+            problems.append(
+                _problem(
+                    row,
+                    "id_technique",
+                    f"idTechnique already used on row {first.row}",
+                    f"idTechnique déjà utilisé ligne {first.row}",
+                )
+            )
+            if not first.flagged:
+                first.flagged = True
+                excluded.add(first.row)
+                report.problems.append(
+                    RowProblem(
+                        first.row,
+                        tid,
+                        "id_technique",
+                        tid,
+                        f"idTechnique used again on row {row.number}",
+                        f"idTechnique réutilisé ligne {row.number}",
+                    )
+                )
+                if first.code is not None and first.size is not None:
+                    spools[first.code].count -= 1
+                    spools[first.code].size -= first.size
+        if problems or ref is None or passage is None:
+            report.problems.extend(problems)
+            if tid and first is None:
+                seen[tid] = _Seen(row.number, None, None)
+            continue
+        ref = ref.model_copy(update={"depositor": depositor})
+        spool = spools.get(ref.code)
+        if spool is None:
+            spool = spools[ref.code] = _Spool(ref, fragments)
+        data = fragments.passage(passage)
+        spool.add(row.number, data)
+        seen[passage.technical_id] = _Seen(row.number, ref.code, len(data))
+    return excluded
+
+
+class _Outputs:
+    """The files of one build, written under temporary names and renamed together."""
+
+    def __init__(self, target: Path, numbered: bool) -> None:
+        self.target = target
+        self.numbered = numbered
+        self.stdout = os.fspath(target) == "-"
+        self.pending: list[tuple[IO[bytes], str, Path]] = []
+
+    def open(self) -> IO[bytes]:
+        if self.stdout:
+            if self.pending:
+                raise UsageError("the flux needs several files: give -o FILE, not stdout")
+            self.pending.append((sys.stdout.buffer, "", self.target))
+            return sys.stdout.buffer
+        index = len(self.pending) + 1
+        target = self.target
+        if self.numbered:
+            target = target.with_name(f"{target.stem}-{index:03d}{target.suffix or '.xml'}")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(
+            prefix=f".{target.name}.", suffix=".part", dir=target.parent
+        )
+        stream = os.fdopen(fd, "wb")
+        self.pending.append((stream, temporary, target))
+        return stream
+
+    def commit(self) -> list[Path]:
+        if self.stdout:
+            sys.stdout.buffer.flush()
+            return [self.target]
+        for stream, _temporary, _target in self.pending:
+            stream.flush()
+            os.fsync(stream.fileno())
+            stream.close()
+        for _stream, temporary, target in self.pending:
+            os.replace(temporary, target)
+        return [target for _stream, _temporary, target in self.pending]
+
+    def abort(self) -> None:
+        for stream, temporary, _target in [] if self.stdout else self.pending:
+            with contextlib.suppress(OSError):
+                stream.close()
+                if temporary:
+                    os.unlink(temporary)
+
+
+def _assemble(
+    spools: list[_Spool],
+    excluded: set[int],
+    target: Path,
+    numbered: bool,
+    header: Callable[[], FluxHeader],
+    max_passages: int,
+    max_bytes: int,
+) -> list[Path]:
+    outputs = _Outputs(target, numbered)
+    try:
+        stream: IO[bytes] | None = None
+        tail = b""
+        size = count = 0
+        for spool in spools:
+            opened = False
+            for row, data in spool.records():
+                if row in excluded:
+                    continue
+                extra = len(data) + len(spool.closing) + len(tail)
+                extra += 0 if opened else len(spool.opening)
+                if stream is None or count >= max_passages or size + extra > max_bytes:
+                    if stream is not None:
+                        if opened:
+                            stream.write(spool.closing)
+                        stream.write(tail)
+                    stream = outputs.open()
+                    head, tail = render_head(header())
+                    stream.write(head)
+                    size, count, opened = len(head), 0, False
+                    if (
+                        size + len(spool.opening) + len(data) + len(spool.closing) + len(tail)
+                        > max_bytes
+                    ):
+                        raise OutputError("a passage does not fit in a file of max_bytes")
+                if not opened:
+                    stream.write(spool.opening)
+                    size += len(spool.opening)
+                    opened = True
+                stream.write(data)
+                size += len(data)
+                count += 1
+            if opened and stream is not None:
+                stream.write(spool.closing)
+                size += len(spool.closing)
+        if stream is not None:
+            stream.write(tail)
+        return outputs.commit()
+    except BaseException:
+        outputs.abort()
+        raise
+
+
+def write_report(problems: list[RowProblem], destination: str | os.PathLike[str]) -> None:
+    """The rejected rows as a CSV (``;``, UTF-8 with BOM for Excel), personal values left
+    out: ligne, id_technique, colonne, valeur, raison, reason."""
+    from rncpkit.io import atomic_output
+
+    with atomic_output(destination) as stream:
+        text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+        writer = csv.writer(text, delimiter=";", lineterminator="\r\n")
+        writer.writerow(["ligne", "id_technique", "colonne", "valeur", "raison", "reason"])
+        for problem in problems:
+            writer.writerow(
+                ["" if value is None else value for value in problem.as_dict().values()]
+            )
+        text.flush()
+        text.detach()

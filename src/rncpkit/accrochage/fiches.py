@@ -1,0 +1,75 @@
+"""What a build needs to know of each certification's fiche: its open routes and dates.
+
+Only a few facts per fiche are kept (not the fiches), so ``--fiche`` may be a whole
+national export.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from rncpkit.model import AccessRouteCode, Certification
+
+SAMPLE_NAME = "RNCP35080.xml"
+
+
+def sample_path(name: str = SAMPLE_NAME) -> Path:
+    """A file of the project's ``samples/``: in the source tree, or force-included in the
+    wheel as ``rncpkit/_samples``."""
+    package = Path(__file__).resolve().parents[1]
+    for candidate in (package / "_samples" / name, package.parents[1] / "samples" / name):
+        if candidate.is_file():
+            return candidate
+    raise FileNotFoundError(f"sample {name} is not installed with rncpkit")
+
+
+@dataclass(frozen=True, slots=True)
+class FicheFacts:
+    """The facts of one fiche that a holder's row is checked against."""
+
+    number: str
+    title: str
+    open_routes: frozenset[AccessRouteCode]
+    last_award_date: dt.date | None
+    """Last day the certification may be awarded: ``DATE_LIMITE_DELIVRANCE`` when the fiche
+    gives one, otherwise ``DATE_FIN_ENREGISTREMENT``; None when neither is known."""
+
+    @classmethod
+    def of(cls, cert: Certification) -> FicheFacts:
+        """Extract the facts from a fiche."""
+        return cls(
+            number=cert.number,
+            title=cert.title,
+            open_routes=frozenset(cert.open_routes()),
+            last_award_date=cert.issuance_deadline or cert.registration_end,
+        )
+
+
+class FicheIndex:
+    """The fiches known to a build, by number."""
+
+    def __init__(self, facts: Iterable[FicheFacts] = ()) -> None:
+        self._facts = {fact.number: fact for fact in facts}
+
+    @classmethod
+    def load(cls, sources: Iterable[str | os.PathLike[str]] = ()) -> FicheIndex:
+        """Read the fiches of ``sources`` (any format rncpkit reads); the embedded sample
+        RNCP35080 when none is given."""
+        from rncpkit.api import read
+
+        paths = list(sources) or [sample_path()]
+        return cls(FicheFacts.of(cert) for path in paths for cert in read(path))
+
+    def get(self, number: str) -> FicheFacts | None:
+        """The facts of fiche ``number``, if known."""
+        return self._facts.get(number)
+
+    def __contains__(self, number: object) -> bool:
+        return number in self._facts
+
+    def __len__(self) -> int:
+        return len(self._facts)

@@ -1,0 +1,396 @@
+"""Typed model of the CDC "accrochage" flux (XSD 1.1.2, namespace ``urn:cdc:cpf:pc5:schema:1.0.0``).
+
+Field names are English; each comment names the XSD element it carries. The XSD's lengths,
+patterns, ranges and enumerations are enforced here, plus the traps the portal is known to
+reject (blank or control-character text, a birth place given twice, years outside the XSD
+date pattern). The model knows no file format: :mod:`.writer` and :mod:`.reader` map it.
+
+Error messages come in English and French: every custom error carries ``ctx['fr']``, and
+:func:`reasons` translates pydantic's own errors.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
+from pydantic_core import ErrorDetails, PydanticCustomError
+
+from rncpkit.accrochage.enums import (
+    AccessMode,
+    DepositorKind,
+    ExamMode,
+    LanguageLevel,
+    Mention,
+    Obtention,
+    RegistrationInitiative,
+    Sex,
+    VaeRoute,
+)
+
+NAMESPACE = "urn:cdc:cpf:pc5:schema:1.0.0"
+XSD_VERSION = "1.1.2"
+MAX_PASSAGES_PER_FILE = 200_000
+"""Portal limit: passages in one file."""
+MAX_BYTES_PER_FILE = 200 * 1000 * 1000
+"""Portal limit: 200 MB per file (decimal megabytes, the stricter reading)."""
+
+
+def problem(en: str, fr: str, field: str | None = None) -> PydanticCustomError:
+    """A validation error with its French wording (and the field it concerns, if not the
+    one being validated)."""
+    context: dict[str, Any] = {"en": en, "fr": fr}
+    if field:
+        context["field"] = field
+    return PydanticCustomError("rncpkit", "{en}", context)
+
+
+_XML_INVALID = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _text(value: str) -> str:
+    if not value.strip():
+        raise problem("must not be blank", "ne doit pas être vide")
+    if _XML_INVALID.search(value):
+        raise problem(
+            "contains a control character that XML cannot carry",
+            "contient un caractère de contrôle interdit en XML",
+        )
+    return value
+
+
+def _token(value: str) -> str:
+    _text(value)
+    if any(char.isspace() for char in value):
+        raise problem("must not contain spaces", "ne doit pas contenir d'espace")
+    return value
+
+
+def _xsd_year(value: dt.date) -> dt.date:
+    if not 1900 <= value.year <= 2099:
+        raise problem(
+            "year must be between 1900 and 2099 (XSD date pattern)",
+            "l'année doit être comprise entre 1900 et 2099 (motif de date du XSD)",
+        )
+    return value
+
+
+_CHECK_TEXT = AfterValidator(_text)
+Text1 = Annotated[str, StringConstraints(min_length=1, max_length=1), _CHECK_TEXT]
+Text9 = Annotated[str, StringConstraints(min_length=1, max_length=9), _CHECK_TEXT]
+Text13 = Annotated[str, StringConstraints(min_length=1, max_length=13), _CHECK_TEXT]
+Text20 = Annotated[str, StringConstraints(min_length=1, max_length=20), _CHECK_TEXT]
+Text30 = Annotated[str, StringConstraints(min_length=1, max_length=30), _CHECK_TEXT]
+Text60 = Annotated[str, StringConstraints(min_length=1, max_length=60), _CHECK_TEXT]
+Text250 = Annotated[str, StringConstraints(min_length=1, max_length=250), _CHECK_TEXT]
+Text255 = Annotated[str, StringConstraints(min_length=1, max_length=255), _CHECK_TEXT]
+IdClient = Annotated[str, StringConstraints(min_length=8, max_length=8), AfterValidator(_token)]
+"""``idClient``: the 8-character identifier the Caisse des Dépôts gives a certifier."""
+IdContract = Annotated[str, StringConstraints(min_length=1, max_length=20), AfterValidator(_token)]
+"""``idContrat``: e.g. ``MCFCER000209``."""
+IdFlux = Annotated[str, StringConstraints(min_length=1, max_length=50), AfterValidator(_token)]
+CertificationCode = Annotated[
+    str, StringConstraints(pattern=r"^(RNCP|RS)\d+$", max_length=100), AfterValidator(_token)
+]
+InseeCode = Annotated[str, StringConstraints(pattern=r"^\d[\dAB]\d{3}$")]
+"""A commune code of the INSEE (five characters, ``2A``/``2B`` for Corsica, ``99xxx`` abroad)."""
+CountryCode = Annotated[str, StringConstraints(pattern=r"^\d{3}$")]
+"""INSEE country code without its ``99`` prefix (``109`` = Germany)."""
+XsdDate = Annotated[dt.date, AfterValidator(_xsd_year)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Certifier(_Model):
+    """``certificateur``: the certifier the file declares holders for (one per file)."""
+
+    id_client: IdClient  # idClient
+    id_contract: IdContract  # idContrat
+
+
+class FluxHeader(_Model):
+    """``flux`` minus its certifications: what each file of a submission says first."""
+
+    id_flux: IdFlux  # idFlux
+    timestamp: dt.datetime  # horodatage
+    emitter_id_client: IdClient  # emetteur/idClient
+    certifier: Certifier  # emetteur/certificateurs/certificateur
+
+    @model_validator(mode="after")
+    def _timestamp_has_offset(self) -> FluxHeader:
+        offset = self.timestamp.utcoffset()
+        if offset is None:
+            raise problem(
+                "horodatage needs a UTC offset (e.g. +02:00)",
+                "l'horodatage doit porter un décalage UTC (par ex. +02:00)",
+                "timestamp",
+            )
+        if not 1900 <= self.timestamp.year <= 2099 or abs(offset) >= dt.timedelta(hours=20):
+            raise problem(
+                "horodatage is outside the XSD pattern",
+                "l'horodatage ne respecte pas le motif du XSD",
+                "timestamp",
+            )
+        return self
+
+    @property
+    def horodatage(self) -> str:
+        """``YYYY-MM-DDThh:mm:ss±hh:mm``: seconds, never ``Z`` nor fractions (XSD pattern)."""
+        text = self.timestamp.replace(microsecond=0).isoformat()
+        return text if not text.endswith("Z") else text[:-1] + "+00:00"
+
+
+class CertificationRef(_Model):
+    """``certification`` minus its passages: which certification the holders obtained."""
+
+    code: CertificationCode  # code
+    depositor: DepositorKind | None = None  # natureDeposant
+
+    @property
+    def type(self) -> str:
+        """``type``: ``RNCP`` or ``RS``, from the code."""
+        return "RS" if self.code.startswith("RS") else "RNCP"
+
+
+class DigitalResult(_Model):
+    """``resultat``: one competence of the European digital framework."""
+
+    level: int | None = Field(default=None, ge=1, le=8)  # niveau
+    domain_id: Text1 | None = None  # domaineCompetenceId
+    competence_id: Text1 | None = None  # competenceId
+
+
+class DigitalLevel(_Model):
+    """``niveauNumeriqueEuropeen`` (its presence sets ``presenceNiveauNumeriqueEuro``)."""
+
+    general_score: int | None = Field(default=None, ge=1, le=1000)  # scoreGeneral
+    results: list[DigitalResult] = Field(default_factory=list)  # resultats/resultat
+
+
+class CpfFile(_Model):
+    """``dossierFormation``: the holder identified by a CPF training dossier."""
+
+    kind: Literal["cpf"] = "cpf"
+    file_id: Text13  # idDossier
+    last_name: Text30  # nomTitulaire
+    first_name: Text20  # prenom1Titulaire
+
+
+class CivilIdentity(_Model):
+    """``titulaire``: the holder identified by civil identity and birth place."""
+
+    kind: Literal["civil"] = "civil"
+    birth_name: Text60  # nomNaissance
+    usage_name: Text60 | None = None  # nomUsage (xsi:nil when None)
+    first_name: Text60  # prenom1
+    second_first_name: Text60 | None = None  # prenom2
+    third_first_name: Text60 | None = None  # prenom3
+    birth_year: int = Field(ge=1900, le=2099)  # anneeNaissance
+    birth_month: int | None = Field(default=None, ge=1, le=12)  # moisNaissance (nil)
+    birth_day: int | None = Field(default=None, ge=1, le=31)  # jourNaissance (nil)
+    sex: Sex  # sexe
+    birth_insee_code: InseeCode | None = None
+    """codeCommuneNaissance/codeInseeNaissance/codeInsee."""
+    birth_postcode: Text9 | None = None
+    """codeCommuneNaissance/codePostalNaissance/codePostal; when neither code is known the
+    postal code is written ``xsi:nil`` (the XSD's only way to say "unknown")."""
+    birth_town: Text60 | None = None  # libelleCommuneNaissance
+    birth_country_code: CountryCode | None = None  # codePaysNaissance
+    birth_country: Text60 | None = None  # libellePaysNaissance
+    comments_men: Text250 | None = None  # commentairesMEN
+
+    @model_validator(mode="after")
+    def _coherent(self) -> CivilIdentity:
+        if self.birth_insee_code is not None and self.birth_postcode is not None:
+            raise problem(
+                "give the birth place by INSEE code or by postal code, not both (XSD choice)",
+                "donner le lieu de naissance par code INSEE ou par code postal, pas les deux "
+                "(choix exclusif du XSD)",
+                "birth_postcode",
+            )
+        if self.birth_day is not None and self.birth_month is None:
+            raise problem(
+                "a birth day needs a birth month",
+                "un jour de naissance demande un mois de naissance",
+                "birth_day",
+            )
+        if self.birth_day is not None and self.birth_month is not None:
+            try:
+                dt.date(self.birth_year, self.birth_month, self.birth_day)
+            except ValueError:
+                raise problem(
+                    "the birth date does not exist",
+                    "la date de naissance n'existe pas",
+                    "birth_day",
+                ) from None
+        return self
+
+
+Holder = Annotated[CpfFile | CivilIdentity, Field(discriminator="kind")]
+"""``identificationTitulaire``: a CPF dossier or a civil identity (XSD choice)."""
+
+
+class Passage(_Model):
+    """``passageCertification``: one holder who obtained the certification."""
+
+    technical_id: Text255  # idTechnique (the certifier's stable id, quoted in the receipts)
+    proof_url: Text255 | None = None  # urlPreuve
+    option_label: Text255 | None = None  # libelleOption
+    obtained_by: Obtention = Obtention.BY_ADMISSION  # obtentionCertification
+    definitive: bool = True  # donneeCertifiee (the result is final)
+    exam_start: XsdDate | None = None  # dateDebutExamen
+    exam_end: XsdDate | None = None  # dateFinExamen
+    exam_mode: ExamMode | None = None  # modalitePassageExamen
+    exam_postcode: Text9 | None = None  # codePostalCentreExamen
+    valid_from: XsdDate  # dateDebutValidite (date the certification was obtained)
+    valid_until: XsdDate | None = None  # dateFinValidite (xsi:nil when None)
+    language_level: LanguageLevel | None = None
+    """niveauLangueEuropeen; presenceNiveauLangueEuro is true exactly when it is given."""
+    digital_level: DigitalLevel | None = None
+    """niveauNumeriqueEuropeen; presenceNiveauNumeriqueEuro is true exactly when given."""
+    scoring: Text255 | None = None  # scoring (nil)
+    mention: Mention | None = None  # mentionValidee (nil)
+    access_mode: AccessMode | None = None  # modalitesInscription/modaliteAcces (nil)
+    vae_route: VaeRoute | None = None  # modalitesInscription/voieAccessVAE
+    registration_initiative: RegistrationInitiative | None = None
+    """modalitesInscription/initiativeInscription."""
+    registration_date: XsdDate | None = None  # modalitesInscription/dateInscription
+    holder: Holder  # identificationTitulaire
+    verbatim: Text255 | None = None  # verbatim
+
+    @property
+    def language_level_present(self) -> bool:
+        """``presenceNiveauLangueEuro``."""
+        return self.language_level is not None
+
+    @property
+    def digital_level_present(self) -> bool:
+        """``presenceNiveauNumeriqueEuro``."""
+        return self.digital_level is not None
+
+    @model_validator(mode="after")
+    def _coherent(self) -> Passage:
+        if self.exam_start and self.exam_end and self.exam_end < self.exam_start:
+            raise problem(
+                "the exam ends before it starts",
+                "la fin de l'examen précède son début",
+                "exam_end",
+            )
+        if self.valid_until is not None and self.valid_until < self.valid_from:
+            raise problem(
+                "validity ends before it starts",
+                "la fin de validité précède la date d'obtention",
+                "valid_until",
+            )
+        if self.registration_date is not None and self.registration_date > self.valid_from:
+            raise problem(
+                "registration is dated after the certification was obtained",
+                "l'inscription est datée après l'obtention de la certification",
+                "registration_date",
+            )
+        if self.vae_route is not None and self.access_mode is not AccessMode.VAE:
+            raise problem(
+                "a VAE route is only given for the VAE access mode",
+                "la voie d'accès VAE ne se donne que pour la modalité d'accès VAE",
+                "vae_route",
+            )
+        if self.obtained_by is Obtention.BY_SCORING and self.scoring is None:
+            raise problem(
+                "a certification obtained by scoring needs its score",
+                "une certification obtenue par score doit indiquer le score",
+                "scoring",
+            )
+        return self
+
+
+# ---------------------------------------------------------------------------------------
+# Bilingual reasons for pydantic's own errors
+
+_REASONS: dict[str, tuple[str, str]] = {
+    "missing": ("required", "obligatoire"),
+    "string_too_short": (
+        "must have at least {min_length} character(s)",
+        "doit contenir au moins {min_length} caractère(s)",
+    ),
+    "string_too_long": (
+        "must have at most {max_length} characters",
+        "doit contenir au plus {max_length} caractères",
+    ),
+    "string_pattern_mismatch": ("has the wrong format", "n'a pas le bon format"),
+    "enum": ("must be one of {expected}", "doit être une des valeurs {expected}"),
+    "literal_error": ("must be one of {expected}", "doit être une des valeurs {expected}"),
+    "greater_than_equal": ("must be at least {ge}", "doit valoir au moins {ge}"),
+    "less_than_equal": ("must be at most {le}", "doit valoir au plus {le}"),
+    "int_parsing": ("must be a whole number", "doit être un nombre entier"),
+    "int_type": ("must be a whole number", "doit être un nombre entier"),
+    "bool_parsing": ("must be true or false", "doit être vrai ou faux"),
+    "date_parsing": ("must be a date", "doit être une date"),
+    "date_from_datetime_parsing": ("must be a date", "doit être une date"),
+    "date_type": ("must be a date", "doit être une date"),
+    "extra_forbidden": ("is not an element of the flux", "n'est pas un élément du flux"),
+    "string_type": ("must be text", "doit être du texte"),
+    "union_tag_invalid": ("unknown holder identification", "identification inconnue"),
+}
+
+_PATTERN_HINTS: dict[str, tuple[str, str]] = {
+    r"^\d[\dAB]\d{3}$": (
+        "an INSEE commune code has five characters (e.g. 75056, 2A004, 99109)",
+        "un code commune INSEE a cinq caractères (par ex. 75056, 2A004, 99109)",
+    ),
+    r"^\d{3}$": (
+        "an INSEE country code has three digits (e.g. 109)",
+        "un code pays INSEE a trois chiffres (par ex. 109)",
+    ),
+    r"^(RNCP|RS)\d+$": (
+        "a certification code looks like RNCP35080 or RS5875",
+        "un code de certification s'écrit RNCP35080 ou RS5875",
+    ),
+}
+
+
+def reason(error: ErrorDetails) -> tuple[str, str]:
+    """(English, French) reason of one pydantic error, never quoting the input value."""
+    ctx: dict[str, Any] = dict(error.get("ctx") or {})
+    if error["type"] == "rncpkit":
+        return str(ctx["en"]), str(ctx["fr"])
+    if error["type"] == "string_pattern_mismatch" and ctx.get("pattern") in _PATTERN_HINTS:
+        return _PATTERN_HINTS[ctx["pattern"]]
+    if error["type"] == "value_error" and isinstance(ctx.get("error"), PydanticCustomError):
+        inner = ctx["error"].context or {}
+        return str(inner.get("en", error["msg"])), str(inner.get("fr", error["msg"]))
+    known = _REASONS.get(error["type"])
+    if known is None:
+        return error["msg"], "valeur invalide"
+    try:
+        return known[0].format(**ctx), known[1].format(**ctx)
+    except (KeyError, IndexError):
+        return error["msg"], known[1]
+
+
+def error_field(error: ErrorDetails) -> str:
+    """The model field an error is about: the custom ``field`` or the last name of its loc."""
+    ctx = error.get("ctx") or {}
+    if "field" in ctx:
+        return str(ctx["field"])
+    names = [part for part in error["loc"] if isinstance(part, str) and part not in _TAGS]
+    return names[-1] if names else ""
+
+
+_TAGS = {"cpf", "civil"}
+
+
+def reasons(exc: ValidationError) -> list[tuple[str, str, str]]:
+    """(field, English reason, French reason) for every error of ``exc``."""
+    return [(error_field(e), *reason(e)) for e in exc.errors(include_input=False)]

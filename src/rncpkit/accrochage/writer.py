@@ -1,0 +1,306 @@
+"""Serialising the flux with lxml's incremental writer (``etree.xmlfile``).
+
+Every piece of a file — the head, each certification's opening and closing, each passage —
+is rendered to bytes on its own, so a builder knows the exact size of what it is about to
+write and can split files at the portal's limits before crossing them. All pieces are
+rendered inside a ``cpf:flux`` root that declares ``cpf`` and ``xsi`` once, so no element
+repeats a namespace declaration.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import io
+import uuid
+from collections.abc import Iterable
+from typing import IO, Any
+
+from lxml import etree
+
+from rncpkit.accrochage.model import (
+    NAMESPACE,
+    CertificationRef,
+    CivilIdentity,
+    CpfFile,
+    FluxHeader,
+    Passage,
+)
+
+XSI = "http://www.w3.org/2001/XMLSchema-instance"
+NSMAP = {"cpf": NAMESPACE, "xsi": XSI}
+_NIL = {f"{{{XSI}}}nil": "true"}
+DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
+_IND = ["\n" + "  " * depth for depth in range(16)]
+"""Indentation before an element at each depth (two spaces, like the CDC example)."""
+
+
+def _q(name: str) -> str:
+    return f"{{{NAMESPACE}}}{name}"
+
+
+# ---------------------------------------------------------------------------------------
+# horodatage and idFlux
+
+
+def _last_sunday(year: int, month: int) -> dt.date:
+    day = dt.date(year, month, 31)
+    return day - dt.timedelta(days=(day.weekday() + 1) % 7)
+
+
+def _eu_paris_offset(instant: dt.datetime) -> dt.timedelta:
+    """CET/CEST by the EU rule (since 1996): summer time from the last Sunday of March to
+    the last Sunday of October, switching at 01:00 UTC. Used only without tz data."""
+    utc = instant.astimezone(dt.UTC).replace(tzinfo=None)
+    start = dt.datetime.combine(_last_sunday(utc.year, 3), dt.time(1))
+    end = dt.datetime.combine(_last_sunday(utc.year, 10), dt.time(1))
+    return dt.timedelta(hours=2 if start <= utc < end else 1)
+
+
+def paris_time(instant: dt.datetime | None = None) -> dt.datetime:
+    """``instant`` (default: now) in French legal time, with its real UTC offset
+    (+01:00 in winter, +02:00 in summer), to the second."""
+    instant = (instant or dt.datetime.now(dt.UTC)).replace(microsecond=0)
+    if instant.tzinfo is None:
+        raise ValueError("paris_time needs an aware datetime")
+    try:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+    except ImportError:  # pragma: no cover - Python always has zoneinfo since 3.9
+        return instant.astimezone(dt.timezone(_eu_paris_offset(instant)))
+    try:
+        return instant.astimezone(ZoneInfo("Europe/Paris"))
+    except ZoneInfoNotFoundError:  # no tz database on this machine (e.g. minimal images)
+        return instant.astimezone(dt.timezone(_eu_paris_offset(instant)))
+
+
+def new_flux_id() -> str:
+    """A unique ``idFlux`` (a random UUID: 36 characters, within the XSD's 50)."""
+    return str(uuid.uuid4())
+
+
+# ---------------------------------------------------------------------------------------
+# rendering
+
+
+def _text(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def render_head(header: FluxHeader) -> tuple[bytes, bytes]:
+    """(head, tail) of one file: everything before the first ``certification`` and
+    everything after the last one."""
+    buffer = io.BytesIO()
+    buffer.write(DECLARATION)
+    with etree.xmlfile(buffer, encoding="UTF-8") as xf, xf.element(_q("flux"), nsmap=NSMAP):
+        _leaf(xf, 1, "idFlux", header.id_flux)
+        _leaf(xf, 1, "horodatage", header.horodatage)
+        xf.write(_IND[1])
+        with xf.element(_q("emetteur")):
+            _leaf(xf, 2, "idClient", header.emitter_id_client)
+            xf.write(_IND[2])
+            with xf.element(_q("certificateurs")):
+                xf.write(_IND[3])
+                with xf.element(_q("certificateur")):
+                    _leaf(xf, 4, "idClient", header.certifier.id_client)
+                    _leaf(xf, 4, "idContrat", header.certifier.id_contract)
+                    xf.write(_IND[4])
+                    with xf.element(_q("certifications")):
+                        xf.flush()
+                        head = buffer.getvalue()
+                        xf.write(_IND[4])
+                    xf.write(_IND[3])
+                xf.write(_IND[2])
+            xf.write(_IND[1])
+        xf.write(_IND[0])
+    return head, buffer.getvalue()[len(head) :] + b"\n"
+
+
+def _leaf(xf: Any, depth: int, name: str, value: object) -> None:
+    xf.write(_IND[depth])
+    if value is None:
+        with xf.element(_q(name), _NIL):
+            pass
+    else:
+        with xf.element(_q(name)):
+            xf.write(_text(value))
+
+
+def _optional(xf: Any, depth: int, name: str, value: object) -> None:
+    if value is not None:
+        _leaf(xf, depth, name, value)
+
+
+class FragmentWriter:
+    """Renders certifications and passages to bytes, one piece at a time, in a
+    long-lived ``xmlfile`` whose ``cpf:flux`` root stays open (so no piece redeclares
+    the namespaces)."""
+
+    def __init__(self) -> None:
+        self._buffer = io.BytesIO()
+        self._stack = contextlib.ExitStack()
+        self._xf = self._stack.enter_context(etree.xmlfile(self._buffer, encoding="UTF-8"))
+        self._stack.enter_context(self._xf.element(_q("flux"), nsmap=NSMAP))
+        self._take()
+
+    def _take(self) -> bytes:
+        self._xf.flush()
+        data = self._buffer.getvalue()
+        self._buffer.seek(0)
+        self._buffer.truncate()
+        return data
+
+    def close(self) -> None:
+        """Release the writer (its own output is discarded)."""
+        with contextlib.suppress(Exception):
+            self._stack.close()
+
+    def certification(self, ref: CertificationRef) -> tuple[bytes, bytes]:
+        """(opening, closing) of a ``certification`` around its passages."""
+        xf = self._xf
+        xf.write(_IND[5])
+        with xf.element(_q("certification")):
+            _leaf(xf, 6, "type", ref.type)
+            _leaf(xf, 6, "code", ref.code)
+            _optional(xf, 6, "natureDeposant", ref.depositor)
+            xf.write(_IND[6])
+            with xf.element(_q("passageCertifications")):
+                opening = self._take()
+                xf.write(_IND[6])
+            xf.write(_IND[5])
+        return opening, self._take()
+
+    def passage(self, passage: Passage) -> bytes:
+        """One ``passageCertification``, with its leading indentation."""
+        xf = self._xf
+        p = passage
+        xf.write(_IND[7])
+        with xf.element(_q("passageCertification")):
+            _leaf(xf, 8, "idTechnique", p.technical_id)
+            _optional(xf, 8, "urlPreuve", p.proof_url)
+            _optional(xf, 8, "libelleOption", p.option_label)
+            _leaf(xf, 8, "obtentionCertification", p.obtained_by.value)
+            _leaf(xf, 8, "donneeCertifiee", p.definitive)
+            _optional(xf, 8, "dateDebutExamen", p.exam_start)
+            _optional(xf, 8, "dateFinExamen", p.exam_end)
+            _optional(xf, 8, "modalitePassageExamen", p.exam_mode)
+            _optional(xf, 8, "codePostalCentreExamen", p.exam_postcode)
+            _leaf(xf, 8, "dateDebutValidite", p.valid_from)
+            _leaf(xf, 8, "dateFinValidite", p.valid_until)
+            _leaf(xf, 8, "presenceNiveauLangueEuro", p.language_level is not None)
+            _optional(xf, 8, "niveauLangueEuropeen", p.language_level)
+            _leaf(xf, 8, "presenceNiveauNumeriqueEuro", p.digital_level is not None)
+            if p.digital_level is not None:
+                self._digital(p)
+            _leaf(xf, 8, "scoring", p.scoring)
+            _leaf(xf, 8, "mentionValidee", p.mention)
+            xf.write(_IND[8])
+            with xf.element(_q("modalitesInscription")):
+                _leaf(xf, 9, "modaliteAcces", p.access_mode)
+                _optional(xf, 9, "voieAccessVAE", p.vae_route)
+                _optional(xf, 9, "initiativeInscription", p.registration_initiative)
+                _optional(xf, 9, "dateInscription", p.registration_date)
+                xf.write(_IND[8])
+            xf.write(_IND[8])
+            with xf.element(_q("identificationTitulaire")):
+                if isinstance(p.holder, CpfFile):
+                    self._cpf_file(p.holder)
+                else:
+                    self._civil(p.holder)
+                xf.write(_IND[8])
+            _optional(xf, 8, "verbatim", p.verbatim)
+            xf.write(_IND[7])
+        return self._take()
+
+    def _digital(self, p: Passage) -> None:
+        xf = self._xf
+        assert p.digital_level is not None
+        xf.write(_IND[8])
+        with xf.element(_q("niveauNumeriqueEuropeen")):
+            _optional(xf, 9, "scoreGeneral", p.digital_level.general_score)
+            if p.digital_level.results:
+                xf.write(_IND[9])
+                with xf.element(_q("resultats")):
+                    for result in p.digital_level.results:
+                        xf.write(_IND[10])
+                        with xf.element(_q("resultat")):
+                            _optional(xf, 11, "niveau", result.level)
+                            _optional(xf, 11, "domaineCompetenceId", result.domain_id)
+                            _optional(xf, 11, "competenceId", result.competence_id)
+                            xf.write(_IND[10])
+                    xf.write(_IND[9])
+            xf.write(_IND[8])
+
+    def _cpf_file(self, holder: CpfFile) -> None:
+        xf = self._xf
+        xf.write(_IND[9])
+        with xf.element(_q("dossierFormation")):
+            _leaf(xf, 10, "idDossier", holder.file_id)
+            _leaf(xf, 10, "nomTitulaire", holder.last_name)
+            _leaf(xf, 10, "prenom1Titulaire", holder.first_name)
+            xf.write(_IND[9])
+
+    def _civil(self, h: CivilIdentity) -> None:
+        xf = self._xf
+        xf.write(_IND[9])
+        with xf.element(_q("titulaire")):
+            _leaf(xf, 10, "nomNaissance", h.birth_name)
+            _leaf(xf, 10, "nomUsage", h.usage_name)
+            _leaf(xf, 10, "prenom1", h.first_name)
+            _optional(xf, 10, "prenom2", h.second_first_name)
+            _optional(xf, 10, "prenom3", h.third_first_name)
+            _leaf(xf, 10, "anneeNaissance", h.birth_year)
+            _leaf(xf, 10, "moisNaissance", h.birth_month)
+            _leaf(xf, 10, "jourNaissance", h.birth_day)
+            _leaf(xf, 10, "sexe", h.sex)
+            xf.write(_IND[10])
+            with xf.element(_q("codeCommuneNaissance")):
+                xf.write(_IND[11])
+                if h.birth_insee_code is not None:
+                    with xf.element(_q("codeInseeNaissance")):
+                        _leaf(xf, 12, "codeInsee", h.birth_insee_code)
+                        xf.write(_IND[11])
+                else:
+                    with xf.element(_q("codePostalNaissance")):
+                        _leaf(xf, 12, "codePostal", h.birth_postcode)
+                        xf.write(_IND[11])
+                xf.write(_IND[10])
+            _optional(xf, 10, "libelleCommuneNaissance", h.birth_town)
+            _optional(xf, 10, "codePaysNaissance", h.birth_country_code)
+            _optional(xf, 10, "libellePaysNaissance", h.birth_country)
+            _optional(xf, 10, "commentairesMEN", h.comments_men)
+            xf.write(_IND[9])
+
+
+def write_flux(
+    stream: IO[bytes],
+    header: FluxHeader,
+    certifications: Iterable[tuple[CertificationRef, Iterable[Passage]]],
+) -> int:
+    """Write one whole flux to ``stream``, streaming; return the number of passages.
+
+    The low-level writer: no size limits, no splitting (see :func:`rncpkit.accrochage.build`
+    for that). Each certification must bring at least one passage (the XSD requires it).
+    """
+    head, tail = render_head(header)
+    fragments = FragmentWriter()
+    count = 0
+    try:
+        stream.write(head)
+        for ref, passages in certifications:
+            opening, closing = fragments.certification(ref)
+            stream.write(opening)
+            before = count
+            for passage in passages:
+                stream.write(fragments.passage(passage))
+                count += 1
+            if count == before:
+                raise ValueError(f"certification {ref.code} has no passage")
+            stream.write(closing)
+        stream.write(tail)
+    finally:
+        fragments.close()
+    return count

@@ -1,0 +1,315 @@
+"""``rncpkit accrochage``: the certifiers' holders file for the Caisse des Dépôts.
+
+``template`` → the certifier fills it → ``build`` → ``check`` → upload.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from rncpkit.accrochage import (
+    MAX_BYTES_PER_FILE,
+    MAX_PASSAGES_PER_FILE,
+    CheckReport,
+    DepositorKind,
+    FicheIndex,
+    build,
+    check,
+    template,
+    write_report,
+)
+from rncpkit.cli._common import EXIT_INVALID, handle_errors
+
+_DELIMITERS = {";": ";", ",": ",", "tab": "\t"}
+
+
+@click.group(name="accrochage")
+def accrochage() -> None:
+    """Declare certification holders to the Caisse des Dépôts (CPF "accrochage" flux).
+
+    \b
+    rncpkit accrochage template -o titulaires.csv     # empty file to fill (Excel)
+    rncpkit accrochage build titulaires.csv --certification RNCP35080 \\
+        --id-client XXXXXXXX --id-contrat MCFCER000000 -o flux.xml
+    rncpkit accrochage check flux.xml --xsd cpf-accrochage-1.1.2.xsd
+    """
+
+
+@accrochage.command(name="template")
+@click.option(
+    "-o",
+    "--output",
+    default="-",
+    show_default=True,
+    type=click.Path(allow_dash=True),
+    help="Where to write the template ('-' for stdout).",
+)
+@click.option(
+    "--delimiter",
+    type=click.Choice(sorted(_DELIMITERS)),
+    default=";",
+    show_default=True,
+    help="Column separator (';' is what French Excel uses).",
+)
+@click.option(
+    "--bom/--no-bom",
+    default=None,
+    help="Start with a UTF-8 BOM so Excel reads accents (default: yes for files, no for stdout).",
+)
+@handle_errors
+def template_command(output: str, delimiter: str, bom: bool | None) -> None:
+    """Print an empty holders file: a comment row explaining each column, then the header.
+
+    Fill one row per holder (Excel: save as "CSV UTF-8"). Rows whose first cell starts
+    with '#' are comments.
+    """
+    text = template(_DELIMITERS[delimiter])
+    use_bom = bom if bom is not None else output != "-"
+    data = ("\ufeff" if use_bom else "") + text
+    if output == "-":
+        sys.stdout.buffer.write(data.encode("utf-8"))
+        sys.stdout.buffer.flush()
+    else:
+        from rncpkit.io import atomic_output
+
+        with atomic_output(output) as stream:
+            stream.write(data.encode("utf-8"))
+        click.echo(f"rncpkit: template written to {output}", err=True)
+
+
+@accrochage.command(name="build")
+@click.argument("holders", metavar="HOLDERS", type=click.Path(allow_dash=True, dir_okay=False))
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(allow_dash=True),
+    help="The flux to write ('-' for stdout); split files get -001, -002…",
+)
+@click.option(
+    "--certification",
+    metavar="CODE",
+    help="Certification of the rows whose 'certification' cell is empty.",
+)
+@click.option("--id-client", required=True, help="The certifier's CDC idClient (8 characters).")
+@click.option(
+    "--id-contrat",
+    "id_contract",
+    required=True,
+    help="The certifier's CDC idContrat (e.g. MCFCER000209).",
+)
+@click.option(
+    "--emetteur",
+    "emitter",
+    metavar="ID_CLIENT",
+    help="idClient of the emitter when a trusted third party deposits the file.",
+)
+@click.option(
+    "--nature-deposant",
+    "depositor",
+    type=click.Choice([d.value for d in DepositorKind]),
+    help="natureDeposant (default: CERTIFICATEUR, or TIERS_CONFIANCE with --emetteur).",
+)
+@click.option(
+    "--fiche",
+    "fiches",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="Fiche(s) of the certifications, any format rncpkit reads "
+    "(default: the embedded RNCP35080 sample). Repeatable.",
+)
+@click.option(
+    "--skip-invalid",
+    is_flag=True,
+    help="Write the valid rows and a report of the others, instead of nothing.",
+)
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False),
+    help="Where --skip-invalid writes the rejected rows "
+    "(default: OUTPUT without .xml + '-rejets.csv').",
+)
+@click.option(
+    "--delimiter",
+    type=click.Choice(sorted(_DELIMITERS)),
+    help="CSV column separator (detected when omitted).",
+)
+@click.option(
+    "--max-passages",
+    type=click.IntRange(1, MAX_PASSAGES_PER_FILE),
+    default=MAX_PASSAGES_PER_FILE,
+    show_default=True,
+    help="Passages per file.",
+)
+@click.option(
+    "--max-bytes",
+    type=click.IntRange(10_000, MAX_BYTES_PER_FILE),
+    default=MAX_BYTES_PER_FILE,
+    show_default=True,
+    help="Bytes per file.",
+)
+@handle_errors
+def build_command(
+    holders: str,
+    output: str,
+    certification: str | None,
+    id_client: str,
+    id_contract: str,
+    emitter: str | None,
+    depositor: str | None,
+    fiches: tuple[str, ...],
+    skip_invalid: bool,
+    report_path: str | None,
+    delimiter: str | None,
+    max_passages: int,
+    max_bytes: int,
+) -> None:
+    """Turn HOLDERS (CSV or JSON, '-' for stdin) into the XML flux to upload.
+
+    All or nothing: unless every row is valid, every bad row is listed (row, column,
+    reason in French and English; names and birth data are never shown) and nothing is
+    written. Each holder's access route must be open on the certification's fiche.
+
+    \b
+    Example:
+      rncpkit accrochage build samples/holders-RNCP35080.csv --certification RNCP35080 \\
+          --id-client 03VML243 --id-contrat MCFCER000209 -o flux.xml
+    """
+    report = build(
+        holders,
+        output,
+        id_client=id_client,
+        id_contract=id_contract,
+        certification=certification,
+        fiches=FicheIndex.load(fiches),
+        emitter_id_client=emitter,
+        depositor=DepositorKind(depositor) if depositor else None,
+        skip_invalid=skip_invalid,
+        max_passages=max_passages,
+        max_bytes=max_bytes,
+        delimiter=_DELIMITERS[delimiter] if delimiter else None,
+    )
+    for problem in report.problems:
+        click.echo(f"rncpkit: {problem}", err=True)
+    if report.problems and not skip_invalid:
+        click.echo(
+            f"rncpkit: {report.rejected} of {report.rows} rows rejected: nothing written / "
+            f"{report.rejected} ligne(s) sur {report.rows} refusée(s) : aucun fichier écrit "
+            "(--skip-invalid writes the valid rows)",
+            err=True,
+        )
+        raise SystemExit(EXIT_INVALID)
+    if report.problems:
+        if report_path is None and output != "-":
+            path = Path(output)
+            report_path = str(path.with_name(path.stem + "-rejets.csv"))
+        if report_path is not None:
+            write_report(report.problems, report_path)
+            click.echo(f"rncpkit: rejected rows reported in {report_path}", err=True)
+    for path in report.files:
+        if str(path) != "-":
+            click.echo(f"rncpkit: wrote {path}", err=True)
+    click.echo(f"rncpkit: {report.line()}", err=True)
+    if report.problems or not report.files:
+        raise SystemExit(EXIT_INVALID)
+
+
+@accrochage.command(name="check")
+@click.argument("flux", metavar="FLUX", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--xsd",
+    type=click.Path(exists=True, dir_okay=False),
+    help="The official XSD to validate against (e.g. cpf-accrochage-1.1.2.xsd).",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Summary as text or JSON.",
+)
+@handle_errors
+def check_command(flux: str, xsd: str | None, output_format: str) -> None:
+    """Check FLUX (model, portal limits and traps, and the XSD with --xsd); summarise it.
+
+    Exit code 1 when the portal would reject it.
+    """
+    report = check(flux, xsd=xsd)
+    if output_format == "json":
+        click.echo(json.dumps(_as_json(report), ensure_ascii=False, indent=2))
+    else:
+        _print_text(report)
+    if not report.ok:
+        raise SystemExit(EXIT_INVALID)
+
+
+def _as_json(report: CheckReport) -> dict[str, object]:
+    return {
+        "file": report.file,
+        "size": report.size,
+        "ok": report.ok,
+        "idFlux": report.id_flux,
+        "horodatage": report.horodatage,
+        "emetteur": report.emitter,
+        "certificateur": report.certifier,
+        "idContrat": report.contract,
+        "passages": report.passages,
+        "xsd": report.xsd,
+        "certifications": [
+            {
+                "code": c.code,
+                "type": c.type,
+                "natureDeposant": c.depositor,
+                "passages": c.passages,
+                "modaliteAcces": dict(c.access_modes),
+                "identification": dict(c.identifications),
+            }
+            for c in report.certifications
+        ],
+        "problems": [
+            {
+                "line": p.line,
+                "idTechnique": p.technical_id,
+                "element": p.element,
+                "warning": p.warning,
+                "reason": p.reason_en,
+                "raison": p.reason_fr,
+            }
+            for p in report.problems
+        ],
+    }
+
+
+def _print_text(report: CheckReport) -> None:
+    click.echo(
+        f"{report.file}: {report.passages} passages, {len(report.certifications)} "
+        f"certification(s), {report.size:,} bytes"
+    )
+    click.echo(f"  idFlux {report.id_flux}  horodatage {report.horodatage}")
+    click.echo(
+        f"  émetteur {report.emitter}  certificateur {report.certifier}  contrat {report.contract}"
+    )
+    for cert in report.certifications:
+        nature = f", {cert.depositor}" if cert.depositor else ""
+        click.echo(f"  {cert.code} ({cert.type}{nature}): {cert.passages} passages")
+        modes = ", ".join(f"{mode} {n}" for mode, n in sorted(cert.access_modes.items()))
+        click.echo(f"    modaliteAcces: {modes}")
+        kinds = ", ".join(f"{kind} {n}" for kind, n in sorted(cert.identifications.items()))
+        click.echo(f"    identification: {kinds}")
+    for problem in report.problems:
+        click.echo(f"  {problem}")
+    errors = sum(not p.warning for p in report.problems)
+    warnings = len(report.problems) - errors
+    xsd_ok = not any(p.element == "XSD" for p in report.problems)
+    xsd = f"XSD {report.xsd}: " + ("valide / valid" if xsd_ok else "invalide / invalid")
+    verdict = "OK" if report.ok else "REJETÉ / REJECTED"
+    click.echo(
+        f"{verdict}: {errors} erreur(s)/error(s), {warnings} avertissement(s)/warning(s)"
+        + (f"; {xsd}" if report.xsd else "; XSD not checked (give --xsd)")
+    )

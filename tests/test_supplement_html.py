@@ -419,3 +419,38 @@ def test_real_fiches_render_in_both_languages(name: str, tmp_path: Path) -> None
             assert rome.code in text
         for certifier in fiche.certifiers:
             assert normalise(certifier.name) in text
+
+
+def test_shared_jury_text_is_printed_once() -> None:
+    shared = "Le jury est nommé par le recteur :    - deux enseignants    - deux professionnels"
+    fiche = Certification(
+        number="RNCP1",
+        title="T",
+        access_routes={
+            AccessRouteCode.FI: AccessRoute(open=True, jury=shared),
+            AccessRouteCode.CA: AccessRoute(open=True, jury=shared),
+            AccessRouteCode.CL: AccessRoute(open=False, jury=""),
+            AccessRouteCode.VAE: AccessRoute(open=True, jury="Jury VAE propre"),
+        },
+    )
+    root = check_accessible(sh.render(fiche), "fr")
+    cells = [
+        normalise(" ".join(row[2].itertext()))
+        for row in root.xpath("//table[contains(@class,'routes')]/tbody/tr")
+    ]
+    assert cells == [
+        "voir jury (1) ci-dessous",
+        "voir jury (1) ci-dessous",
+        "",
+        "",
+        "",
+        "Jury VAE propre",
+    ]
+    assert root.xpath("//a[@href='#RNCP1-jury-1']")
+    note = root.xpath("//h4[@id='RNCP1-jury-1']")
+    assert len(note) == 1 and note[0].text == "Jury (1)"
+    assert root.xpath("//h4[@id='RNCP1-jury-1']/following-sibling::ul[1]/li/text()") == [
+        "deux enseignants",
+        "deux professionnels",
+    ]
+    assert normalise(" ".join(root.itertext())).count("deux enseignants") == 1

@@ -117,6 +117,7 @@ class _Page:
         # Fiche content is French: mark it so when the page is English (screen readers).
         self.fr = ' lang="fr"' if lang != "fr" else ""
         self.out: list[str] = []
+        self.colon = " : " if lang == "fr" else ": "  # French typography puts a space before
 
     def t(self, key: str, **values: object) -> str:
         return _e(labels.label(key, self.lang, **values))
@@ -127,24 +128,29 @@ class _Page:
     def missing(self, key: str = "not_in_rncp") -> None:
         self.w(f'<p class="missing">— {self.t(key)}</p>')
 
-    def text(self, value: str | None, missing: str | None = "not_provided") -> None:
+    def fragment(self, value: str | None) -> str:
         """A flattened RNCP text as paragraphs and bullet lists."""
-        items = text_items(value)
-        if not items:
-            if missing:
-                self.missing(missing)
-            return
+        parts: list[str] = []
         in_list = False
-        for is_item, line in items:
+        for is_item, line in text_items(value):
             if is_item and not in_list:
-                self.w(f"<ul{self.fr}>")
+                parts.append(f"<ul{self.fr}>")
                 in_list = True
             elif not is_item and in_list:
-                self.w("</ul>")
+                parts.append("</ul>")
                 in_list = False
-            self.w(f"<li>{_e(line)}</li>" if is_item else f"<p{self.fr}>{_e(line)}</p>")
+            parts.append(f"<li>{_e(line)}</li>" if is_item else f"<p{self.fr}>{_e(line)}</p>")
         if in_list:
-            self.w("</ul>")
+            parts.append("</ul>")
+        return "".join(parts)
+
+    def text(self, value: str | None, missing: str | None = "not_provided") -> None:
+        """A text of the fiche, or the reason it is absent."""
+        html = self.fragment(value)
+        if html:
+            self.w(html)
+        elif missing:
+            self.missing(missing)
 
     # ------------------------------------------------------------------ sections
 
@@ -191,7 +197,7 @@ class _Page:
         self.w(f'<p class="cert-title" lang="fr">{_e(c.title)}</p>')
         if c.abbreviation is not None:
             kind = c.abbreviation.label or c.abbreviation.code
-            self.w(f"<p>{self.t('abbreviation')} : <span{self.fr}>{_e(kind)}</span></p>")
+            self.w(f"<p>{self.t('abbreviation')}{self.colon}<span{self.fr}>{_e(kind)}</span></p>")
         self.w(f'<p class="note">(1) {self.t("s1_note")}</p></section>')
         self.w('<section id="s2">', f"<h2>{self.t('s2')}</h2>")
         if self.translation:
@@ -217,7 +223,7 @@ class _Page:
         for block in c.blocks:
             self.w(
                 f'<div class="block" id="{_e(block.code)}">'
-                f"<h3>{self.t('block')} {_e(block.code)} : "
+                f"<h3>{self.t('block')} {_e(block.code)}{self.colon}"
                 f"<span{self.fr}>{_e(block.label)}</span></h3>"
             )
             self.w(f"<h4>{self.t('competences')}</h4>")
@@ -267,11 +273,11 @@ class _Page:
         # (a) awarding bodies
         self.w(f'<div class="box"><h3>{self.t("s5a")}</h3>')
         if c.certifiers:
-            self.w(f"<p>{self.t('legal_name')} :</p><ul>")
+            self.w(f"<p>{self.t('legal_name')}{self.colon.rstrip()}</p><ul>")
             for certifier in c.certifiers:
                 extra = []
                 if certifier.trade_name:
-                    extra.append(f"{self.t('trade_name')} : {_e(certifier.trade_name)}")
+                    extra.append(f"{self.t('trade_name')}{self.colon}{_e(certifier.trade_name)}")
                 if certifier.siret:
                     extra.append(f"{self.t('siret')} {_e(certifier.siret)}")
                 if certifier.website:
@@ -294,8 +300,8 @@ class _Page:
         if c.level is not None and c.eqf_level is not None:
             national = c.level_label or labels.label("level_n", "fr", n=c.eqf_level)
             self.w(
-                f"<p>{self.t('national_level')} : <strong{self.fr}>{_e(national)}</strong></p>"
-                f"<p>{self.t('eqf_level')} : "
+                f"<p>{self.t('national_level')}{self.colon}<strong{self.fr}>{_e(national)}</strong></p>"
+                f"<p>{self.t('eqf_level')}{self.colon}"
                 f"<strong>{self.t('level_n', n=c.eqf_level)}</strong></p>"
             )
         elif c.level is not None:
@@ -376,6 +382,12 @@ class _Page:
             f'<th scope="col">{self.t("route_open")}</th>'
             f'<th scope="col">{self.t("jury")}</th></tr></thead><tbody>'
         )
+        # A jury text shared by several routes (the usual case) is printed once, below.
+        counts: dict[str, int] = {}
+        for stated in c.access_routes.values():
+            if stated.jury and stated.jury.strip():
+                counts[stated.jury.strip()] = counts.get(stated.jury.strip(), 0) + 1
+        notes = {text: n for n, text in enumerate((t for t, k in counts.items() if k > 1), 1)}
         for code in AccessRouteCode:
             route = c.access_routes.get(code)
             label = code.label_fr if self.lang == "fr" else code.label_en
@@ -385,12 +397,22 @@ class _Page:
                 flag = (
                     f'<span class="flag-yes">{self.t("yes")}</span>' if route.open else self.t("no")
                 )
-            jury = _e(route.jury.strip()) if route is not None and route.jury else ""
-            self.w(
-                f'<tr><th scope="row">{_e(label)}</th><td>{flag}</td>'
-                f"<td{self.fr if jury else ''}>{jury}</td></tr>"
-            )
+            jury = route.jury.strip() if route is not None and route.jury else ""
+            if jury in notes:
+                anchor = f"{c.number}-jury-{notes[jury]}"
+                cell = f'<td><a href="#{_e(anchor)}">{self.t("see_note", n=notes[jury])}</a></td>'
+            elif jury:
+                cell = f"<td>{self.fragment(jury)}</td>"
+            else:
+                cell = "<td></td>"
+            self.w(f'<tr><th scope="row">{_e(label)}</th><td>{flag}</td>{cell}</tr>')
         self.w("</tbody></table>")
+        if notes:
+            self.w(f"<h3>{self.t('jury')}</h3>")
+            for jury, number in notes.items():
+                anchor = f"{c.number}-jury-{number}"
+                self.w(f'<h4 id="{_e(anchor)}">{self.t("jury_note", n=number)}</h4>')
+                self.text(jury)
         self.w(f"<h3>{self.t('duration')}</h3>")
         self.missing()
         self.w(f"<h3>{self.t('entry')}</h3>")
@@ -400,7 +422,7 @@ class _Page:
             self.text(c.certification_prerequisites)
         if c.partial_validation is not None:
             answer = self.t("yes") if c.partial_validation else self.t("no")
-            self.w(f"<p>{self.t('partial_validation')} : {answer}</p>")
+            self.w(f"<p>{self.t('partial_validation')}{self.colon}{answer}</p>")
             self.text(c.partial_validation_scope, missing=None)
         self.w("</section>")
 
@@ -408,7 +430,7 @@ class _Page:
         c = self.c
         url = fiche_url(c)
         self.w('<section id="s7">', f"<h2>{self.t('s7')}</h2><ul>")
-        self.w(f'<li>{self.t("fiche_link")} : <a href="{_e(url)}">{_e(url)}</a></li>')
+        self.w(f'<li>{self.t("fiche_link")}{self.colon}<a href="{_e(url)}">{_e(url)}</a></li>')
         if c.description_url:
             link = c.description_url.strip()
             target = (
@@ -416,16 +438,16 @@ class _Page:
                 if link.startswith(("https://", "http://")) and " " not in link
                 else f"<span{self.fr}>{_e(link)}</span>"
             )
-            self.w(f"<li>{self.t('description_link')} : {target}</li>")
+            self.w(f"<li>{self.t('description_link')}{self.colon}{target}</li>")
         for key, numbers in (("successors", c.successors), ("predecessors", c.predecessors)):
             if numbers:
-                self.w(f"<li>{self.t(key)} : {_e(', '.join(numbers))}</li>")
+                self.w(f"<li>{self.t(key)}{self.colon}{_e(', '.join(numbers))}</li>")
         for key, items in (("nsf", c.nsf), ("formacode", c.formacodes)):
             if items:
                 listed = "; ".join(
                     f"{item.code}" + (f" – {item.label}" if item.label else "") for item in items
                 )
-                self.w(f"<li>{self.t(key)} : <span{self.fr}>{_e(listed)}</span></li>")
+                self.w(f"<li>{self.t(key)}{self.colon}<span{self.fr}>{_e(listed)}</span></li>")
         self.w("</ul>")
         self.w(
             f"<p>{self.t('more_info')}</p>"

@@ -115,6 +115,8 @@ _LABELS: Final[dict[str, tuple[str, str]]] = {
     "route": ("Mode d’accès", "Way of acquiring"),
     "route_open": ("Accessible", "Open"),
     "jury": ("Composition des jurys", "Composition of the jury"),
+    "jury_note": ("Jury ({n})", "Jury ({n})"),
+    "see_note": ("voir jury ({n}) ci-dessous", "see jury ({n}) below"),
     "yes": ("Oui", "Yes"),
     "no": ("Non", "No"),
     "unstated": ("Non renseigné", "Not stated"),

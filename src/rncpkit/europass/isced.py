@@ -1,10 +1,11 @@
 """NSF → ISCED-F 2013 crosswalk: LOQ requires an ISCED-F field, RNCP fiches only carry NSF.
 
-The NSF (*Nomenclature des spécialités de formation*, 1994) has 93 specialty groups, written as
-three digits; fiches often add a letter (``332n``) that names a *function* (study, production,
+The NSF (*Nomenclature des spécialités de formation*, 1994) writes a specialty group as three
+digits; fiches often add a letter (``332n``) that names a *function* (study, production,
 sales…), not a field, so only the three digits matter here. Each group maps to the ISCED-F
 2013 detailed fields (four digits) that best cover it; a group that spans several fields maps to
-all of them, a "plurivalent" group to the matching inter-disciplinary field (``xx88``).
+all of them, a "plurivalent" group to the matching inter-disciplinary field (``xx88``). A group
+missing from the table falls back on its domain (first two digits, :data:`NSF_DOMAINS`).
 
 The table was written for rncpkit from the two nomenclatures' published definitions; it is a
 proposal, not an official correspondence. Users override it with a TSV file (``NSF<TAB>ISCED
@@ -120,6 +121,26 @@ NSF_TO_ISCED: dict[str, tuple[str, ...]] = {
 }
 """Every NSF specialty group (three digits) → ISCED-F 2013 detailed fields."""
 
+NSF_DOMAINS: dict[str, tuple[str, ...]] = {
+    "10": ("0011",),  # Formations générales
+    "11": ("0588",),  # Mathématiques et sciences
+    "12": ("0388",),  # Sciences humaines et droit
+    "13": ("0288",),  # Lettres et arts
+    "20": ("0788",),  # Spécialités pluritechnologiques de production
+    "21": ("0888",),  # Agriculture, pêche, forêt et espaces verts
+    "22": ("0788",),  # Transformations
+    "23": ("0732",),  # Génie civil, construction et bois
+    "24": ("0723",),  # Matériaux souples
+    "25": ("0788",),  # Mécanique, électricité, électronique
+    "30": ("1088",),  # Spécialités plurivalentes des services
+    "31": ("0413",),  # Echanges et gestion
+    "32": ("0388",),  # Communication et information
+    "33": ("0988",),  # Services aux personnes
+    "34": ("1088",),  # Services à la collectivité
+    "41": ("0031",),  # Capacités individuelles et sociales
+}
+"""NSF domains (first two digits of a group) → ISCED-F, for groups the table lacks."""
+
 _ISCED_CODE = re.compile(r"^\d{2,4}$")
 _NSF_GROUP = re.compile(r"^(\d{3})[a-z]?$")
 ENV_VAR = "RNCPKIT_NSF_ISCED"
@@ -169,11 +190,14 @@ class Crosswalk:
         return cls(overrides, forced)
 
     def lookup(self, nsf_code: str) -> tuple[str, ...]:
-        """ISCED-F fields of one NSF code (exact entry first, then its three-digit group)."""
+        """ISCED-F fields of one NSF code: exact entry, else its group, else its domain."""
         if nsf_code in self._table:
             return self._table[nsf_code]
         match = _NSF_GROUP.match(nsf_code)
-        return self._table.get(match.group(1), ()) if match else ()
+        if match is None:
+            return ()
+        group = match.group(1)
+        return self._table.get(group) or NSF_DOMAINS.get(group[:2], ())
 
     def fields(self, nsf_codes: Iterable[str]) -> list[str]:
         """ISCED-F fields of a fiche, in NSF order, without duplicates."""

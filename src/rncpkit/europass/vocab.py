@@ -126,6 +126,8 @@ def assessment_types(text: str | None) -> list[Term]:
     return [term for term, pattern in ASSESSMENT_PATTERNS if pattern.search(text)]
 
 
+_MIXED = "Inter-disciplinary programmes and qualifications involving "
+
 ISCED_LABELS: dict[str, str] = {
     "0011": "Basic programmes and qualifications",
     "0021": "Literacy and numeracy",
@@ -142,14 +144,14 @@ ISCED_LABELS: dict[str, str] = {
     "0223": "Philosophy and ethics",
     "0231": "Language acquisition",
     "0232": "Literature and linguistics",
-    "0288": "Inter-disciplinary programmes involving arts and humanities",
+    "0288": _MIXED + "arts and humanities",
     "0311": "Economics",
     "0312": "Political sciences and civics",
     "0313": "Psychology",
     "0314": "Sociology and cultural studies",
     "0321": "Journalism and reporting",
     "0322": "Library, information and archival studies",
-    "0388": "Inter-disciplinary programmes involving social sciences, journalism and information",
+    "0388": _MIXED + "social sciences, journalism and information",
     "0411": "Accounting and taxation",
     "0412": "Finance, banking and insurance",
     "0413": "Management and administration",
@@ -164,7 +166,7 @@ ISCED_LABELS: dict[str, str] = {
     "0532": "Earth sciences",
     "0533": "Physics",
     "0541": "Mathematics",
-    "0588": "Inter-disciplinary programmes involving natural sciences, mathematics and statistics",
+    "0588": _MIXED + "natural sciences, mathematics and statistics",
     "0612": "Database and network design and administration",
     "0613": "Software and applications development and analysis",
     "0711": "Chemical engineering and processes",
@@ -179,18 +181,17 @@ ISCED_LABELS: dict[str, str] = {
     "0724": "Mining and extraction",
     "0731": "Architecture and town planning",
     "0732": "Building and civil engineering",
-    "0788": "Inter-disciplinary programmes involving engineering, manufacturing and construction",
+    "0788": _MIXED + "engineering, manufacturing and construction",
     "0811": "Crop and livestock production",
     "0812": "Horticulture",
     "0821": "Forestry",
     "0831": "Fisheries",
     "0841": "Veterinary",
-    "0888": "Inter-disciplinary programmes involving agriculture, forestry, fisheries and "
-    "veterinary",
+    "0888": _MIXED + "agriculture, forestry, fisheries and veterinary",
     "0912": "Medicine",
     "0913": "Nursing and midwifery",
     "0923": "Social work and counselling",
-    "0988": "Inter-disciplinary programmes involving health and welfare",
+    "0988": _MIXED + "health and welfare",
     "1012": "Hair and beauty services",
     "1013": "Hotel, restaurants and catering",
     "1014": "Sports",
@@ -200,7 +201,7 @@ ISCED_LABELS: dict[str, str] = {
     "1031": "Military and defence",
     "1032": "Protection of persons and property",
     "1041": "Transport services",
-    "1088": "Inter-disciplinary programmes involving services",
+    "1088": _MIXED + "services",
 }
 """English labels of the ISCED-F 2013 fields the NSF crosswalk uses."""
 

@@ -15,7 +15,7 @@ from typing import IO, Any
 
 from rncpkit.errors import OutputError
 from rncpkit.europass import vocab
-from rncpkit.europass.graph import FICHE_PAGE, Uris, _digits, is_url
+from rncpkit.europass.graph import FICHE_PAGE, Uris, _digits, is_url, split_items
 from rncpkit.formats.base import Format, WriteOptions
 from rncpkit.model import Certification, Certifier, CompetenceBlock
 
@@ -62,16 +62,24 @@ def _profile(certifier: Certifier, uris: Uris) -> Node:
     return profile
 
 
+def markdown(text: str) -> str:
+    """An RNCP list text (line breaks flattened into runs of spaces) as a Markdown list."""
+    items = split_items(text)
+    if len(items) < 2:
+        return text.strip()
+    return "\n".join(f"- {item}" for item in items)
+
+
 def _criteria(cert: Certification, homepage: str) -> Node:
     """The assessment methods as Markdown: the fiche's, then each block's."""
     sections = []
     if cert.certification_prerequisites:
-        sections.append(f"## Modalités de validation\n\n{cert.certification_prerequisites.strip()}")
+        text = markdown(cert.certification_prerequisites)
+        sections.append(f"## Modalités de validation\n\n{text}")
     for block in cert.blocks:
         if block.assessment_methods:
-            sections.append(
-                f"## {block.code} — {block.label}\n\n{block.assessment_methods.strip()}"
-            )
+            text = markdown(block.assessment_methods)
+            sections.append(f"## {block.code} — {block.label}\n\n{text}")
     narrative = "\n\n".join(sections) or f"Voir les modalités de certification : {homepage}"
     return {"id": homepage, "narrative": narrative}
 
@@ -164,9 +172,9 @@ class Badges:
             "type": ["Achievement"],
             "achievementType": "Competency",
             "name": block.label,
-            "description": block.competences or block.label,
+            "description": markdown(block.competences or "") or block.label,
             "criteria": {
-                "narrative": block.assessment_methods
+                "narrative": markdown(block.assessment_methods or "")
                 or f"Évaluation du bloc {block.code} de la certification {cert.number}"
             },
             "humanCode": block.code,

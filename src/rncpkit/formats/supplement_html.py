@@ -362,7 +362,7 @@ class _Page:
                 if publication.published_on:
                     published = self.t("published_on", d=_date(publication.published_on))
                     when = f' <span class="note">({published})</span>'
-                rows.append((self.t(key), f"<span{self.fr}>{_e(publication.title)}</span>{when}"))
+                rows.append((self.t(key), self.fragment(publication.title) + when))
         if not rows:
             self.missing("not_provided")
             return

@@ -114,10 +114,12 @@ def iterparse(
     """
     guarded = PrologGuard(stream, name)
     events_iter = etree.iterparse(guarded, events=events, tag=tag, **_PARSER_FLAGS)
-    return _checked(events_iter, name)
+    return _checked(events_iter, guarded, name)
 
 
-def _checked(events_iter: Any, name: str) -> Iterator[tuple[str, etree._Element]]:
+def _checked(
+    events_iter: Any, guarded: PrologGuard, name: str
+) -> Iterator[tuple[str, etree._Element]]:
     first = True
     try:
         for event, element in events_iter:
@@ -127,6 +129,8 @@ def _checked(events_iter: Any, name: str) -> Iterator[tuple[str, etree._Element]
             yield event, element
     except etree.XMLSyntaxError as exc:
         message, line = _precise(exc, events_iter.error_log)
+        if guarded.blank:
+            message, line = "the document is empty", 1
         if (message, line) == (exc.msg, exc.lineno):
             raise
         raise etree.XMLSyntaxError(message, exc.code, line or 0, exc.offset or 0) from None
@@ -224,9 +228,13 @@ class PrologGuard:
         self._done = False
         self._watch_utf8 = False
         self._lines = 1
+        self.blank = True
+        """No byte but whitespace so far (an empty document gets a message of its own)."""
 
     def read(self, size: int = -1) -> bytes:
         data = self._stream.read(size)
+        if self.blank and data.strip():
+            self.blank = False
         if not self._done:
             self._head += data
             self._done = check_prolog(self._head, name=self._name, complete=not data)

@@ -229,7 +229,7 @@ def sniff_json(opened: InputFile) -> bool:
     """An object or array that does not look like JSON Lines."""
     if opened.archive is not None:
         return False
-    return _first_char(opened) in "[{" and not sniff_jsonl(opened)
+    return _first_char(opened) in ("[", "{") and not sniff_jsonl(opened)  # "" is in any str
 
 
 def sniff_jsonl(opened: InputFile) -> bool:

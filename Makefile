@@ -42,5 +42,12 @@ test: lint typecheck unit
 bench: $(BIN)/rncpkit
 	$(BIN)/python benchmarks/bench_read.py --fiches 10000
 
+# Coverage-guided fuzzing of the XML reader; not part of `make test`. FUZZ_TIME in seconds.
+FUZZ_TIME ?= 180
+fuzz: $(VENV)/.test-deps
+	@$(BIN)/python -c "import atheris" 2>/dev/null || $(BIN)/python -m pip install --quiet atheris
+	$(BIN)/python fuzz/fuzz_fc_xml.py -max_total_time=$(FUZZ_TIME) -timeout=5 -rss_limit_mb=2048 \
+		-max_len=65536 -artifact_prefix=build/fuzz-crash- build/fuzz-corpus
+
 clean:
 	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache

@@ -160,13 +160,29 @@ def convert(
     where: Callable[[Certification], bool] | None = None,
     fail_fast: bool = False,
     progress: Progress | None = None,
+    jobs: int = 1,
 ) -> Summary:
     """Convert every fiche of ``source`` into ``to``, keeping going past bad fiches.
 
     Invalid input fiches and fiches the target format cannot express are counted as
     rejected and listed in :attr:`Summary.errors` (or raised at once with ``fail_fast``);
-    ``where`` filters fiches out. Input that cannot be read at all raises.
+    ``where`` filters fiches out. Input that cannot be read at all raises. ``jobs`` > 1
+    spreads the work over processes (:mod:`rncpkit.parallel`): same output, byte for byte.
     """
+    if jobs > 1:
+        from rncpkit import parallel
+
+        return parallel.convert(
+            source,
+            destination,
+            to,
+            jobs=jobs,
+            from_format=from_format,
+            options=options,
+            where=where,
+            fail_fast=fail_fast,
+            progress=progress,
+        )
     summary = Summary()
 
     def reject(error: RncpkitError) -> None:

@@ -7,8 +7,10 @@ import click
 from rncpkit import __version__
 from rncpkit.cli.accrochage import accrochage
 from rncpkit.cli.convert import convert
+from rncpkit.cli.diff import diff
 from rncpkit.cli.schema import schema
 from rncpkit.cli.show import show
+from rncpkit.cli.stats import stats
 from rncpkit.cli.validate import validate
 from rncpkit.formats import FORMATS
 
@@ -34,7 +36,7 @@ def list_formats() -> None:
         click.echo(f"{fmt.name:18} {modes:11} {fmt.description}")
 
 
-COMMANDS = [convert, validate, show, schema, accrochage]
+COMMANDS = [convert, validate, show, schema, accrochage, stats, diff]
 for command in COMMANDS:
     cli.add_command(command)
 

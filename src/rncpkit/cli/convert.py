@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
+
 import click
 
 from rncpkit.api import convert as run_conversion
 from rncpkit.cli._common import EXIT_INVALID, echo_error, handle_errors, progress_bar
+from rncpkit.cli._filters import filter_options
+from rncpkit.filters import FicheFilter
 from rncpkit.formats import WriteOptions, readable_formats, writable_formats
 
 
@@ -57,6 +61,16 @@ from rncpkit.formats import WriteOptions, readable_formats, writable_formats
     help="Format-specific setting, repeatable (e.g. supplement-* "
     "'title_en.RNCP35080=Title' or 'translations=titles.json').",
 )
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    help="Worker processes for a France Compétences XML input (0 = one per core); "
+    "the output is the same, byte for byte.",
+)
+@filter_options
 @handle_errors
 def convert(
     input_path: str,
@@ -69,6 +83,8 @@ def convert(
     lang: str,
     flux_version: str,
     extra: tuple[str, ...],
+    jobs: int,
+    fiche_filter: FicheFilter,
 ) -> None:
     """Convert INPUT ('-' for stdin) to another format.
 
@@ -103,6 +119,8 @@ def convert(
             options=options,
             fail_fast=fail_fast,
             progress=progress,
+            where=None if fiche_filter.empty else fiche_filter,
+            jobs=jobs or os.cpu_count() or 1,
         )
     for error in summary.errors:
         echo_error(error)

@@ -9,7 +9,9 @@ from collections.abc import Iterator
 import click
 
 from rncpkit.cli._common import EXIT_INVALID, handle_errors
+from rncpkit.cli._filters import filter_options
 from rncpkit.errors import InputError
+from rncpkit.filters import FicheFilter
 from rncpkit.formats import readable_formats
 from rncpkit.validation import CATALOGUE, Finding, Severity, finding_from_error
 from rncpkit.validation import validate as run_validation
@@ -71,6 +73,7 @@ def _guarded(findings: Iterator[Finding]) -> Iterator[Finding]:
     help="Date the export describes, for the active flag (default: the date in the file "
     "name, else the system date).",
 )
+@filter_options
 @handle_errors
 def validate(
     input_path: str | None,
@@ -82,6 +85,7 @@ def validate(
     strict: bool,
     fail_fast: bool,
     today: dt.datetime | None,
+    fiche_filter: FicheFilter,
 ) -> None:
     """Check INPUT ('-' for stdin) and report every problem found.
 
@@ -115,6 +119,7 @@ def validate(
         today=today.date() if today else None,
         select=selected or None,
         ignore=ignored or None,
+        where=None if fiche_filter.empty else fiche_filter,
     )
     as_json = output_format == "json"
     if as_json:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from rncpkit.api import read_records
 from rncpkit.errors import FicheError, InputError
@@ -119,6 +119,7 @@ def validate(
     today: dt.date | None = None,
     select: Iterable[str] | None = None,
     ignore: Iterable[str] | None = None,
+    where: Callable[[Certification], bool] | None = None,
 ) -> Iterator[Finding]:
     """Every problem of every fiche in ``source``: reading errors, then rule findings,
     then the file-level findings (duplicates, link cycles) once the file is read.
@@ -144,6 +145,8 @@ def validate(
                     yield finding
             continue
         cert, line = result.certification, result.line
+        if where is not None and not where(cert):
+            continue  # filtered out (rncpkit validate --numero, --level…)
         for rule in per_fiche:
             assert rule.check is not None
             for issue in rule.check(cert, context):

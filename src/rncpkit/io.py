@@ -208,6 +208,12 @@ def atomic_output(destination: str | os.PathLike[str] | IO[bytes]) -> Iterator[I
         sys.stdout.buffer.flush()
         return
     target = Path(path)
+    if target.exists() and not target.is_file() and not target.is_dir():
+        # /dev/null, a FIFO, a terminal: write straight through. Renaming a temporary file
+        # over them would replace the device itself (as root, /dev/null became a file).
+        with open(target, "wb") as handle:
+            yield handle
+        return
     directory = target.parent
     directory.mkdir(parents=True, exist_ok=True)
     fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=directory)

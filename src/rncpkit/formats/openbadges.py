@@ -208,7 +208,7 @@ class OpenBadgesWriter:
 
     def write(self, certification: Certification) -> None:
         text = ",\n".join(
-            json.dumps(node, ensure_ascii=False, indent=2)
+            json.dumps(node, ensure_ascii=False)
             for node in self._badges.achievements(certification)
         )
         try:

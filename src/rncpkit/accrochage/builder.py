@@ -206,9 +206,16 @@ def build(
     spools: dict[str, _Spool] = {}
     try:
         excluded = _first_pass(
-            source, certification, depositor, fiches, instant.date(), delimiter,
-            report, fragments, spools,
-        )  # fmt: skip
+            source,
+            certification,
+            depositor,
+            fiches,
+            instant.date(),
+            delimiter,
+            report,
+            fragments,
+            spools,
+        )
         report.problems.sort(key=lambda p: p.row)
         report.rejected = len({problem.row for problem in report.problems})
         if report.rows == 0:

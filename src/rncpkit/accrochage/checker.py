@@ -119,10 +119,18 @@ def _q(name: str) -> str:
 _TAGS = tuple(
     _q(name)
     for name in (
-        "flux", "idFlux", "horodatage", "idClient", "idContrat", "type", "code",
-        "natureDeposant", "certification", "passageCertification",
+        "flux",
+        "idFlux",
+        "horodatage",
+        "idClient",
+        "idContrat",
+        "type",
+        "code",
+        "natureDeposant",
+        "certification",
+        "passageCertification",
     )
-)  # fmt: skip
+)
 
 
 def check(
@@ -142,9 +150,12 @@ def check(
     problems = report.problems
     if size > max_bytes:
         problems.append(
-            CheckProblem("flux", f"file exceeds the portal's {max_bytes} bytes",
-                         f"le fichier dépasse la limite du portail ({max_bytes} octets)")
-        )  # fmt: skip
+            CheckProblem(
+                "flux",
+                f"file exceeds the portal's {max_bytes} bytes",
+                f"le fichier dépasse la limite du portail ({max_bytes} octets)",
+            )
+        )
     _stream_check(name, report)
     if report.passages > max_passages:
         problems.append(
@@ -204,9 +215,12 @@ def _stream_check(name: str, report: CheckReport) -> None:
             ) from None
     if not root_seen:
         problems.append(
-            CheckProblem("flux", f"the root must be cpf:flux in namespace {NAMESPACE}",
-                         f"la racine doit être cpf:flux dans l'espace de noms {NAMESPACE}")
-        )  # fmt: skip
+            CheckProblem(
+                "flux",
+                f"the root must be cpf:flux in namespace {NAMESPACE}",
+                f"la racine doit être cpf:flux dans l'espace de noms {NAMESPACE}",
+            )
+        )
         return
     _check_header(header, report)
 
@@ -229,9 +243,14 @@ def _check_passage(
     if tid is not None:
         if tid in seen:
             problems.append(
-                CheckProblem("idTechnique", f"already used on line {seen[tid]}",
-                             f"déjà utilisé ligne {seen[tid]}", line=line, technical_id=tid)
-            )  # fmt: skip
+                CheckProblem(
+                    "idTechnique",
+                    f"already used on line {seen[tid]}",
+                    f"déjà utilisé ligne {seen[tid]}",
+                    line=line,
+                    technical_id=tid,
+                )
+            )
         else:
             seen[tid] = line or 0
     if passage is not None:
@@ -258,14 +277,18 @@ def _close_certification(
     else:
         if kind != ref.type:
             report.problems.append(
-                CheckProblem("certification/type", f"must be {ref.type} for {code}",
-                             f"doit valoir {ref.type} pour {code}")
-            )  # fmt: skip
+                CheckProblem(
+                    "certification/type",
+                    f"must be {ref.type} for {code}",
+                    f"doit valoir {ref.type} pour {code}",
+                )
+            )
     if count == 0:
         report.problems.append(
-            CheckProblem("certification", f"{code or '?'} has no passage",
-                         f"{code or '?'} n'a aucun passage")
-        )  # fmt: skip
+            CheckProblem(
+                "certification", f"{code or '?'} has no passage", f"{code or '?'} n'a aucun passage"
+            )
+        )
     report.certifications.append(CertificationSummary(code, kind, nature, count, modes, kinds))
 
 
@@ -280,9 +303,12 @@ def _check_header(header: dict[str, str | None], report: CheckReport) -> None:
     timestamp: dt.datetime | None = None
     if not _HORODATAGE.fullmatch(stamp):
         problems.append(
-            CheckProblem("horodatage", "does not match the XSD pattern YYYY-MM-DDThh:mm:ss±hh:mm",
-                         "ne respecte pas le motif du XSD AAAA-MM-JJThh:mm:ss±hh:mm")
-        )  # fmt: skip
+            CheckProblem(
+                "horodatage",
+                "does not match the XSD pattern YYYY-MM-DDThh:mm:ss±hh:mm",
+                "ne respecte pas le motif du XSD AAAA-MM-JJThh:mm:ss±hh:mm",
+            )
+        )
     else:
         timestamp = dt.datetime.fromisoformat(stamp)
         legal = paris_time(timestamp)
@@ -309,8 +335,12 @@ def _check_header(header: dict[str, str | None], report: CheckReport) -> None:
             }
         )
     except ValidationError as exc:
-        names = {"id_flux": "idFlux", "emitter_id_client": "emetteur/idClient",
-                 "id_client": "certificateur/idClient", "id_contract": "idContrat",
-                 "timestamp": "horodatage"}  # fmt: skip
+        names = {
+            "id_flux": "idFlux",
+            "emitter_id_client": "emetteur/idClient",
+            "id_client": "certificateur/idClient",
+            "id_contract": "idContrat",
+            "timestamp": "horodatage",
+        }
         for field_name, en, fr in reasons(exc):
             problems.append(CheckProblem(names.get(field_name, field_name), en, fr))

@@ -95,8 +95,13 @@ def _children(element: etree._Element, problems: list[Problem]) -> dict[str, etr
             continue  # comments, processing instructions
         name = local(child)
         if not name:
-            problems.append((str(child.tag), "element of another namespace",
-                             "élément d'un autre espace de noms"))  # fmt: skip
+            problems.append(
+                (
+                    str(child.tag),
+                    "element of another namespace",
+                    "élément d'un autre espace de noms",
+                )
+            )
         elif name in found:
             problems.append((name, "element repeated", "élément répété"))
         else:
@@ -120,26 +125,52 @@ def _bool(text: str | None) -> bool | str | None:
 
 
 def _fill(
-    found: dict[str, etree._Element], table: dict[str, str], data: dict[str, Any], parent: str,
+    found: dict[str, etree._Element],
+    table: dict[str, str],
+    data: dict[str, Any],
+    parent: str,
     problems: list[Problem],
-) -> None:  # fmt: skip
+    others: tuple[str, ...] = (),
+) -> None:
+    """Copy the values of ``table``'s elements into ``data``; report unknown and missing ones."""
+    for name in found:
+        if name not in table and name not in others:
+            problems.append((name, "unknown element", "élément inconnu"))
     for name, field in table.items():
         if name in found:
             raw = _value(found[name], strip=field not in _TEXT_FIELDS)
             data[field] = _bool(raw) if field == "definitive" else raw
     for name in _REQUIRED_NILLABLE.get(parent, ()):
         if name not in found:
-            problems.append((name, "required element missing (write it xsi:nil=\"true\" when "
-                             "unknown)", "élément obligatoire absent (l'écrire xsi:nil=\"true\" "
-                             "si inconnu)"))  # fmt: skip
+            problems.append(
+                (
+                    name,
+                    'required element missing (write it xsi:nil="true" when unknown)',
+                    'élément obligatoire absent (l\'écrire xsi:nil="true" si inconnu)',
+                )
+            )
 
 
 _TEXT_FIELDS = {
-    "technical_id", "proof_url", "option_label", "exam_postcode", "scoring", "verbatim",
-    "file_id", "last_name", "first_name", "birth_name", "usage_name", "second_first_name",
-    "third_first_name", "birth_town", "birth_country", "comments_men", "domain_id",
+    "technical_id",
+    "proof_url",
+    "option_label",
+    "exam_postcode",
+    "scoring",
+    "verbatim",
+    "file_id",
+    "last_name",
+    "first_name",
+    "birth_name",
+    "usage_name",
+    "second_first_name",
+    "third_first_name",
+    "birth_town",
+    "birth_country",
+    "comments_men",
+    "domain_id",
     "competence_id",
-}  # fmt: skip
+}
 
 
 def read_passage(element: etree._Element) -> tuple[Passage | None, list[Problem]]:
@@ -147,14 +178,14 @@ def read_passage(element: etree._Element) -> tuple[Passage | None, list[Problem]
     problems: list[Problem] = []
     found = _children(element, problems)
     data: dict[str, Any] = {}
-    _fill(found, _PASSAGE, data, "passageCertification", problems)
-    known = set(_PASSAGE) | {
-        "presenceNiveauLangueEuro", "presenceNiveauNumeriqueEuro", "niveauNumeriqueEuropeen",
-        "modalitesInscription", "identificationTitulaire",
-    }  # fmt: skip
-    problems += [
-        (name, "unknown element", "élément inconnu") for name in found if name not in known
-    ]
+    structure = (
+        "presenceNiveauLangueEuro",
+        "presenceNiveauNumeriqueEuro",
+        "niveauNumeriqueEuropeen",
+        "modalitesInscription",
+        "identificationTitulaire",
+    )
+    _fill(found, _PASSAGE, data, "passageCertification", problems, structure)
     for flag, level in (
         ("presenceNiveauLangueEuro", "niveauLangueEuropeen"),
         ("presenceNiveauNumeriqueEuro", "niveauNumeriqueEuropeen"),
@@ -164,9 +195,12 @@ def read_passage(element: etree._Element) -> tuple[Passage | None, list[Problem]
             problems.append((flag, "required", "obligatoire"))
         elif present is not (level in found):
             problems.append(
-                (flag, f"must be true exactly when {level} is given",
-                 f"doit valoir true exactement quand {level} est présent")
-            )  # fmt: skip
+                (
+                    flag,
+                    f"must be true exactly when {level} is given",
+                    f"doit valoir true exactement quand {level} est présent",
+                )
+            )
     if "niveauNumeriqueEuropeen" in found:
         digital = _children(found["niveauNumeriqueEuropeen"], problems)
         digital_data: dict[str, Any] = {}
@@ -181,8 +215,13 @@ def read_passage(element: etree._Element) -> tuple[Passage | None, list[Problem]
                     digital_data["results"].append(item)
         data["digital_level"] = digital_data
     if "modalitesInscription" in found:
-        _fill(_children(found["modalitesInscription"], problems), _INSCRIPTION, data,
-              "modalitesInscription", problems)  # fmt: skip
+        _fill(
+            _children(found["modalitesInscription"], problems),
+            _INSCRIPTION,
+            data,
+            "modalitesInscription",
+            problems,
+        )
     else:
         problems.append(("modalitesInscription", "required", "obligatoire"))
     if "identificationTitulaire" in found:
@@ -201,23 +240,35 @@ def _holder(element: etree._Element, problems: list[Problem]) -> dict[str, Any]:
     holder: dict[str, Any] = {}
     if len(found) != 1:
         problems.append(
-            ("identificationTitulaire", "needs exactly one of dossierFormation, titulaire",
-             "demande exactement un de dossierFormation, titulaire")
-        )  # fmt: skip
+            (
+                "identificationTitulaire",
+                "needs exactly one of dossierFormation, titulaire",
+                "demande exactement un de dossierFormation, titulaire",
+            )
+        )
     if "dossierFormation" in found:
         holder["kind"] = "cpf"
-        _fill(_children(found["dossierFormation"], problems), _CPF, holder, "dossierFormation",
-              problems)  # fmt: skip
+        _fill(
+            _children(found["dossierFormation"], problems),
+            _CPF,
+            holder,
+            "dossierFormation",
+            problems,
+        )
     elif "titulaire" in found:
         holder["kind"] = "civil"
         person = _children(found["titulaire"], problems)
-        _fill(person, _CIVIL, holder, "titulaire", problems)
+        _fill(person, _CIVIL, holder, "titulaire", problems, ("codeCommuneNaissance",))
         place = person.get("codeCommuneNaissance")
         chosen = _children(place, problems) if place is not None else {}
         if len(chosen) != 1:
-            problems.append(("codeCommuneNaissance", "needs exactly one of codeInseeNaissance, "
-                             "codePostalNaissance", "demande exactement un de codeInseeNaissance, "
-                             "codePostalNaissance"))  # fmt: skip
+            problems.append(
+                (
+                    "codeCommuneNaissance",
+                    "needs exactly one of codeInseeNaissance, codePostalNaissance",
+                    "demande exactement un de codeInseeNaissance, codePostalNaissance",
+                )
+            )
         for name, inner, field in (
             ("codeInseeNaissance", "codeInsee", "birth_insee_code"),
             ("codePostalNaissance", "codePostal", "birth_postcode"),

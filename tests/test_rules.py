@@ -25,7 +25,7 @@ from rncpkit.model import (
     UnknownElement,
 )
 from rncpkit.validation import CATALOGUE, Severity, check, export_date, validate
-from rncpkit.validation.rules import add_years
+from rncpkit.validation.rules import UNCARRIED, Context, add_years
 
 from .conftest import FC_REFERENCE, REAL_V41_SAMPLES, SAMPLES, reference
 
@@ -142,8 +142,8 @@ BROKEN = [
     ),
     ("RS-RNCP-ONLY", rs, _with(level=Level.NIV5), "level"),
     ("RS-RNCP-ONLY", rs, _with(blocks=[_block("RS9001BC01")]), "blocks"),
-    ("RS-RNCP-ONLY", rs, _route(AccessRouteCode.CA, AccessRoute(open=False)), "access_routes.CA"),
-    ("RS-RNCP-ONLY", rs, _with(new_caledonia=False), "new_caledonia"),
+    ("RS-RNCP-ONLY", rs, _route(AccessRouteCode.CA, AccessRoute(open=True)), "access_routes.CA"),
+    ("RS-RNCP-ONLY", rs, _with(new_caledonia=True), "new_caledonia"),
     ("FICHE-REQUIRED", rncp, _with(registration_end=None), "registration_end"),
     ("FICHE-REQUIRED", rs, _with(active=None), "active"),
     ("CERTIFIER-MISSING", rs, _with(certifiers=[]), "certifiers"),
@@ -273,6 +273,61 @@ def test_a_broken_fiche_fires_its_rule(
 def test_every_per_fiche_rule_has_a_breaking_case() -> None:
     per_fiche = {code for code, rule in CATALOGUE.items() if rule.check is not None}
     assert per_fiche == {case[0] for case in BROKEN}
+
+
+def test_rs_may_say_no_to_rncp_only_elements() -> None:
+    """The CSV export gives RS fiches a closed apprenticeship route and "Non" overseas."""
+    closed = rs().model_copy(
+        update={
+            "access_routes": {**rs().access_routes, AccessRouteCode.CA: AccessRoute(open=False)},
+            "new_caledonia": False,
+            "french_polynesia": False,
+        }
+    )
+    assert codes(closed) == {}
+
+
+def test_blocks_are_not_required_of_legacy_fiches() -> None:
+    old = rncp().model_copy(
+        update={
+            "blocks": [],
+            "decision_date": dt.date(2017, 3, 1),
+            "registration_years": 5,
+            "registration_end": dt.date(2022, 3, 1),
+            "active": False,
+        }
+    )
+    assert "RNCP-BLOC-REQUIRED" not in codes(old)
+    assert "RNCP-BLOC-REQUIRED" not in codes(
+        rncp().model_copy(update={"blocks": [], "level": Level.REPRISE})
+    )
+    assert "RNCP-BLOC-REQUIRED" in codes(rncp().model_copy(update={"blocks": []}))
+
+
+def test_presence_rules_skip_what_the_csv_export_cannot_carry() -> None:
+    bare = rncp().model_copy(
+        update={
+            "state": None,
+            "has_partners": None,
+            "activities": None,
+            "job_types": None,
+            "registration_years": None,
+            "access_routes": {code: AccessRoute(open=True) for code in AccessRouteCode},
+        }
+    )
+    xml = Context(today=TODAY)
+    csv = Context(today=TODAY, uncarried=UNCARRIED["fc-csv"])
+    for code in (
+        "FICHE-REQUIRED",
+        "RNCP-ACTIVITIES-REQUIRED",
+        "RNCP-JOBS-REQUIRED",
+        "REG-REQUEST-DATES",
+        "ROUTE-JURY-MISSING",
+    ):
+        check_rule = CATALOGUE[code].check
+        assert check_rule is not None
+        assert list(check_rule(bare, xml)), code
+        assert not list(check_rule(bare, csv)), code
 
 
 def test_findings_are_located_and_bilingual() -> None:
@@ -481,6 +536,18 @@ def test_real_samples_break_no_rule_on_their_export_date(name: str) -> None:
     assert FC_REFERENCE in path.parents
     findings = [str(f) for f in validate(path, today=dt.date(2026, 8, 16))]
     assert findings == []
+
+
+@pytest.mark.conformance
+def test_real_csv_export_findings_are_about_the_data_not_the_format() -> None:
+    path = reference("france-competences", "export-fiches-csv-2024-02-22.zip")
+    found = {(f.rule, f.fiche) for f in validate(path, today=dt.date(2024, 2, 22))}
+    fired = {rule for rule, _fiche in found}
+    # the CSV has no column for these: they must not fire on it
+    assert not fired & {"FICHE-REQUIRED", "ROUTE-JURY-MISSING", "RNCP-ACTIVITIES-REQUIRED"}
+    assert not fired & {"RS-RNCP-ONLY", "RNCP-JOBS-REQUIRED"}
+    # what remains is about the data: a by-right fiche without DATE_EFFET, …
+    assert ("REG-RIGHT-EFFECTIVE", "RNCP509") in found
 
 
 @pytest.mark.conformance

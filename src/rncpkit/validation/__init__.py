@@ -6,15 +6,18 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Iterator
 
-from rncpkit.api import read_records
-from rncpkit.errors import FicheError, InputError
-from rncpkit.io import Source, display_name
+from rncpkit.errors import FicheError, InputError, UsageError
+from rncpkit.formats import ReadResult
+from rncpkit.formats.registry import detect_format, get_format
+from rncpkit.io import Source, display_name, open_input
 from rncpkit.model import Certification
 from rncpkit.validation.findings import Finding, Severity
 from rncpkit.validation.rules import (
     CATALOGUE,
     INPUT_UNREADABLE,
     READ_INVALID,
+    UNCARRIED,
+    Collector,
     Context,
     Located,
     Rule,
@@ -134,10 +137,28 @@ def validate(
     day = today or export_date(name) or dt.date.today()
     ignored = set(ignore or ())
     rules = _selected(select, ignored)
-    context = Context(today=day)
     per_fiche = [rule for rule in rules if rule.check is not None]
     collectors = [(rule, rule.collector()) for rule in rules if rule.collector is not None]
-    for result in read_records(source, format):
+    with open_input(source) as opened:
+        # as api.read_records, but the rules need to know what the format can carry
+        fmt = get_format(format) if format else detect_format(opened)
+        if fmt.reader is None:
+            raise UsageError(f"rncpkit cannot read the {fmt.name} format")
+        context = Context(today=day, uncarried=UNCARRIED.get(fmt.name, frozenset()))
+        results = fmt.reader(opened)
+        yield from _findings(results, name, context, per_fiche, collectors, ignored, where)
+
+
+def _findings(
+    results: Iterator[ReadResult],
+    name: str,
+    context: Context,
+    per_fiche: list[Rule],
+    collectors: list[tuple[Rule, Collector]],
+    ignored: set[str],
+    where: Callable[[Certification], bool] | None,
+) -> Iterator[Finding]:
+    for result in results:
         if isinstance(result, FicheError):
             for problem in result.all_problems():
                 finding = finding_from_error(problem)

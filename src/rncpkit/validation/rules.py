@@ -17,7 +17,13 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from rncpkit.model import AccessRouteCode, Certification, RegistrationType, siret_checksum_ok
+from rncpkit.model import (
+    AccessRouteCode,
+    Certification,
+    Level,
+    RegistrationType,
+    siret_checksum_ok,
+)
 from rncpkit.model.enums import Repertoire
 from rncpkit.validation import text
 from rncpkit.validation.findings import Severity
@@ -34,9 +40,36 @@ class Issue:
 
 @dataclass(frozen=True)
 class Context:
-    """Facts a rule may need beyond the fiche: the day the export describes."""
+    """Facts a rule may need beyond the fiche: the day the export describes, and the fields
+    the source format cannot carry (a rule does not call "missing" what the file had no
+    place for)."""
 
     today: dt.date
+    uncarried: frozenset[str] = frozenset()
+
+    def carries(self, field_name: str) -> bool:
+        """Whether the source format has a place for ``field_name``."""
+        return field_name not in self.uncarried
+
+
+UNCARRIED: dict[str, frozenset[str]] = {
+    "fc-csv": frozenset(
+        {
+            "state",
+            "has_partners",
+            "activities",
+            "attested_skills",
+            "sectors",
+            "job_types",
+            "registration_years",
+            "jury",
+            "publication_date",
+        }
+    ),
+}
+"""Model fields that a lossy input format has no column for, by format name. The CSV
+export has no ETAT_FICHE, EXISTENCE_PARTENAIRES, texts, durations or jury compositions
+(notes §4): presence rules are moot there."""
 
 
 Check = Callable[[Certification, Context], Iterable[Issue]]
@@ -140,7 +173,7 @@ def _rncp_requires(
     code: str, what_en: str, what_fr: str, field_name: str, present: Callable[[Certification], bool]
 ) -> None:
     def check(cert: Certification, context: Context) -> Iterator[Issue]:
-        if _is_rncp(cert) and not present(cert):
+        if _is_rncp(cert) and context.carries(field_name) and not present(cert):
             yield Issue(
                 field_name,
                 f"an RNCP fiche must have {what_en}",
@@ -183,12 +216,24 @@ _rncp_requires(
     "job_types",
     lambda c: bool(c.job_types and c.job_types.strip()),
 )
+BLOCKS_SINCE = dt.date(2019, 1, 1)
+"""Blocks of competences became compulsory with the law of 5 September 2018, for
+registrations from 2019; older and ``REPRISE`` fiches were registered without them."""
+
+
+def _has_blocks_or_is_legacy(cert: Certification) -> bool:
+    if cert.blocks or cert.level is Level.REPRISE:
+        return True
+    start, end = cert.registration_start, cert.registration_end
+    return (start is not None and start < BLOCKS_SINCE) or (end is not None and end < BLOCKS_SINCE)
+
+
 _rncp_requires(
     "RNCP-BLOC-REQUIRED",
-    "at least one competence block (BLOCS_COMPETENCES)",
-    "au moins un bloc de compétences (BLOCS_COMPETENCES)",
+    "at least one competence block (BLOCS_COMPETENCES), unless registered before 2019",
+    "au moins un bloc de compétences (BLOCS_COMPETENCES), sauf enregistrement avant 2019",
     "blocks",
-    lambda c: bool(c.blocks),
+    _has_blocks_or_is_legacy,
 )
 
 _BLOC_SUFFIX = re.compile(r"BC[0-9]{2}")
@@ -239,14 +284,17 @@ _RNCP_ONLY: tuple[tuple[str, str, Callable[[Certification], bool]], ...] = (
     ("job_types", "TYPE_EMPLOI_ACCESSIBLES", lambda c: c.job_types is not None),
     ("rome", "CODES_ROME", lambda c: bool(c.rome)),
     ("blocks", "BLOCS_COMPETENCES", lambda c: bool(c.blocks)),
-    ("access_routes.CA", "SI_JURY_CA", lambda c: AccessRouteCode.CA in c.access_routes),
-    ("new_caledonia", "ACCESSIBLE_NOUVELLE_CALEDONIE", lambda c: c.new_caledonia is not None),
-    (
-        "french_polynesia",
-        "ACCESSIBLE_POLYNESIE_FRANCAISE",
-        lambda c: c.french_polynesia is not None,
-    ),
+    # a closed apprenticeship route or a "Non" (the CSV export gives both for RS) says
+    # nothing RNCP-specific; an open one or an "Oui" does
+    ("access_routes.CA", "SI_JURY_CA", lambda c: _route_open(c, AccessRouteCode.CA)),
+    ("new_caledonia", "ACCESSIBLE_NOUVELLE_CALEDONIE", lambda c: c.new_caledonia is True),
+    ("french_polynesia", "ACCESSIBLE_POLYNESIE_FRANCAISE", lambda c: c.french_polynesia is True),
 )
+
+
+def _route_open(cert: Certification, code: AccessRouteCode) -> bool:
+    route = cert.access_routes.get(code)
+    return route is not None and route.open
 
 
 @rule(
@@ -285,7 +333,7 @@ _ALWAYS: tuple[tuple[str, str, Callable[[Certification], bool]], ...] = (
 )
 def _fiche_required(cert: Certification, context: Context) -> Iterator[Issue]:
     for field_name, element, present in _ALWAYS:
-        if not present(cert):
+        if context.carries(field_name) and not present(cert):
             yield Issue(field_name, f"{element} is missing", f"l'élément {element} est absent")
 
 
@@ -326,7 +374,7 @@ def _request_dates(cert: Certification, context: Context) -> Iterator[Issue]:
             "registration on request without DATE_DECISION",
             "enregistrement sur demande sans DATE_DECISION",
         )
-    if cert.registration_years is None:
+    if cert.registration_years is None and context.carries("registration_years"):
         yield Issue(
             "registration_years",
             "registration on request without DUREE_ENREGISTREMENT",
@@ -562,6 +610,8 @@ def _jury_closed(cert: Certification, context: Context) -> Iterator[Issue]:
     "Une voie d'accès ouverte décrit son jury",
 )
 def _jury_missing(cert: Certification, context: Context) -> Iterator[Issue]:
+    if not context.carries("jury"):
+        return
     for code, route in cert.access_routes.items():
         if route.open and not (route.jury and route.jury.strip()):
             yield Issue(

@@ -61,6 +61,11 @@ def test_override_file_and_forced_fields(tmp_path: Path, monkeypatch: pytest.Mon
     walk = Crosswalk.from_options({"nsf-isced": str(table)})
     assert walk.fields(["332n", "332", "326t", "310"]) == ["0923", "0314", "0613", "0413"]
     assert Crosswalk.from_options({"isced": "0413, 0311"}).fields(["326"]) == ["0413", "0311"]
+    assert walk.fields([]) == []
+    default = tmp_path / "default.tsv"
+    default.write_text("*\t0413\n", "utf-8")
+    assert Crosswalk.from_options({"nsf-isced": str(default)}).fields([]) == ["0413"]
+    assert Crosswalk.from_options({"nsf-isced": str(default)}).fields(["326"]) == ["0613", "0612"]
     with pytest.raises(UsageError, match="ISCED-F codes"):
         Crosswalk.from_options({"isced": "management"})
     monkeypatch.setenv(ENV_VAR, str(table))

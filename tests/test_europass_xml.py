@@ -485,3 +485,31 @@ def test_free_text_round_trips_exactly(
     )
     (back,) = read_back(loq(cert))
     assert_round_trip(cert, back)
+
+
+REAL_SOURCES = [
+    *REAL_V41_SAMPLES,
+    "export-fiches-csv-2024-02-22.zip",  # read by fc-csv
+    "export_fiches_V3_0_fragment.xml",  # read by fc-xml (legacy flux, truncated on purpose)
+]
+
+
+@pytest.mark.conformance
+@pytest.mark.parametrize("name", REAL_SOURCES)
+def test_every_real_sample_converts_to_the_three_formats(
+    loq_schema: etree.XMLSchema, name: str, tmp_path: Path
+) -> None:
+    """Every fiche the readers accept converts; only input errors are rejected. Fiches without
+    NSF code (RS5841 of the V3.0 fragment) need the crosswalk's ``*`` default."""
+    source = reference("france-competences", name)
+    crosswalk = tmp_path / "nsf.tsv"
+    crosswalk.write_text("*\t0413\n", "utf-8")
+    options = WriteOptions(eqf_level=5, extra={"nsf-isced": str(crosswalk)})
+    readable = sum(1 for r in rncpkit.read_records(source) if not isinstance(r, rncpkit.FicheError))
+    assert readable >= 1
+    for to in ("europass-xml", "europass-jsonld", "openbadges"):
+        target = tmp_path / f"out.{to}"
+        summary = convert(source, target, to, options=options)
+        assert summary.written == readable, summary.errors
+        assert all(isinstance(e, rncpkit.FicheError) for e in summary.errors)
+    assert_valid(loq_schema, (tmp_path / "out.europass-xml").read_bytes())

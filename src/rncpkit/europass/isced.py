@@ -9,7 +9,8 @@ missing from the table falls back on its domain (first two digits, :data:`NSF_DO
 
 The table was written for rncpkit from the two nomenclatures' published definitions; it is a
 proposal, not an official correspondence. Users override it with a TSV file (``NSF<TAB>ISCED
-[,ISCED…]`` per line, ``#`` comments): ``WriteOptions(extra={"nsf-isced": path})``, or the
+[,ISCED…]`` per line, ``#`` comments; the key ``*`` gives the fields of fiches whose NSF codes
+give none, e.g. fiches without NSF): ``WriteOptions(extra={"nsf-isced": path})``, or the
 ``RNCPKIT_NSF_ISCED`` environment variable for the command line. ``extra={"isced": "0413"}``
 forces the fields of every fiche.
 """
@@ -144,6 +145,8 @@ NSF_DOMAINS: dict[str, tuple[str, ...]] = {
 _ISCED_CODE = re.compile(r"^\d{2,4}$")
 _NSF_GROUP = re.compile(r"^(\d{3})[a-z]?$")
 ENV_VAR = "RNCPKIT_NSF_ISCED"
+DEFAULT_KEY = "*"
+"""Crosswalk key of the fields used when no NSF code of a fiche maps."""
 
 
 def load_crosswalk(path: str | os.PathLike[str]) -> dict[str, tuple[str, ...]]:
@@ -207,4 +210,4 @@ class Crosswalk:
         for code in nsf_codes:
             for field in self.lookup(code):
                 seen.setdefault(field, None)
-        return list(seen)
+        return list(seen) or list(self._table.get(DEFAULT_KEY, ()))

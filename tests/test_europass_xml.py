@@ -513,3 +513,16 @@ def test_every_real_sample_converts_to_the_three_formats(
         assert summary.written == readable, summary.errors
         assert all(isinstance(e, rncpkit.FicheError) for e in summary.errors)
     assert_valid(loq_schema, (tmp_path / "out.europass-xml").read_bytes())
+
+
+def test_reader_rejects_bad_fiches_and_doctype() -> None:
+    good = loq(seed())
+    bad_date = good.replace(b"<issued>2020-11-18T00:00:00</issued>", b"<issued>18/11/2020</issued>")
+    (result,) = rncpkit.read_records(bad_date, "europass-xml")
+    assert isinstance(result, rncpkit.FicheError)
+    assert "accreditation" in result.message and result.line == 4  # its qualification
+    doctype = good.replace(b"<Courses", b'<!DOCTYPE Courses [<!ENTITY x "y">]>\n<Courses', 1)
+    with pytest.raises(rncpkit.UnsafeInputError):
+        list(rncpkit.read(doctype, "europass-xml"))
+    with pytest.raises(rncpkit.InputError, match="not well-formed"):
+        list(rncpkit.read(good[:-20], "europass-xml"))

@@ -423,10 +423,18 @@ _ROUTE_BY_LABEL = {code.label_fr: code for code in AccessRouteCode}
 
 
 @dataclass(slots=True)
+class _Broken:
+    """An entity that could not be parsed; fiches that refer to it are rejected."""
+
+    message: str
+
+
+@dataclass(slots=True)
 class _ParsedQualification:
     line: int | None
     values: dict[str, Any]
     partial: bool
+    problem: str | None = None
     parts: list[str] = field(default_factory=list)
     awarding: list[str] = field(default_factory=list)
     routes: list[str] = field(default_factory=list)
@@ -585,6 +593,19 @@ def _assemble(
     qualifications: dict[str, _ParsedQualification],
     entities: dict[str, dict[str, Any]],
 ) -> dict[str, Any]:
+    if parsed.problem is not None:
+        raise ValueError(parsed.problem)
+    for container, targets in (
+        (CONTAINERS[2], parsed.routes),
+        (CONTAINERS[3], parsed.proven_by),
+        (CONTAINERS[4], parsed.entitles_to),
+        (CONTAINERS[5], parsed.awarding),
+        (CONTAINERS[6], parsed.accreditation),
+    ):
+        for target in targets:
+            found = entities[container].get(target)
+            if isinstance(found, _Broken):
+                raise ValueError(found.message)
     values = dict(parsed.values)
     assessments = entities[CONTAINERS[3]]
     routes: dict[str, Any] = {code.value: {"open": False} for code in AccessRouteCode}
@@ -641,12 +662,18 @@ def read(opened: InputFile) -> Iterator[ReadResult]:
                 continue  # an idref of the same name inside another entity
             ident = el.get("id", "")
             if kind == CONTAINERS[0]:
-                parsed = _parse_qualification(el)
+                try:
+                    parsed = _parse_qualification(el)
+                except ValueError as exc:  # a malformed date: that fiche only is rejected
+                    parsed = _ParsedQualification(el.sourceline, {}, False, problem=str(exc))
                 qualifications[ident] = parsed
                 if not parsed.partial:
                     order.append(ident)
             else:
-                entities[kind][ident] = _parse_entity(kind, el)
+                try:
+                    entities[kind][ident] = _parse_entity(kind, el)
+                except ValueError as exc:
+                    entities[kind][ident] = _Broken(f"{etree.QName(el).localname}: {exc}")
             el.clear()
             while el.getprevious() is not None:
                 del parent[0]

@@ -454,3 +454,18 @@ def test_shared_jury_text_is_printed_once() -> None:
         "deux professionnels",
     ]
     assert normalise(" ".join(root.itertext())).count("deux enseignants") == 1
+
+
+def test_flattened_texts_are_split_into_lines_and_bullets() -> None:
+    from rncpkit.supplement import text_items
+
+    assert text_items("Intro :    - un    • deux\n3. trois      fin\r\nx") == [
+        (False, "Intro :"),
+        (True, "un"),
+        (True, "deux"),
+        (False, "3. trois"),
+        (False, "fin"),
+        (False, "x"),
+    ]
+    assert text_items("  une seule ligne  ") == [(False, "une seule ligne")]
+    assert text_items("   ") == [] and text_items(None) == []

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
+import os
 import re
+import tempfile
 from html import escape
 from pathlib import Path
 from typing import IO
@@ -88,19 +91,24 @@ footer.doc{border-top:1px solid var(--line);margin-top:6mm;padding-top:2mm;font-
 """
 
 
-# Characters HTML forbids in a document (controls, surrogates, noncharacters): a browser
-# would report a parse error, so they are shown as U+FFFD.
+# Characters HTML forbids in a document (controls, surrogates, noncharacters) would make
+# a browser report a parse error: they are shown as U+FFFD. Written as the allowed ranges,
+# which the regex engine scans far faster than a list of forbidden ones.
 _FORBIDDEN = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
-    + "".join(
-        f"{chr(plane + 0xFFFE)}{chr(plane + 0xFFFF)}" for plane in range(0, 0x110000, 0x10000)
-    )
+    "[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufdcf\ufdf0-\ufffd"
+    + "".join(f"{chr(plane)}-{chr(plane + 0xFFFD)}" for plane in range(0x10000, 0x110000, 0x10000))
     + "]"
 )
 
 
 def _e(text: str) -> str:
     return escape(_FORBIDDEN.sub("\ufffd", text), quote=True)
+
+
+@functools.cache
+def _label(key: str, lang: str) -> str:
+    """A fixed label, escaped once per process rather than once per fiche."""
+    return _e(labels.label(key, lang))
 
 
 def _date(day: dt.date) -> str:
@@ -120,7 +128,9 @@ class _Page:
         self.colon = " : " if lang == "fr" else ": "  # French typography puts a space before
 
     def t(self, key: str, **values: object) -> str:
-        return _e(labels.label(key, self.lang, **values))
+        if values:
+            return _e(labels.label(key, self.lang, **values))
+        return _label(key, self.lang)
 
     def w(self, *parts: str) -> None:
         self.out.extend(parts)
@@ -548,6 +558,20 @@ class SupplementHtmlWriter:
             self._stream.write(_DOCUMENT_END.encode())
 
 
+def _replace_file(target: Path, data: bytes) -> None:
+    """Write ``target`` atomically (temporary file + rename). No fsync per page: a crash
+    may lose a page, never leave half of one; the index is synced once at the end."""
+    fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
 class SupplementDirectoryWriter:
     """``DIR/<fiche>.html`` for each fiche, written atomically, plus ``DIR/index.html``.
 
@@ -584,8 +608,7 @@ class SupplementDirectoryWriter:
         translation = self._translations.title(certification)
         name = f"{certification.number}.html"
         page = render(certification, self._lang, translation)
-        with atomic_output(self._directory / name) as stream:
-            stream.write(page.encode())
+        _replace_file(self._directory / name, page.encode())
         self._count += 1
         level = (
             labels.label("level_n", self._lang, n=certification.eqf_level)

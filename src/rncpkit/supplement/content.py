@@ -32,7 +32,7 @@ EUROPASS_CENTRE: Final = "Agence Erasmus+ France / Éducation Formation"
 EUROPASS_CENTRE_URL: Final = "https://agence.erasmusplus.fr/programme-erasmus/outils/europass/"
 
 # The flux flattens line breaks into runs of spaces; three or more mark a new line.
-_LINE_BREAK = re.compile(r"\s*(?:\n|\s{3,})\s*")
+_LINE_BREAK = "   "
 _BULLET = re.compile(r"^(?:[-•*–—]|\d{1,2}[.)])\s+")
 
 
@@ -41,7 +41,9 @@ def text_items(text: str | None) -> list[tuple[bool, str]]:
     if not text or not text.strip():
         return []
     items: list[tuple[bool, str]] = []
-    for line in _LINE_BREAK.split(text.strip()):
+    flat = text.replace("\r", "\n").replace("\n", _LINE_BREAK).replace("\t", " ")
+    for part in flat.split(_LINE_BREAK):  # str.split: several times faster than a regex
+        line = part.strip()
         if not line:
             continue
         match = _BULLET.match(line)

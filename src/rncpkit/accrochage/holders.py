@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import functools
 import io
 import itertools
 import json
@@ -492,8 +493,17 @@ class CellError(ValueError):
         self.fr = fr
 
 
+_PLAIN = re.compile(r"[A-Z0-9]+(_[A-Z0-9]+)*")
+
+
+@functools.lru_cache(maxsize=4096)
 def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text.strip())
+    """``très bien`` → ``TRES_BIEN``: how enumerated cells are compared (cached: the
+    values of a column repeat)."""
+    text = text.strip()
+    if _PLAIN.fullmatch(text):
+        return text
+    text = unicodedata.normalize("NFKD", text)
     text = "".join(char for char in text if not unicodedata.combining(char)).upper()
     return re.sub(r"[^A-Z0-9]+", "_", text).strip("_")
 
@@ -514,16 +524,20 @@ def _enum(kind: type[E], aliases: dict[str, str] | None = None) -> Callable[[str
     return parse
 
 
-_DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
+_DATE = re.compile(r"(?:(\d{1,2})/(\d{1,2})/(\d{4})|(\d{4})-(\d{2})-(\d{2}))(?:[ T]00:00(?::00)?)?")
 
 
+@functools.lru_cache(maxsize=4096)
 def _date(text: str) -> dt.date:
-    text = re.sub(r"[ T]00:00(:00)?$", "", text.strip())
-    for form in _DATE_FORMATS:
+    """``JJ/MM/AAAA`` (what French Excel writes) or ``AAAA-MM-JJ``; a midnight time that
+    Excel may append is ignored."""
+    match = _DATE.fullmatch(text.strip())
+    if match:
+        day, month, year = (match[1], match[2], match[3]) if match[1] else match.group(6, 5, 4)
         try:
-            return dt.datetime.strptime(text, form).date()
+            return dt.date(int(year), int(month), int(day))
         except ValueError:
-            continue
+            pass
     raise CellError("expected a date DD/MM/YYYY", "date JJ/MM/AAAA attendue")
 
 
@@ -653,12 +667,13 @@ def to_passage(
     if "\0extra" in row.cells:
         report("", "more cells than columns in the header", "plus de cellules que de colonnes")
     values: dict[str, Any] = {}
-    for column in COLUMN_NAMES:
-        if f"\0bad:{column}" in row.cells:
+    for column, cell in row.cells.items():
+        if column.startswith("\0bad:"):
+            column = column[5:]
             report(column, "expected text, a number or true/false", "texte ou nombre attendu")
             continue
-        text = row.get(column)
-        if not text:
+        text = cell.strip()
+        if not text or column.startswith("\0"):
             continue
         try:
             values[column] = _PARSERS.get(column, _text)(text)

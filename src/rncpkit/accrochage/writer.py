@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import io
 import uuid
 from collections.abc import Iterable
@@ -35,6 +36,7 @@ _IND = ["\n" + "  " * depth for depth in range(16)]
 """Indentation before an element at each depth (two spaces, like the CDC example)."""
 
 
+@functools.cache
 def _q(name: str) -> str:
     return f"{{{NAMESPACE}}}{name}"
 
@@ -83,6 +85,8 @@ def new_flux_id() -> str:
 
 
 def _text(value: object) -> str:
+    if type(value) is str:
+        return value
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, dt.date):

@@ -1,0 +1,198 @@
+"""Accrochage benchmark: a holders file of N certifiers' rows → the CDC flux, same run as a
+plain ``csv.reader`` pass over the same file (the floor).
+
+Each task runs in a fresh process (so its peak RSS is its own); the median of ``--repeat``
+runs is reported. The holders are synthetic (generated, fictional), every route and both
+identifications represented.
+
+    python benchmarks/bench_accrochage.py                  # 200,000 holders
+    python benchmarks/bench_accrochage.py --holders 20000 --repeat 1
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+import os
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+TASKS = ("raw-csv", "validate-rows", "build", "check")
+NOW = dt.datetime(2025, 11, 26, 9, 0, tzinfo=dt.UTC)
+HEADER = [
+    "certification",
+    "id_technique",
+    "date_obtention",
+    "voie_acces",
+    "voie_acces_vae",
+    "id_dossier_cpf",
+    "nom_naissance",
+    "nom_usage",
+    "prenom1",
+    "prenom2",
+    "date_naissance",
+    "sexe",
+    "code_insee_naissance",
+    "code_postal_naissance",
+    "commune_naissance",
+    "date_debut_examen",
+    "date_fin_examen",
+    "modalite_examen",
+    "initiative_inscription",
+    "date_inscription",
+    "mention",
+]
+ROUTES = ["CA", "FC", "CQ", "VAE", "EQUIVALENCE_DIPLOME_ETRANGER", ""]
+NAMES = ["MARTIN", "BERNARD", "THOMAS", "PETIT", "ROBERT", "RICHARD", "DURAND", "DUBOIS"]
+FIRST = ["Léa", "Hugo", "Chloé", "Lucas", "Inès", "Jules", "Zoé", "Adam", "Jade", "Noé"]
+
+
+def generate(path: Path, count: int, seed: int = 5) -> None:
+    """Write ``count`` fictional holders of RNCP35080 as Excel saves them (BOM, ';', CRLF)."""
+    rng = random.Random(seed)
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle, delimiter=";", lineterminator="\r\n")
+        writer.writerow(HEADER)
+        for index in range(count):
+            route = ROUTES[index % len(ROUTES)]
+            cpf = index % 4 == 3
+            day = dt.date(2023, 1, 2) + dt.timedelta(days=rng.randrange(900))
+            born = dt.date(1960, 1, 1) + dt.timedelta(days=rng.randrange(15000))
+            insee = index % 3 != 0
+            writer.writerow(
+                [
+                    "RNCP35080",
+                    f"BENCH-{index:07d}",
+                    day.strftime("%d/%m/%Y"),
+                    route,
+                    "VAE_CLASSIQUE" if route == "VAE" else "",
+                    f"{rng.randrange(10**10, 10**11)}" if cpf else "",
+                    rng.choice(NAMES),
+                    "",
+                    rng.choice(FIRST),
+                    rng.choice(["", "Marie"]),
+                    born.strftime("%d/%m/%Y"),
+                    rng.choice("MF"),
+                    f"{rng.randrange(1, 96):02d}{rng.randrange(1, 999):03d}" if insee else "",
+                    "" if insee else f"{rng.randrange(1000, 95999):05d}",
+                    "Commune",
+                    (day - dt.timedelta(days=20)).strftime("%d/%m/%Y"),
+                    (day - dt.timedelta(days=18)).strftime("%d/%m/%Y"),
+                    "EN_PRESENTIEL",
+                    "OF",
+                    (day - dt.timedelta(days=400)).strftime("%d/%m/%Y"),
+                    "MENTION_BIEN",
+                ]
+            )
+
+
+def run_task(task: str, path: str, out: str) -> dict[str, float]:
+    """Run one task in this process; returns seconds, rows and peak RSS."""
+    start = time.perf_counter()
+    count = 0
+    extra: dict[str, float] = {}
+    if task == "raw-csv":
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            for _row in csv.reader(handle, delimiter=";"):
+                count += 1
+        count -= 1
+    elif task == "validate-rows":
+        from rncpkit.accrochage import read_rows, to_passage
+
+        for row in read_rows(path):
+            _ref, passage, problems = to_passage(row, "RNCP35080")
+            assert passage is not None and not problems
+            count += 1
+    elif task == "build":
+        from rncpkit.accrochage import build
+
+        report = build(
+            path,
+            out,
+            id_client="03VML243",
+            id_contract="MCFCER000209",
+            certification="RNCP35080",
+            now=NOW,
+        )
+        assert report.ok, report.problems[:3]
+        count = report.written
+        extra = {
+            "files": len(report.files),
+            "out_mb": sum(p.stat().st_size for p in report.files) / 1e6,
+        }
+    elif task == "check":
+        from rncpkit.accrochage import check
+
+        for flux in sorted(Path(out).parent.glob(Path(out).stem + "*.xml")):
+            report = check(flux)
+            assert report.ok, report.problems[:3]
+            count += report.passages
+    else:
+        raise SystemExit(f"unknown task {task}")
+    seconds = time.perf_counter() - start
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {"seconds": seconds, "rows": count, "peak_mb": peak_kb / 1024, **extra}
+
+
+def measure(task: str, path: Path, out: Path, repeat: int) -> dict[str, float]:
+    runs = []
+    for _ in range(repeat):
+        stdout = subprocess.run(
+            [sys.executable, __file__, "--task", task, str(path), "--out", str(out)],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        runs.append(json.loads(stdout))
+    result = dict(runs[0])
+    result["seconds"] = statistics.median(r["seconds"] for r in runs)
+    result["peak_mb"] = max(r["peak_mb"] for r in runs)
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("file", nargs="?", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--holders", type=int, default=200_000)
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--task", choices=TASKS, help=argparse.SUPPRESS)
+    parser.add_argument("--out", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.task:
+        print(json.dumps(run_task(args.task, str(args.file), args.out)))
+        return 0
+    with tempfile.TemporaryDirectory(prefix="bench-accrochage-") as work:
+        path = Path(work) / "titulaires.csv"
+        generate(path, args.holders)
+        out = Path(work) / "flux.xml"
+        size_mb = path.stat().st_size / 1e6
+        print(f"holders: {args.holders:,} rows, {size_mb:.1f} MB CSV (generated, fictional)")
+        results = {task: measure(task, path, out, args.repeat) for task in TASKS}
+        floor = results["raw-csv"]["seconds"]
+        print(f"{'task':14} {'seconds':>8} {'rows/s':>9} {'vs floor':>9} {'peak MB':>8}")
+        for task, result in results.items():
+            seconds = result["seconds"]
+            print(
+                f"{task:14} {seconds:8.2f} {result['rows'] / seconds:9.0f} "
+                f"{seconds / floor:8.1f}x {result['peak_mb']:8.0f}"
+            )
+        built = results["build"]
+        print(
+            f"build wrote {built['files']:.0f} file(s), {built['out_mb']:.1f} MB in all "
+            f"(portal limits: 200,000 passages and 200 MB per file)"
+        )
+        print("vs floor = time relative to a bare csv.reader pass over the same file")
+        print(f"python {sys.version.split()[0]}, {os.cpu_count()} cpu")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

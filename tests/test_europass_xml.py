@@ -526,3 +526,27 @@ def test_reader_rejects_bad_fiches_and_doctype() -> None:
         list(rncpkit.read(doctype, "europass-xml"))
     with pytest.raises(rncpkit.InputError, match="not well-formed"):
         list(rncpkit.read(good[:-20], "europass-xml"))
+
+
+def test_ids_stay_unique(loq_schema: etree.XMLSchema) -> None:
+    base = seed()
+    twice = base.model_copy(update={"blocks": [base.blocks[0], base.blocks[0]]})
+    with pytest.raises(OutputError) as caught:
+        loq(twice)
+    assert (caught.value.fiche, caught.value.field) == ("RNCP35080", "blocks")
+    assert "RNCP35080BC01 is written twice" in str(caught.value)
+    borrower = base.model_copy(update={"number": "RNCP99999", "blocks": base.blocks[:1]})
+    out = io.BytesIO()
+    writer = LoqWriter(out, WriteOptions())
+    writer.write(base)
+    with pytest.raises(OutputError, match="RNCP35080BC01 is written twice"):
+        writer.write(borrower)  # a block code already used by another fiche
+    writer.close()
+    # a certifier named like the accrediting agent, without SIRET: one organisation
+    fc = Certifier(name="France compétences")
+    alone = base.model_copy(update={"number": "RNCP2", "blocks": [], "certifiers": [fc]})
+    data = loq(alone)
+    assert xpath(parse(data), "l:agentReferences/l:organisation/@id") == [
+        "https://rncpkit.invalid/organisation/france-competences"
+    ]
+    assert_valid(loq_schema, data)

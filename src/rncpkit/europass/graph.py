@@ -211,6 +211,32 @@ class Graph:
     locations: list[Location] = field(default_factory=list)
 
 
+class Written:
+    """What a document already holds: entity ids must be unique in LOQ, and organisations and
+    locations are shared by the fiches (written once). One per output document."""
+
+    def __init__(self) -> None:
+        self.qualifications: set[str] = set()
+        self.shared: set[str] = set()
+
+    def check(self, cert: Certification, graph: Graph) -> None:
+        """Refuse a fiche whose fiche or block ids are already taken (before writing it)."""
+        ids = [q.id for q in graph.qualifications]
+        clash = [i for i in ids if i in self.qualifications] or [i for i in ids if ids.count(i) > 1]
+        if clash:
+            field_name = "number" if clash[0] == ids[0] else "blocks"
+            raise OutputError(
+                f"{clash[0].rsplit('/', 1)[-1]} is written twice: LOQ ids must be unique",
+                fiche=cert.number,
+                field=field_name,
+            )
+
+    def add(self, graph: Graph) -> None:
+        self.qualifications.update(q.id for q in graph.qualifications)
+        self.shared.update(o.id for o in graph.organisations)
+        self.shared.update(loc.id for loc in graph.locations)
+
+
 # --------------------------------------------------------------------------- helpers
 
 _BREAK = re.compile(r"\s*(?:\r?\n|\s{2,}|\t)\s*")
@@ -529,21 +555,25 @@ class Builder:
                 agent = uris.organisation(ministries[0])
             elif by_right:
                 agent = uris.ministry
-                graph.organisations.append(
-                    Organisation(agent, "Ministère certificateur", None, None, None, uris.france)
-                )
+                if agent not in org_ids:
+                    graph.organisations.append(
+                        Organisation(
+                            agent, "Ministère certificateur", None, None, None, uris.france
+                        )
+                    )
             else:
                 agent = uris.france_competences
-                graph.organisations.append(
-                    Organisation(
-                        agent,
-                        FRANCE_COMPETENCES,
-                        None,
-                        None,
-                        "https://www.francecompetences.fr/",
-                        uris.france,
+                if agent not in org_ids:
+                    graph.organisations.append(
+                        Organisation(
+                            agent,
+                            FRANCE_COMPETENCES,
+                            None,
+                            None,
+                            "https://www.francecompetences.fr/",
+                            uris.france,
+                        )
                     )
-                )
             title = (
                 cert.registration_type.value
                 if cert.registration_type is not None

@@ -30,6 +30,7 @@ from rncpkit.europass.graph import (
     Organisation,
     Outcome,
     Qualification,
+    Written,
 )
 from rncpkit.europass.isced import Crosswalk
 from rncpkit.formats.base import Format, WriteOptions
@@ -275,16 +276,17 @@ class JsonLdWriter:
         self._builder = Builder(
             options.base_uri, options.eqf_level, Crosswalk.from_options(options.extra)
         )
-        self._seen: set[str] = set()
+        self._written = Written()
         self._count = 0
         head = json.dumps(CONTEXT, ensure_ascii=False)
         self._stream.write(f'{{\n  "@context": {head},\n  "@graph": ['.encode())
 
     def write(self, certification: Certification) -> None:
         graph = self._builder.build(certification)
+        self._written.check(certification, graph)
         try:
             text = ",\n".join(
-                json.dumps(node, ensure_ascii=False) for node in nodes(graph, self._seen)
+                json.dumps(node, ensure_ascii=False) for node in nodes(graph, self._written.shared)
             )
             data = text.encode("utf-8")
         except UnicodeEncodeError as exc:
@@ -293,8 +295,7 @@ class JsonLdWriter:
             ) from None
         self._stream.write((b",\n" if self._count else b"\n") + data)
         self._count += 1
-        self._seen.update(o.id for o in graph.organisations)
-        self._seen.update(loc.id for loc in graph.locations)
+        self._written.add(graph)
 
     def close(self) -> None:
         self._stream.write(b"\n  ]\n}\n")

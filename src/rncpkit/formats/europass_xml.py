@@ -44,6 +44,7 @@ from rncpkit.europass.graph import (
     Organisation,
     Outcome,
     Qualification,
+    Written,
 )
 from rncpkit.europass.isced import Crosswalk
 from rncpkit.formats.base import Format, ReadResult, Record, WriteOptions
@@ -364,16 +365,14 @@ class LoqWriter:
             options.base_uri, options.eqf_level, Crosswalk.from_options(options.extra)
         )
         self._spools: dict[str, IO[bytes]] = {}
-        self._seen: set[str] = set()
-        self._numbers: set[str] = set()
+        self._written = Written()
 
     def write(self, certification: Certification) -> None:
         number = certification.number
-        if number in self._numbers:
-            raise OutputError("fiche appears twice: LOQ ids must be unique", fiche=number)
         graph = self._builder.build(certification)
+        self._written.check(certification, graph)
         try:
-            parts = serialise(graph, self._seen)
+            parts = serialise(graph, self._written.shared)
         except _Unwritable as exc:
             raise OutputError(f"cannot be written as XML: {exc}", fiche=number) from None
         for container, text in parts.items():
@@ -381,9 +380,7 @@ class LoqWriter:
             if spool is None:
                 spool = self._spools[container] = tempfile.TemporaryFile()  # noqa: SIM115
             spool.write(text.encode("utf-8"))
-        self._numbers.add(number)
-        self._seen.update(o.id for o in graph.organisations)
-        self._seen.update(loc.id for loc in graph.locations)
+        self._written.add(graph)
 
     def close(self) -> None:
         try:

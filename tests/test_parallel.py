@@ -14,6 +14,7 @@ from rncpkit.api import Summary
 from rncpkit.cli import cli
 from rncpkit.filters import FicheFilter
 from rncpkit.formats import WriteOptions
+from rncpkit.io import open_input
 from rncpkit.model import Repertoire
 from tests.conftest import FIXTURES, SAMPLES
 
@@ -106,3 +107,66 @@ def test_cli_jobs(many: Path, tmp_path: Path) -> None:
         assert "300 fiches read, 43 written, 256 skipped by filter, 1 rejected" in result.output
         outputs.append(out.read_bytes())
     assert outputs[0] == outputs[1]
+
+
+HEAD = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n'
+    b"<FICHES>\n    <VERSION_FLUX>4.1</VERSION_FLUX>\n"
+)
+
+
+def _fiche(number: str, extra: bytes = b"") -> bytes:
+    return (
+        b"    <FICHE>\n        <NUMERO_FICHE>" + number.encode() + b"</NUMERO_FICHE>\n"
+        b"        <INTITULE>T" + extra + b"</INTITULE>\n    </FICHE>\n"
+    )
+
+
+TRICKY = (
+    HEAD
+    + b"    <!-- a comment with <FICHE> and </FICHE> inside -->\n"
+    + _fiche("RNCP1", b"<![CDATA[ </FICHE> <FICHE> ]]>")
+    + b"    <?pi </FICHE>?>\n"
+    + _fiche("RNCP2", b"<!-- </FICHE> -->")
+    + _fiche("RNCP3", b" &amp; &#233;")
+    + b"</FICHES>\n<!-- after -->\n"
+)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        TRICKY,
+        TRICKY.replace(b"UTF-8", b"ISO-8859-1"),  # not UTF-8: one job does it
+        TRICKY.replace(b"<FICHES>", b'<FICHES xmlns:x="urn:x">'),  # unusual root
+        TRICKY.replace(b"</FICHES>", b""),  # truncated: the same error
+        TRICKY.replace(b"    <?pi", b"    junk <?pi"),  # text between fiches: same error
+        TRICKY.replace(b"T<!--", b"T<FICHE/><!--"),  # nested FICHE
+    ],
+    ids=["tricky", "latin1", "root-attributes", "truncated", "junk", "nested"],
+)
+def test_byte_splitter_agrees_with_the_parser(tmp_path: Path, data: bytes) -> None:
+    source = tmp_path / "in.xml"
+    source.write_bytes(data)
+    results = []
+    for jobs in (1, 2):
+        out = tmp_path / f"out{jobs}.jsonl"
+        try:
+            summary = rncpkit.convert(source, out, "jsonl", jobs=jobs)
+        except rncpkit.RncpkitError as exc:
+            results.append(("raised", str(exc), out.exists()))
+        else:
+            results.append(("ok", summary.line(), out.read_bytes()))
+    assert results[0] == results[1]
+
+
+def test_byte_splitter_lines_and_fragments(tmp_path: Path) -> None:
+    with open_input(TRICKY) as opened:
+        raw = list(parallel._raw_fragments(opened.stream, "t"))
+    with open_input(TRICKY) as opened:
+        parsed = list(parallel._fragments(opened.stream, "t"))
+    assert [line for _v, line, _f in raw] == [line for _v, line, _f in parsed] == [5, 10, 14]
+    assert raw[0][2].endswith(b"]]></INTITULE>\n    </FICHE>")
+    for data in (b"junk", TRICKY.replace(b"</FICHES>", b"")):
+        with open_input(data) as opened, pytest.raises(parallel._Fallback):
+            list(parallel._raw_fragments(opened.stream, "t"))

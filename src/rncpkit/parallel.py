@@ -19,6 +19,7 @@ import collections
 import io
 import os
 import pickle
+import re
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import IO, Any
@@ -130,6 +131,120 @@ def _fragments(stream: IO[bytes], name: str) -> Iterator[tuple[str, int, bytes]]
         raise InputError("no <VERSION_FLUX> found: not a France Compétences flux", file=name)
 
 
+class _Fallback(Exception):
+    """The byte-level splitter met something it does not handle: redo with one job."""
+
+
+_BLOCK = 1 << 22
+_TOKEN = re.compile(rb"<!--|<!\[CDATA\[|<\?|<FICHE(?=[\s>/])|</FICHE\s*>")
+_CLOSERS = {b"<!--": b"-->", b"<![CDATA[": b"]]>", b"<?": b"?>"}
+_GAP = re.compile(rb"(?:\s+|<!--(?:(?!-->).)*-->|<\?(?:(?!\?>).)*\?>)*", re.DOTALL)
+_TRAILER = re.compile(rb"</FICHES\s*>", re.DOTALL)
+_ENCODING = re.compile(rb"""^(?:\xef\xbb\xbf)?<\?xml[^>]*encoding=["']([A-Za-z0-9._-]+)["']""")
+
+
+def _raw_fragments(stream: IO[bytes], name: str) -> Iterator[tuple[str, int, bytes]]:
+    """Like :func:`_fragments`, but cut at the byte level, without building any tree: the
+    parent then costs little, and each fragment is still parsed by the hardened parser in
+    a worker. Only the plain layout of the flux is accepted (UTF-8, root ``<FICHES>``
+    without attributes, ``VERSION_FLUX`` first, nothing but blanks, comments and
+    processing instructions between fiches); anything else raises :class:`_Fallback`."""
+    buffer = stream.read(_BLOCK)
+    eof = not buffer
+    while not eof and b"<FICHE" not in buffer.replace(b"<FICHES", b""):
+        more = stream.read(_BLOCK)
+        eof = not more
+        buffer += more
+        if len(buffer) > 4 * _BLOCK:
+            raise _Fallback("no fiche in the first blocks")
+    encoding = _ENCODING.match(buffer)
+    if encoding is not None and encoding.group(1).lower() not in (b"utf-8", b"utf8"):
+        raise _Fallback("not UTF-8")
+    first = _next_fiche(buffer, 0)
+    if first < 0:
+        raise _Fallback("no fiche")
+    header = xmlsafe.parse_bytes(buffer[:first] + b"</FICHES>", name=name)
+    elements = [child for child in header if isinstance(child.tag, str)]
+    if header.tag != "FICHES" or header.attrib or header.nsmap or len(elements) != 1:
+        raise _Fallback("unusual root")
+    flux = elements[0]
+    if flux.tag != "VERSION_FLUX" or len(flux):
+        raise _Fallback("unusual header")
+    version = (flux.text or "").strip()
+    if version not in fc_xml.SPECS:
+        raise _Fallback("unsupported version")  # one job reports it, located
+    line = 1 + buffer.count(b"\n", 0, first)
+    position = first
+    while True:  # at ``position`` starts a <FICHE> element
+        end = _fiche_end(buffer, position)
+        while end < 0:
+            if eof:
+                raise _Fallback("truncated")
+            more = stream.read(_BLOCK)
+            eof = not more
+            buffer, position = buffer[position:] + more, 0
+            end = _fiche_end(buffer, position)
+        yield version, line, buffer[position:end]
+        line += buffer.count(b"\n", position, end)
+        while True:  # blanks, comments, PIs, then the next fiche or the end of the root
+            match = _GAP.match(buffer, end)
+            after = match.end() if match else end
+            rest = buffer[after : after + 64]
+            if eof or (len(rest) == 64 and not rest.startswith((b"<!--", b"<?"))):
+                break
+            more = stream.read(_BLOCK)
+            eof = not more
+            buffer, end = buffer[end:] + more, 0
+        line += buffer.count(b"\n", end, after)
+        if _next_fiche(buffer, after) == after:
+            position = after
+            continue
+        trailer = _TRAILER.match(buffer, after)
+        if trailer is None:
+            raise _Fallback("unexpected content between fiches")
+        tail = buffer[trailer.end() :]
+        while True:
+            if _GAP.fullmatch(tail) is None:
+                raise _Fallback("content after the root")
+            if eof:
+                return
+            tail = stream.read(_BLOCK)
+            eof = not tail
+
+
+def _next_fiche(buffer: bytes, start: int) -> int:
+    """Offset of the next ``<FICHE`` tag at top level (comments, CDATA, PIs skipped)."""
+    while (match := _TOKEN.search(buffer, start)) is not None:
+        token = match.group()
+        closer = _CLOSERS.get(token)
+        if closer is None:
+            return match.start() if token.startswith(b"<FICHE") else -1
+        close = buffer.find(closer, match.end())
+        if close < 0:
+            return -1
+        start = close + len(closer)
+    return -1
+
+
+def _fiche_end(buffer: bytes, start: int) -> int:
+    """Offset just past the ``</FICHE>`` closing the fiche at ``start``; -1 if not in the
+    buffer yet. A nested ``<FICHE`` is not the flux layout: :class:`_Fallback`."""
+    search = start + 6
+    while (match := _TOKEN.search(buffer, search)) is not None:
+        token = match.group()
+        closer = _CLOSERS.get(token)
+        if closer is not None:
+            close = buffer.find(closer, match.end())
+            if close < 0:
+                return -1
+            search = close + len(closer)
+        elif token.startswith(b"</"):
+            return match.end()
+        else:
+            raise _Fallback("nested FICHE")
+    return -1
+
+
 def _chunks(
     fragments: Iterator[tuple[str, int, bytes]],
 ) -> Iterator[tuple[str, list[int], list[bytes]]]:
@@ -166,6 +281,16 @@ def _writes_directory(to: str, destination: str | os.PathLike[str] | IO[bytes]) 
         fmt.writer is None
         or (isinstance(destination, str | os.PathLike) and os.path.isdir(destination))
     )
+
+
+def _restartable(destination: str | os.PathLike[str] | IO[bytes]) -> bool:
+    """Whether a failed attempt leaves no trace: a path written atomically, or /dev/null."""
+    if not isinstance(destination, str | os.PathLike):
+        return False
+    path = os.fspath(destination)
+    if path == "-":
+        return False
+    return path == os.devnull or not os.path.exists(path) or os.path.isfile(path)
 
 
 def convert(
@@ -205,10 +330,18 @@ def convert(
     )
     if from_format is None and not reopenable:
         return convert_sequential(source, destination, to, **sequential)  # type: ignore[arg-type]
-    with open_input(source) as opened:
-        fmt = get_format(from_format) if from_format else detect_format(opened)
-        if fmt is fc_xml.FORMAT:
-            return _run(opened, destination, to, jobs, options, where, fail_fast, progress)
+    # Cutting the flux at the byte level is fast but gives up on unusual layouts: it is
+    # used when the run can then be redone with one job (input reopenable, output a path).
+    restartable = reopenable and _restartable(destination)
+    try:
+        with open_input(source) as opened:
+            fmt = get_format(from_format) if from_format else detect_format(opened)
+            if fmt is fc_xml.FORMAT:
+                return _run(
+                    opened, destination, to, jobs, options, where, fail_fast, progress, restartable
+                )
+    except _Fallback:
+        pass
     if not reopenable:
         raise RncpkitError(f"--jobs reads only the fc-xml format from a stream, not {fmt.name}")
     return convert_sequential(source, destination, to, **sequential)  # type: ignore[arg-type]
@@ -223,6 +356,7 @@ def _run(
     where: Callable[[Certification], bool] | None,
     fail_fast: bool,
     progress: Progress | None,
+    restartable: bool,
 ) -> Summary:
     summary = Summary()
     member = single_member(opened, ".xml") if opened.archive is not None else opened
@@ -251,7 +385,8 @@ def _run(
         pending: collections.deque[Future[list[Outcome]]] = collections.deque()
         with ProcessPoolExecutor(jobs, initializer=_init, initargs=(to, options, where)) as pool:
             try:
-                for version, lines, data in _chunks(_fragments(member.stream, name)):
+                split = _raw_fragments if restartable else _fragments
+                for version, lines, data in _chunks(split(member.stream, name)):
                     pending.append(pool.submit(_work, version, name, lines, data))
                     if progress is not None:
                         progress(member.bytes_read, member.size)

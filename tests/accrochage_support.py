@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from rncpkit.accrochage import (
     Passage,
     write_flux,
 )
-from tests.conftest import reference
+from tests.conftest import REFERENCE, reference
 
 XSD_PARTS = ("cdc-accrochage", "cpf-accrochage-1.1.2.xsd")
 SUMMER = dt.datetime(2025, 7, 15, 8, 30, 5, tzinfo=dt.UTC)
@@ -28,6 +29,20 @@ WINTER = dt.datetime(2025, 12, 1, 8, 30, 5, tzinfo=dt.UTC)
 def official_schema() -> etree.XMLSchema:
     """The official XSD 1.1.2 (the test is skipped when the reference files are absent)."""
     return etree.XMLSchema(xmlsafe.parse_file(str(reference(*XSD_PARTS))))
+
+
+@functools.cache
+def _schema_if_present() -> etree.XMLSchema | None:
+    path = REFERENCE.joinpath(*XSD_PARTS)
+    return etree.XMLSchema(xmlsafe.parse_file(str(path))) if path.exists() else None
+
+
+def assert_portal_ready(data: bytes) -> None:
+    """Every flux a test produces must pass the official XSD (when the reference files are
+    here; the dedicated conformance tests say so when they are not)."""
+    schema = _schema_if_present()
+    if schema is not None:
+        assert xsd_errors(schema, data) == []
 
 
 def xsd_errors(schema: etree.XMLSchema, data: bytes) -> list[str]:
@@ -84,6 +99,7 @@ def header(instant: dt.datetime = SUMMER) -> FluxHeader:
 def flux_bytes(*passages: Passage, code: str = "RNCP35080") -> bytes:
     out = io.BytesIO()
     write_flux(out, header(), [(CertificationRef(code=code), list(passages))])
+    assert_portal_ready(out.getvalue())
     return out.getvalue()
 
 

@@ -22,7 +22,7 @@ from rncpkit.accrochage import (
     write_report,
 )
 from rncpkit.errors import InputError, UsageError
-from tests.accrochage_support import official_schema, write_fiche, xsd_errors
+from tests.accrochage_support import assert_portal_ready, official_schema, write_fiche, xsd_errors
 from tests.conftest import SAMPLES
 
 NOW = dt.datetime(2025, 11, 26, 9, 0, tzinfo=dt.UTC)
@@ -65,7 +65,11 @@ def run(source: Path, output: Path, **options: object) -> BuildReport:
         "now": NOW,
     }
     settings.update(options)
-    return build(source, output, **settings)  # type: ignore[arg-type]
+    report = build(source, output, **settings)  # type: ignore[arg-type]
+    for path in report.files:
+        assert_portal_ready(path.read_bytes())
+        assert check(path, max_passages=report.written, max_bytes=10**9).ok
+    return report
 
 
 def ids_in(path: Path) -> list[str]:
@@ -368,6 +372,14 @@ def test_split_files_validate(tmp_path: Path) -> None:
     report = run(SAMPLE, tmp_path / "flux.xml", max_bytes=8_000)
     for path in report.files:
         assert xsd_errors(schema, path.read_bytes()) == []
+
+
+def test_files_of_an_earlier_run_are_pointed_out(tmp_path: Path) -> None:
+    assert run(SAMPLE, tmp_path / "flux.xml", max_passages=3).stale_files == []
+    report = run(SAMPLE, tmp_path / "flux.xml", max_passages=5)
+    assert [p.name for p in report.stale_files] == ["flux-004.xml"]
+    report = run(SAMPLE, tmp_path / "flux.xml")
+    assert [p.name for p in report.stale_files] == [f"flux-00{i}.xml" for i in range(1, 5)]
 
 
 def test_exactly_at_the_limit_is_one_unnumbered_file(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from rncpkit.cli import cli
-from tests.accrochage_support import XSD_PARTS, reference
+from tests.accrochage_support import XSD_PARTS, assert_portal_ready, reference
 from tests.conftest import SAMPLES
 
 SAMPLE = SAMPLES / "holders-RNCP35080.csv"
@@ -66,6 +66,7 @@ def test_walkthrough_template_fill_build_check(runner: CliRunner, tmp_path: Path
         ],
     )
     assert result.exit_code == 0, result.output
+    assert_portal_ready(flux.read_bytes())
     assert f"wrote {flux}" in result.stderr
     assert "1 rows read, 1 passages written in 1 file(s), 0 rows rejected" in result.stderr
     result = runner.invoke(cli, ["accrochage", "check", str(flux)])
@@ -136,7 +137,7 @@ def test_build_skip_invalid_writes_a_report(runner: CliRunner, tmp_path: Path) -
         ],
     )
     assert result.exit_code == 1
-    assert flux.exists()
+    assert_portal_ready(flux.read_bytes())
     report = tmp_path / "flux-rejets.csv"
     assert f"rejected rows reported in {report}" in result.stderr
     rows = report.read_bytes().decode("utf-8-sig").split("\r\n")
@@ -154,6 +155,7 @@ def test_build_from_stdin_to_stdout(runner: CliRunner) -> None:
     assert result.exit_code == 0, result.stderr
     assert result.stdout_bytes.startswith(b'<?xml version="1.0" encoding="UTF-8"?>\n<cpf:flux ')
     assert result.stdout_bytes.count(b"<cpf:passageCertification>") == 12
+    assert_portal_ready(result.stdout_bytes)
 
 
 def test_split_to_stdout_is_refused(runner: CliRunner) -> None:

@@ -393,6 +393,17 @@ def test_dst_switch_instants() -> None:
     assert _eu_paris_offset(after) == dt.timedelta(hours=2)
 
 
+def test_without_tz_database_the_eu_rule_is_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    import zoneinfo
+
+    def missing(key: str) -> zoneinfo.ZoneInfo:
+        raise zoneinfo.ZoneInfoNotFoundError(key)
+
+    monkeypatch.setattr(zoneinfo, "ZoneInfo", missing)
+    assert paris_time(SUMMER).isoformat() == "2025-07-15T10:30:05+02:00"
+    assert paris_time(WINTER).isoformat() == "2025-12-01T09:30:05+01:00"
+
+
 def test_header_needs_an_aware_timestamp() -> None:
     with pytest.raises(ValidationError):
         FluxHeader(

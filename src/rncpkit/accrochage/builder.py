@@ -16,6 +16,7 @@ import csv
 import datetime as dt
 import io
 import os
+import re
 import struct
 import sys
 import tempfile
@@ -55,6 +56,9 @@ class BuildReport:
     problems: list[RowProblem] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
     per_certification: dict[str, int] = field(default_factory=dict)
+    stale_files: list[Path] = field(default_factory=list)
+    """Files beside the output that look like an earlier run's (``NAME.xml``, ``NAME-007.xml``)
+    and were not written now: uploading them with the new ones would declare holders twice."""
 
     @property
     def ok(self) -> bool:
@@ -242,9 +246,9 @@ def build(
         total = len(head) + len(tail)
         total += sum(len(s.opening) + len(s.closing) + s.size for s in kept)
         numbered = report.written > max_passages or total > max_bytes
-        report.files = _assemble(
-            kept, excluded, Path(os.fspath(output)), numbered, header, max_passages, max_bytes
-        )
+        target = Path(os.fspath(output))
+        report.files = _assemble(kept, excluded, target, numbered, header, max_passages, max_bytes)
+        report.stale_files = _stale(target, report.files)
     finally:
         fragments.close()
         for spool in spools.values():
@@ -411,6 +415,18 @@ def _assemble(
     except BaseException:
         outputs.abort()
         raise
+
+
+def _stale(target: Path, written: list[Path]) -> list[Path]:
+    if os.fspath(target) == "-" or not target.parent.is_dir():
+        return []
+    suffix = target.suffix or ".xml"
+    pattern = re.compile(re.escape(target.stem) + r"(-\d{3})?" + re.escape(suffix))
+    return sorted(
+        path
+        for path in target.parent.iterdir()
+        if pattern.fullmatch(path.name) and path not in written and path.is_file()
+    )
 
 
 def write_report(problems: list[RowProblem], destination: str | os.PathLike[str]) -> None:

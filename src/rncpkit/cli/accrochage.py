@@ -214,6 +214,12 @@ def build_command(
     for path in report.files:
         if str(path) != "-":
             click.echo(f"rncpkit: wrote {path}", err=True)
+    for path in report.stale_files:
+        click.echo(
+            f"rncpkit: warning: {path} is from an earlier run, not this one: do not upload it / "
+            "ce fichier vient d'une exécution précédente : ne pas le déposer",
+            err=True,
+        )
     click.echo(f"rncpkit: {report.line()}", err=True)
     if report.problems or not report.files:
         raise SystemExit(EXIT_INVALID)

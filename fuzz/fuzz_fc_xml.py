@@ -1,12 +1,16 @@
 """Coverage-guided fuzzing of the France Compétences XML reader (atheris / libFuzzer).
 
-Run it with ``make fuzz`` (FUZZ_TIME=seconds). Any exception other than rncpkit's own
-documented errors, any crash, and any input that takes longer than the per-input timeout is a
-finding: libFuzzer stops and writes the input to ``build/fuzz-crash-*``.
+Run it with ``make fuzz`` (FUZZ_TIME=seconds). Each input is read; each fiche read is then
+checked by every rule and written back to fc-xml, and must read back unchanged. Any
+exception other than rncpkit's own documented errors, a failed round trip, a crash, and an
+input slower than the per-input timeout is a finding: libFuzzer stops and writes the input
+to ``build/fuzz-crash-*``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 import sys
 from pathlib import Path
 
@@ -14,7 +18,9 @@ import atheris
 
 with atheris.instrument_imports(include=["rncpkit"]):
     import rncpkit
-    from rncpkit.errors import RncpkitError
+    from rncpkit.errors import OutputError, RncpkitError
+    from rncpkit.formats import Record
+    from rncpkit.validation import check
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -39,11 +45,25 @@ def seed(corpus: Path) -> None:
             (corpus / name).write_bytes(data)
 
 
+TODAY = dt.date(2026, 8, 16)
+
+
 def test_one_input(data: bytes) -> None:
-    """Read every fiche of ``data``; only rncpkit's documented errors may come out."""
+    """Read every fiche of ``data``, check it and write it back; only rncpkit's documented
+    errors may come out, and what is written must read back the same."""
     try:
-        for _result in rncpkit.read_records(data, "fc-xml"):
-            pass
+        for result in rncpkit.read_records(data, "fc-xml"):
+            if isinstance(result, Record):
+                cert = result.certification
+                for _finding in check(cert, today=TODAY):
+                    pass
+                buffer = io.BytesIO()
+                try:
+                    rncpkit.write([cert], buffer, to="fc-xml")
+                except OutputError:
+                    continue
+                [again] = rncpkit.read(buffer.getvalue(), "fc-xml")
+                assert again == cert, cert.number
     except RncpkitError:
         pass
 

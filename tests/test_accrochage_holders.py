@@ -87,6 +87,13 @@ def test_excel_file_with_bom_semicolons_and_crlf_builds_a_passage(tmp_path: Path
     )
 
 
+@pytest.mark.parametrize("sep", [";", ","])
+def test_excel_sep_hint_line(sep: str) -> None:
+    data = f"sep={sep}\r\n".encode() + csv_bytes([HEADER, ROW], sep=sep, bom=False)
+    [row] = read_rows(data)
+    assert row.number == 3 and row.cells == dict(zip(HEADER, ROW, strict=True))
+
+
 def test_comment_rows_blank_rows_and_trailing_empty_cells_are_skipped() -> None:
     data = csv_bytes(
         [["# une explication", "", ""], [*HEADER, "", ""], ["", "", ""], ROW, ["#note"], ROW]

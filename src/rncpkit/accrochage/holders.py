@@ -309,6 +309,8 @@ def read_rows(source: Source, *, delimiter: str | None = None) -> Iterator[Row]:
 def _sniff_delimiter(head: bytes) -> str:
     text = head.decode("utf-8", errors="replace").lstrip("\ufeff")
     for line in text.splitlines():
+        if line.lower().startswith("sep=") and len(line) > 4:
+            return "\t" if line[4:].startswith("\\t") else line[4]  # Excel's "sep=;" line
         if line.strip() and not line.lstrip('"').startswith("#"):
             counts = {sep: line.count(sep) for sep in (";", ",", "\t")}
             best = max(counts, key=lambda sep: counts[sep])
@@ -365,6 +367,8 @@ def _csv_rows(stream: IO[bytes], name: str, delimiter: str) -> Iterator[Row]:
             if not any(cell.strip() for cell in cells) or cells[0].lstrip().startswith("#"):
                 continue
             if columns is None:
+                if cells[0].strip().lower().startswith("sep="):
+                    continue  # Excel's delimiter hint line
                 columns = _check_header(cells, name, start)
                 continue
             row = Row(start, {})
@@ -401,9 +405,7 @@ def _json_rows(stream: IO[bytes], name: str) -> Iterator[Row]:
     """A JSON array of objects (streamed, one object at a time) or JSON lines."""
     try:
         text = io.TextIOWrapper(stream, encoding="utf-8-sig")
-        index = 0
         for number, value in _json_values(text, name):
-            index += 1
             if not isinstance(value, dict):
                 raise InputError(
                     "un objet par titulaire attendu / expected one object per holder",

@@ -550,3 +550,91 @@ def test_ids_stay_unique(loq_schema: etree.XMLSchema) -> None:
         "https://rncpkit.invalid/organisation/france-competences"
     ]
     assert_valid(loq_schema, data)
+
+
+_CODES = st.sampled_from(sorted(__import__("rncpkit.europass").europass.NSF_TO_ISCED))
+_NSF = st.builds(
+    lambda code, letter, label: {"code": code + letter, "label": label},
+    _CODES,
+    st.sampled_from(["", "n", "t", "p"]),
+    st.none() | _TEXT,
+)
+_CERTIFIER = st.builds(
+    lambda siret, name, trade: {"siret": siret, "name": name, "trade_name": trade},
+    st.none() | st.from_regex(r"\A\d{14}\Z"),
+    _TEXT,
+    st.none() | _TEXT,
+)
+_BLOCK = st.builds(
+    lambda n, label, comp, meth: {
+        "code": f"RNCP123BC{n:02d}",
+        "label": label,
+        "competences": comp,
+        "assessment_methods": meth,
+    },
+    st.integers(1, 99),
+    _TEXT,
+    st.none() | _TEXT,
+    st.none() | _TEXT,
+)
+_DATES = st.none() | st.dates(min_value=__import__("datetime").date(1990, 1, 1))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    level=st.sampled_from(["NIV3", "NIV4", "NIV5", "NIV6", "NIV7", "NIV8"]),
+    nsf=st.lists(_NSF, min_size=1, max_size=3),
+    rome=st.lists(st.from_regex(r"\A[A-N]\d{4}\Z"), max_size=3, unique=True),
+    certifiers=st.lists(_CERTIFIER, max_size=3),
+    blocks=st.lists(_BLOCK, max_size=4, unique_by=lambda b: b["code"]),
+    routes=st.dictionaries(
+        st.sampled_from(["FI", "CA", "FC", "CQ", "CL", "VAE"]),
+        st.builds(lambda o, j: {"open": o, "jury": j}, st.booleans(), st.none() | _TEXT),
+    ),
+    by_right=st.booleans(),
+    dates=st.tuples(_DATES, _DATES, _DATES),
+    texts=st.tuples(*(st.none() | _TEXT for _ in range(4))),
+)
+def test_generated_fiches_validate_and_round_trip(
+    loq_schema: etree.XMLSchema,
+    level: str,
+    nsf: list[dict[str, str]],
+    rome: list[str],
+    certifiers: list[dict[str, str]],
+    blocks: list[dict[str, str]],
+    routes: dict[str, dict[str, object]],
+    by_right: bool,
+    dates: tuple[object, object, object],
+    texts: tuple[str | None, ...],
+) -> None:
+    cert = Certification.model_validate(
+        {
+            "number": "RNCP123",
+            "title": "Titre",
+            "level": level,
+            "nsf": nsf,
+            "rome": [{"code": code} for code in rome],
+            "certifiers": certifiers,
+            "blocks": blocks,
+            "access_routes": routes,
+            "registration_type": "Enregistrement de droit" if by_right else None,
+            "decision_date": dates[0],
+            "effective_date": dates[1],
+            "registration_end": dates[2],
+            "objectives": texts[0],
+            "attested_skills": texts[1],
+            "job_types": texts[2],
+            "description_url": texts[3],
+        }
+    )
+    data = loq(cert)
+    assert_valid(loq_schema, data)
+    (back,) = read_back(data)
+    if not certifiers:  # no organisation to accredit: LOQ has no accreditation to carry it
+        cert = cert.model_copy(
+            update=dict.fromkeys(
+                ("registration_type", "decision_date", "effective_date", "registration_end")
+            )
+        )
+    if len({c["siret"] or c["name"] for c in certifiers}) == len(certifiers):
+        assert_round_trip(cert, back)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import json
+import sys
 
+import pytest
 from click.testing import CliRunner
 
 from rncpkit.cli import cli
@@ -55,3 +58,17 @@ def test_cli_text_and_json() -> None:
     )
     body = result.output[: result.output.rindex("}") + 1]
     assert json.loads(body)["by_active"] == {"inactive": 1}
+
+
+def test_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    fake = Terminal()
+    monkeypatch.setattr(sys, "stderr", fake)
+    cli.main(["stats", str(SAMPLES / "RNCP35080.xml")], standalone_mode=False)
+    assert "Counting" in fake.getvalue() and "100%" in fake.getvalue()
+    # Not a terminal (CliRunner, pipes, CI): no bar, only the summary line.
+    result = CliRunner().invoke(cli, ["stats", str(SAMPLES / "RNCP35080.xml")])
+    assert "Counting" not in result.output

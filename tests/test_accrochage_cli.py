@@ -158,6 +158,21 @@ def test_build_from_stdin_to_stdout(runner: CliRunner) -> None:
     assert_portal_ready(result.stdout_bytes)
 
 
+def test_build_from_json_holders(runner: CliRunner, tmp_path: Path) -> None:
+    import csv
+    import io
+
+    reader = csv.DictReader(io.StringIO(SAMPLE.read_bytes().decode("utf-8-sig")), delimiter=";")
+    rows = [row for row in reader if not row["certification"].startswith("#")]
+    holders = tmp_path / "titulaires.json"
+    holders.write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
+    flux = tmp_path / "flux.xml"
+    result = runner.invoke(cli, ["accrochage", "build", str(holders), *IDS, "-o", str(flux)])
+    assert result.exit_code == 0, result.stderr
+    assert_portal_ready(flux.read_bytes())
+    assert flux.read_bytes().count(b"<cpf:passageCertification>") == 12
+
+
 def test_split_to_stdout_is_refused(runner: CliRunner) -> None:
     result = runner.invoke(
         cli,

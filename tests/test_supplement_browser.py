@@ -16,7 +16,7 @@ import pytest
 from rncpkit import api, xmlsafe
 from rncpkit.formats import supplement_html as sh
 from rncpkit.model import AccessRoute, AccessRouteCode, Certification, CompetenceBlock
-from tests.conftest import SAMPLES
+from tests.conftest import SAMPLES, reference
 from tests.test_supplement_html import FACTS, TRANSLATION, normalise
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -171,4 +171,17 @@ def test_long_unbroken_values_wrap_instead_of_being_clipped(tmp_path: Path) -> N
     text = squeeze(pdf_text(pdf))
     assert squeeze(long_url) in text
     assert text.count(squeeze(long_word)) >= 4
+    assert_nothing_clipped(pdf, tmp_path)
+
+
+@pytest.mark.conformance
+def test_real_fiche_with_juries_and_decrees_prints_cleanly(tmp_path: Path) -> None:
+    path = reference("france-competences", "export_fiches_RNCP_V4_1_sample.xml")
+    fiche = next(f for f in api.read(path) if f.number == "RNCP37674")
+    pdf = print_to_pdf(sh.render(fiche, "en"), tmp_path, fiche.number)
+    pages, _size = pdf_pages(pdf)
+    assert 3 <= pages <= 12
+    text = squeeze(pdf_text(pdf))
+    for expected in (fiche.title, *(b.label for b in fiche.blocks), *(r.code for r in fiche.rome)):
+        assert squeeze(expected) in text, expected
     assert_nothing_clipped(pdf, tmp_path)

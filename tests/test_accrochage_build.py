@@ -391,6 +391,17 @@ def test_exactly_at_the_limit_is_one_unnumbered_file(tmp_path: Path) -> None:
     assert len(run(SAMPLE, tmp_path / "two.xml", max_bytes=size - 1).files) == 2
 
 
+def test_compact_output_is_smaller_and_the_same_flux(tmp_path: Path) -> None:
+    pretty = run(SAMPLE, tmp_path / "pretty.xml").files[0]
+    compact = run(SAMPLE, tmp_path / "compact.xml", compact=True).files[0]
+    assert compact.stat().st_size < 0.8 * pretty.stat().st_size
+    assert b"\n " not in compact.read_bytes()
+    assert ids_in(compact) == ids_in(pretty) == IDS
+    from tests.test_accrochage_model import read_back
+
+    assert read_back(compact.read_bytes()) == read_back(pretty.read_bytes())
+
+
 def test_portal_limits_are_the_defaults() -> None:
     from rncpkit.accrochage import MAX_BYTES_PER_FILE, MAX_PASSAGES_PER_FILE
 

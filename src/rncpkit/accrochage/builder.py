@@ -182,6 +182,7 @@ def build(
     max_bytes: int = MAX_BYTES_PER_FILE,
     now: dt.datetime | None = None,
     delimiter: str | None = None,
+    compact: bool = False,
 ) -> BuildReport:
     """Turn the holders file ``source`` into the flux ``output`` (``-`` for stdout).
 
@@ -189,7 +190,8 @@ def build(
     certification opens (the embedded sample RNCP35080 by default). Nothing is written
     unless every row is valid, or ``skip_invalid`` is set (then only the valid rows are).
     Above ``max_passages`` or ``max_bytes``, the output is split into ``NAME-001.xml``,
-    ``NAME-002.xml``… Each file gets its own ``idFlux``.
+    ``NAME-002.xml``… Each file gets its own ``idFlux``. ``compact`` leaves out the
+    indentation (about 30 % smaller files, so more passages fit in one).
     """
     certifier = certifier_of(id_client, id_contract)
     emitter = certifier_of(emitter_id_client, id_contract).id_client if emitter_id_client else None
@@ -206,7 +208,7 @@ def build(
             ) from None
     fiches = fiches if fiches is not None else FicheIndex.load()
     report = BuildReport()
-    fragments = FragmentWriter()
+    fragments = FragmentWriter(compact=compact)
     spools: dict[str, _Spool] = {}
     try:
         excluded = _first_pass(
@@ -242,12 +244,14 @@ def build(
             )
 
         kept = [spool for spool in spools.values() if spool.count]
-        head, tail = render_head(header())
+        head, tail = render_head(header(), compact=compact)
         total = len(head) + len(tail)
         total += sum(len(s.opening) + len(s.closing) + s.size for s in kept)
         numbered = report.written > max_passages or total > max_bytes
         target = Path(os.fspath(output))
-        report.files = _assemble(kept, excluded, target, numbered, header, max_passages, max_bytes)
+        report.files = _assemble(
+            kept, excluded, target, numbered, header, max_passages, max_bytes, compact
+        )
         report.stale_files = _stale(target, report.files)
     finally:
         fragments.close()
@@ -372,6 +376,7 @@ def _assemble(
     header: Callable[[], FluxHeader],
     max_passages: int,
     max_bytes: int,
+    compact: bool,
 ) -> list[Path]:
     outputs = _Outputs(target, numbered)
     try:
@@ -391,7 +396,7 @@ def _assemble(
                             stream.write(spool.closing)
                         stream.write(tail)
                     stream = outputs.open()
-                    head, tail = render_head(header())
+                    head, tail = render_head(header(), compact=compact)
                     stream.write(head)
                     size, count, opened = len(head), 0, False
                     if (

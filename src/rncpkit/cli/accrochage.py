@@ -153,6 +153,9 @@ def template_command(output: str, delimiter: str, bom: bool | None) -> None:
     show_default=True,
     help="Bytes per file.",
 )
+@click.option(
+    "--compact", is_flag=True, help="No indentation: about 30 % smaller, fewer split files."
+)
 @handle_errors
 def build_command(
     holders: str,
@@ -168,6 +171,7 @@ def build_command(
     delimiter: str | None,
     max_passages: int,
     max_bytes: int,
+    compact: bool,
 ) -> None:
     """Turn HOLDERS (CSV or JSON, '-' for stdin) into the XML flux to upload.
 
@@ -193,6 +197,7 @@ def build_command(
         max_passages=max_passages,
         max_bytes=max_bytes,
         delimiter=_DELIMITERS[delimiter] if delimiter else None,
+        compact=compact,
     )
     for problem in report.problems:
         click.echo(f"rncpkit: {problem}", err=True)

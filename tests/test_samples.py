@@ -15,5 +15,5 @@ def test_embedded_sample_is_the_seed_certification() -> None:
 
 
 def test_missing_sample_is_a_clear_error() -> None:
-    with pytest.raises(FileNotFoundError, match="nope.xml"):
+    with pytest.raises(FileNotFoundError, match=r"nope\.xml"):
         sample_path("nope.xml")

@@ -22,6 +22,7 @@ from rncpkit.model import (
     Level,
     RegistrationType,
 )
+from rncpkit.validation import check, text
 
 from .conftest import SAMPLES
 
@@ -313,3 +314,36 @@ def test_any_bytes_fed_to_the_validator_raise_only_rncpkit_errors(data: bytes) -
             pass
     except RncpkitError:
         pass
+
+
+# --------------------------------------------------------------------------- text rules
+
+_TEXT_RULES = {"TEXT-CONTROL": "CONTROL", "TEXT-HTML": "HTML", "TEXT-MOJIBAKE": "MOJIBAKE"}
+_TRICKY = st.sampled_from(["Ã©", "â€™", "<br/>", "&eacute;", "\x07", "\u202e", "\ufffd", "é"])
+
+
+@SETTINGS
+@given(st.lists(st.text(max_size=12) | _TRICKY, min_size=1, max_size=6))
+def test_text_rules_shortcuts_agree_with_the_plain_patterns(pieces: list[str]) -> None:
+    """The per-fiche shortcuts (one joined scan, isprintable…) never hide a finding."""
+    title, *others = pieces
+    cert = Certification(
+        number="RNCP1",
+        title=title,
+        blocks=[{"code": f"RNCP1BC0{i}", "label": text} for i, text in enumerate(others)],
+    )
+    fired: dict[str, str | None] = {}
+    for finding in check(cert, select=list(_TEXT_RULES)):
+        fired.setdefault(finding.rule, finding.field)  # the first field each rule names
+    for code, name in _TEXT_RULES.items():
+        pattern = getattr(text, name)
+        expected = next(
+            (
+                field
+                for field, value in [("title", title)]
+                + [(f"blocks[{i}].label", t) for i, t in enumerate(others)]
+                if pattern.search(value)
+            ),
+            None,
+        )
+        assert fired.get(code) == expected, code

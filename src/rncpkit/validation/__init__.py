@@ -11,6 +11,7 @@ from rncpkit.formats import ReadResult
 from rncpkit.formats.registry import detect_format, get_format
 from rncpkit.io import Source, display_name, open_input
 from rncpkit.model import Certification
+from rncpkit.validation import text
 from rncpkit.validation.findings import Finding, Severity
 from rncpkit.validation.rules import (
     CATALOGUE,
@@ -88,6 +89,7 @@ def check(
     """Run the catalogued per-fiche rules on one certification (``today``: the date the
     export describes, for the active flag; the system date by default)."""
     context = Context(today=today or dt.date.today())
+    text.forget()
     for rule in _selected(select, ignore):
         if rule.check is None:
             continue
@@ -168,6 +170,7 @@ def _findings(
         cert, line = result.certification, result.line
         if where is not None and not where(cert):
             continue  # filtered out (rncpkit validate --numero, --level…)
+        text.forget()
         for rule in per_fiche:
             assert rule.check is not None
             for issue in rule.check(cert, context):

@@ -863,6 +863,8 @@ class _Duplicates:
     "Les textes ne contiennent ni caractères de contrôle ni forçages de direction",
 )
 def _text_control(cert: Certification, context: Context) -> Iterator[Issue]:
+    if not text.digest(cert).may_match(text.CONTROL):
+        return
     for path, _name, value in text.strings(cert):
         match = text.CONTROL.search(value)
         if match:
@@ -881,6 +883,8 @@ def _text_control(cert: Certification, context: Context) -> Iterator[Issue]:
     "Les textes ne contiennent pas de reste de balises ou d'entités HTML",
 )
 def _text_html(cert: Certification, context: Context) -> Iterator[Issue]:
+    if not text.digest(cert).may_match(text.HTML):
+        return
     for path, _name, value in text.strings(cert):
         match = text.HTML.search(value)
         if match:
@@ -898,6 +902,8 @@ def _text_html(cert: Certification, context: Context) -> Iterator[Issue]:
     "Les textes ne sont pas altérés par un mauvais décodage (Ã© pour é, â€™ pour ’)",
 )
 def _text_mojibake(cert: Certification, context: Context) -> Iterator[Issue]:
+    if not text.digest(cert).may_match(text.MOJIBAKE):
+        return
     for path, _name, value in text.strings(cert):
         match = text.MOJIBAKE.search(value)
         if match:
@@ -917,6 +923,8 @@ def _text_mojibake(cert: Certification, context: Context) -> Iterator[Issue]:
     f"autres textes moins de {text.DEFAULT_LIMIT}",
 )
 def _text_length(cert: Certification, context: Context) -> Iterator[Issue]:
+    if not text.digest(cert).may_be_too_long():
+        return
     for path, name, value in text.strings(cert):
         limit = text.LIMITS.get(name, text.DEFAULT_LIMIT)
         if len(value) > limit:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from enum import Enum
 
 from pydantic import BaseModel
@@ -36,6 +37,8 @@ _CP1252_TAIL = (
 MOJIBAKE = re.compile(rf"[ÂÃ][{_CP1252_TAIL}]|â€|Å[“\u0178\u00a0-\u00bf]|\ufffd")
 """UTF-8 read as ISO-8859-1/windows-1252 (``é`` → ``Ã©``, ``’`` → ``â€™``), or the
 replacement character left by a lossy decoder."""
+_MOJIBAKE_MARKS = ("Ã", "Â", "â€", "Å", "\ufffd")
+"""A MOJIBAKE match starts with one of these."""
 
 LIMITS = {"title": 1000, "label": 1000, "name": 1000}
 """Longest plausible value per field name (the longest real title is 129 characters)."""
@@ -68,6 +71,85 @@ def _values(value: object, path: str, name: str) -> Iterator[tuple[str, str, str
     elif isinstance(value, dict):
         for key, item in value.items():
             yield from _values(item, f"{path}.{getattr(key, 'value', key)}", name)
+
+
+@dataclass(frozen=True, slots=True)
+class Digest:
+    """All the free text of one fiche joined once, so that each text rule makes one C-level
+    regex scan per fiche and walks the fields (to name the culprit) only after a hit."""
+
+    joined: str
+    longest_short: int
+    """Longest value of a field with a short limit (titles, labels, names)."""
+    longest: int
+
+    def may_match(self, pattern: re.Pattern[str]) -> bool:
+        """False when no text can match ``pattern``; cheap C-level tests first (a regex
+        scan of a fiche's 10 kB of text costs ~150 µs, these a few)."""
+        joined = self.joined
+        if pattern is CONTROL:
+            if joined.isprintable():  # every character CONTROL looks for is unprintable
+                return False
+        elif pattern is HTML:
+            if "<" not in joined and "&" not in joined:
+                return False
+        elif pattern is MOJIBAKE and not any(mark in joined for mark in _MOJIBAKE_MARKS):
+            return False
+        return pattern.search(joined) is not None
+
+    def may_be_too_long(self) -> bool:
+        """False when no value can exceed its limit."""
+        return self.longest_short > min(LIMITS.values()) or self.longest > DEFAULT_LIMIT
+
+
+_last: tuple[BaseModel, Digest] | None = None
+
+
+def digest(model: BaseModel) -> Digest:
+    """The :class:`Digest` of ``model``, computed once for the rules that follow."""
+    global _last
+    if _last is not None and _last[0] is model:
+        return _last[1]
+    collected: list[str] = []
+    longest = [0, 0]
+    _collect(model.__dict__, collected, longest)
+    # joined by spaces: printable, so that ``isprintable`` speaks for the texts alone
+    result = Digest(" ".join(collected), longest[0], longest[1])
+    _last = (model, result)  # holding the model keeps its id from being reused
+    return result
+
+
+def forget() -> None:
+    """Drop the cached digest: the engine calls it before each fiche, so that a model
+    changed in place between two checks is never judged on its old text."""
+    global _last
+    _last = None
+
+
+def _collect(fields: dict[str, object], out: list[str], longest: list[int]) -> None:
+    for name, value in fields.items():
+        if type(value) is str:
+            out.append(value)
+            slot = 0 if name in LIMITS else 1
+            if len(value) > longest[slot]:
+                longest[slot] = len(value)
+        elif name not in _SKIP:
+            _gather(value, out, longest)
+
+
+def _gather(value: object, out: list[str], longest: list[int]) -> None:
+    kind = type(value)
+    if kind is str:
+        out.append(value)  # type: ignore[arg-type]
+        longest[1] = max(longest[1], len(value))  # type: ignore[arg-type]
+    elif kind is list:
+        for item in value:  # type: ignore[attr-defined]
+            _gather(item, out, longest)
+    elif kind is dict:
+        for item in value.values():  # type: ignore[attr-defined]
+            _gather(item, out, longest)
+    elif isinstance(value, BaseModel):
+        _collect(value.__dict__, out, longest)
 
 
 def excerpt(text: str, start: int, width: int = 30) -> str:

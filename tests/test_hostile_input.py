@@ -187,6 +187,14 @@ CASES: dict[str, Case] = {
         suffix=".zip",
         says="decompression bomb",
     ),
+    "zip_member_with_doctype": Case(
+        lambda w: _zip(
+            {"export.xml": _doctype('<!DOCTYPE FICHES [<!ENTITY e SYSTEM "{secret}">]>')(w)}
+        ),
+        suffix=".zip",
+        line=2,
+        says="DOCTYPE",
+    ),
     "zip_two_xml_members": Case(
         lambda w: _zip({"a.xml": SAMPLE, "b.xml": SAMPLE}),
         suffix=".zip",

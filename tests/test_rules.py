@@ -510,6 +510,16 @@ def test_cli_json_findings_and_exit_codes(runner: CliRunner, tmp_path: Path) -> 
     assert selected.exit_code == 1 and selected.stdout.count("\n") == 2
 
 
+def test_cli_summary_accounts_for_every_fiche(runner: CliRunner, tmp_path: Path) -> None:
+    path = _bad_and_warned(tmp_path)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("<NUMERO_FICHE>RS9002", "<NUMERO_FICHE>XX9002"), "utf-8")
+    result = runner.invoke(cli, ["validate", str(path), "--today", "2025-06-01"])
+    assert result.stderr.splitlines()[-1] == (
+        "rncpkit: 2 fiches read, 1 checked, 1 unreadable, 0 skipped by filter; 1 errors, 1 warnings"
+    )
+
+
 def test_cli_unknown_rule_code_is_a_usage_error(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(cli, ["validate", str(_bad_and_warned(tmp_path)), "--ignore", "NOPE"])
     assert result.exit_code == 2

@@ -13,7 +13,7 @@ from rncpkit.cli._filters import filter_options
 from rncpkit.errors import InputError
 from rncpkit.filters import FicheFilter
 from rncpkit.formats import readable_formats
-from rncpkit.validation import CATALOGUE, Finding, Severity, finding_from_error
+from rncpkit.validation import CATALOGUE, Finding, Severity, Tally, finding_from_error
 from rncpkit.validation import validate as run_validation
 
 
@@ -113,6 +113,7 @@ def validate(
             f"unknown rule code(s): {', '.join(sorted(unknown))} (see rncpkit validate --rules)"
         )
     errors = warnings = 0
+    tally = Tally()
     findings = run_validation(
         input_path,
         from_format,
@@ -120,6 +121,7 @@ def validate(
         select=selected or None,
         ignore=ignored or None,
         where=None if fiche_filter.empty else fiche_filter,
+        tally=tally,
     )
     as_json = output_format == "json"
     if as_json:
@@ -142,6 +144,7 @@ def validate(
             break
     if as_json:
         click.echo("\n]")
-    click.echo(f"rncpkit: {errors} errors, {warnings} warnings", err=True)
+    counts = "" if fail_fast and errors else f"{tally.line()}; "
+    click.echo(f"rncpkit: {counts}{errors} errors, {warnings} warnings", err=True)
     if errors or (strict and warnings):
         raise SystemExit(EXIT_INVALID)

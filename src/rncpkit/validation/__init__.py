@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 
 from rncpkit.errors import FicheError, InputError, UsageError
 from rncpkit.formats import ReadResult
@@ -32,6 +33,7 @@ __all__ = [
     "Finding",
     "Rule",
     "Severity",
+    "Tally",
     "check",
     "export_date",
     "finding_from_error",
@@ -117,6 +119,24 @@ def finding_from_error(error: InputError, rule: str | None = None) -> Finding:
     )
 
 
+@dataclass
+class Tally:
+    """What a validation run went through, so that its summary accounts for every fiche:
+    ``read == checked + unreadable + filtered``."""
+
+    read: int = 0
+    checked: int = 0
+    unreadable: int = 0
+    filtered: int = 0
+
+    def line(self) -> str:
+        """The fiche counts of the one-line summary ``rncpkit validate`` prints."""
+        return (
+            f"{self.read} fiches read, {self.checked} checked, {self.unreadable} unreadable, "
+            f"{self.filtered} skipped by filter"
+        )
+
+
 def validate(
     source: Source,
     format: str | None = None,
@@ -125,9 +145,11 @@ def validate(
     select: Iterable[str] | None = None,
     ignore: Iterable[str] | None = None,
     where: Callable[[Certification], bool] | None = None,
+    tally: Tally | None = None,
 ) -> Iterator[Finding]:
     """Every problem of every fiche in ``source``: reading errors, then rule findings,
     then the file-level findings (duplicates, link cycles) once the file is read.
+    ``tally``, when given, counts the fiches as they go.
 
     ``today`` is the date the export describes; by default the date in the file name
     (``export_fiches_RNCP_V4_1_2026-08-16.xml``), else the system date. Problems found
@@ -148,7 +170,9 @@ def validate(
             raise UsageError(f"rncpkit cannot read the {fmt.name} format")
         context = Context(today=day, uncarried=UNCARRIED.get(fmt.name, frozenset()))
         results = fmt.reader(opened)
-        yield from _findings(results, name, context, per_fiche, collectors, ignored, where)
+        yield from _findings(
+            results, name, context, per_fiche, collectors, ignored, where, tally or Tally()
+        )
 
 
 def _findings(
@@ -159,9 +183,12 @@ def _findings(
     collectors: list[tuple[Rule, Collector]],
     ignored: set[str],
     where: Callable[[Certification], bool] | None,
+    tally: Tally,
 ) -> Iterator[Finding]:
     for result in results:
+        tally.read += 1
         if isinstance(result, FicheError):
+            tally.unreadable += 1
             for problem in result.all_problems():
                 finding = finding_from_error(problem)
                 if finding.rule not in ignored:
@@ -169,7 +196,9 @@ def _findings(
             continue
         cert, line = result.certification, result.line
         if where is not None and not where(cert):
+            tally.filtered += 1
             continue  # filtered out (rncpkit validate --numero, --level…)
+        tally.checked += 1
         text.forget()
         for rule in per_fiche:
             assert rule.check is not None

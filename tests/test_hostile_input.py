@@ -7,6 +7,7 @@ byte of a local secret in anything rncpkit prints or writes.
 
 from __future__ import annotations
 
+import functools
 import http.server
 import io
 import json
@@ -21,7 +22,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+import rncpkit
+from rncpkit import xmlsafe
 from rncpkit.cli import cli
+from rncpkit.errors import InputError
 
 from .conftest import SAMPLES
 
@@ -72,6 +76,12 @@ def _doctype(subset: str) -> Callable[[World], bytes]:
 LAUGHS = "".join(
     f'<!ENTITY l{n} "{("&l" + str(n - 1) + ";") * 10}">' for n in range(1, 10)
 ).replace("&l0;", "lol")
+
+
+@functools.cache
+def _bomb() -> bytes:
+    """60 MB of XML in 60 kB (made once: compressing it is the slowest step here)."""
+    return _zip({"export.xml": b"<FICHES>" + b" " * (60 * 1024 * 1024) + b"</FICHES>"})
 
 
 def _corrupt_zip(world: World) -> bytes:
@@ -183,7 +193,7 @@ CASES: dict[str, Case] = {
     "whitespace_only": Case(lambda w: b" \n\t\n", line=1, says="the document is empty"),
     "empty_json": Case(lambda w: b"", suffix=".json", says="empty input"),
     "zip_bomb": Case(
-        lambda w: _zip({"export.xml": b"<FICHES>" + b" " * (60 * 1024 * 1024) + b"</FICHES>"}),
+        lambda w: _bomb(),
         suffix=".zip",
         says="decompression bomb",
     ),
@@ -409,3 +419,32 @@ def test_stdin_is_guarded_too(tmp_path: Path, world: World) -> None:
     )
     assert result.exit_code == 1
     assert "rncpkit: error: <stdin>:2: document declares a DOCTYPE" in result.stderr
+
+
+class _Trickle(io.RawIOBase):
+    """A stream that hands out one byte per read, so that every boundary gets crossed."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = io.BytesIO(data)
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        return self._data.read(1)
+
+
+@pytest.mark.parametrize("declared", ["ISO-8859-1", "windows-1252"])
+def test_mislabelled_utf8_is_caught_across_read_boundaries(declared: str) -> None:
+    data = SAMPLE.replace(b'encoding="UTF-8"', f'encoding="{declared}"'.encode())
+    with pytest.raises(InputError) as caught:
+        for _event, _element in xmlsafe.iterparse(_Trickle(data), tag="FICHE", name="t.xml"):
+            pass
+    assert caught.value.line == 6
+    assert "single-byte encoding but the text is UTF-8" in caught.value.message
+
+
+def test_real_single_byte_text_is_read() -> None:
+    data = SAMPLE.replace(b'encoding="UTF-8"', b'encoding="windows-1252"')
+    [cert] = rncpkit.read(_Trickle(data.decode("utf-8").encode("cp1252")))
+    assert cert == next(rncpkit.read(SAMPLE))

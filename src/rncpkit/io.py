@@ -84,6 +84,12 @@ def _wrap(name: str, raw: IO[bytes], size: int | None = None) -> InputFile:
     head = raw.read(HEAD_SIZE)
     if not isinstance(head, bytes):
         raise InputError("input is a text stream; open it in binary mode", file=name)
+    # raw streams and pipes may return less than asked: sniff on a full head all the same
+    if 0 < len(head) < HEAD_SIZE:
+        buffer = bytearray(head)
+        while len(buffer) < HEAD_SIZE and (more := raw.read(HEAD_SIZE - len(buffer))):
+            buffer += more
+        head = bytes(buffer)
     stream = io.BufferedReader(_Replay(head, raw), buffer_size=1 << 16)
     return InputFile(name=name, stream=stream, head=head, size=size)
 

@@ -204,15 +204,6 @@ def check_prolog(head: bytes, *, name: str, complete: bool = True) -> bool:
     return root is not None
 
 
-def _looks_utf8(run: bytes) -> bool:
-    try:
-        run.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        # a run cut at the end of a read is judged on what is complete
-        return exc.reason == "unexpected end of data" and exc.start > 0
-    return True
-
-
 class PrologGuard:
     """A read-through stream that checks the prolog of the document it carries.
 
@@ -228,6 +219,7 @@ class PrologGuard:
         self._done = False
         self._watch_utf8 = False
         self._lines = 1
+        self._carry = b""
         self.blank = True
         """No byte but whitespace so far (an empty document gets a message of its own)."""
 
@@ -250,12 +242,24 @@ class PrologGuard:
         return data
 
     def _inspect(self, data: bytes) -> None:
+        data, self._carry = self._carry + data, b""
         match = _NON_ASCII.search(data)
         if match is None:
             self._lines += data.count(b"\n")
             return
+        run = match.group()
+        try:
+            run.decode("utf-8")
+            utf8 = True
+        except UnicodeDecodeError as exc:
+            if exc.reason == "unexpected end of data" and match.end() == len(data):
+                # the run may go on in the next read: decide then
+                self._lines += data.count(b"\n", 0, match.start())
+                self._carry = run
+                return
+            utf8 = False
         self._watch_utf8 = False  # the first non-ASCII run decides
-        if _looks_utf8(match.group()):
+        if utf8:
             raise InputError(
                 "the XML declaration names a single-byte encoding but the text is UTF-8 "
                 "(accented letters would read as 'Ã©'); fix the encoding declaration",

@@ -99,7 +99,7 @@ class _Spool:
         reader.detach()
 
 
-@dataclass
+@dataclass(slots=True)
 class _Seen:
     row: int
     code: str | None

@@ -123,6 +123,13 @@ def test_unknown_column_is_refused_with_its_name() -> None:
     assert "couleur" in str(caught.value) and caught.value.line == 1
 
 
+def test_missing_header_row_never_echoes_the_data() -> None:
+    with pytest.raises(InputError) as caught:
+        list(read_rows(csv_bytes([ROW, ROW])))
+    assert "no header row" in str(caught.value)
+    assert "EXEMPLE" not in str(caught.value) and "1990" not in str(caught.value)
+
+
 def test_missing_required_column_is_refused() -> None:
     with pytest.raises(InputError, match="prenom1"):
         list(read_rows(csv_bytes([HEADER[:3], ROW[:3]])))

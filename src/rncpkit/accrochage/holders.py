@@ -325,6 +325,14 @@ def _check_header(names: list[str], file: str, line: int) -> list[str]:
     unknown = [
         raw for raw, col in zip(names, columns, strict=False) if col and col not in COLUMN_NAMES
     ]
+    if unknown and not any(col in COLUMN_NAMES for col in columns):
+        # Probably a data row (the header is missing): never echo its cells, they are personal.
+        raise InputError(
+            "pas de ligne d'en-tête (aucun nom de colonne connu) / no header row (no known "
+            "column name): see `rncpkit accrochage template`",
+            file=file,
+            line=line,
+        )
     if unknown:
         raise InputError(
             f"colonne(s) inconnue(s) / unknown column(s): {', '.join(unknown)} "

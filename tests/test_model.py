@@ -51,6 +51,21 @@ def test_invalid_codes_are_rejected(field: str, value: object) -> None:
         make(**{field: value})
 
 
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("number", "RNCP١٢"),  # non-ASCII digits
+        ("fiche_id", -1),
+        ("registration_years", -5),
+        ("statistics", [{"year": 2022, "certified": -1}]),
+        ("level_granted_years", [-2020]),
+    ],
+)
+def test_non_ascii_digits_and_negative_counts_are_rejected(field: str, value: object) -> None:
+    with pytest.raises(ValidationError):
+        make(**{field: value})
+
+
 def test_codes_with_valid_formats_are_accepted() -> None:
     cert = make(
         rome=[{"code": "K1206"}],
@@ -130,7 +145,7 @@ def test_json_schema_documents_every_field() -> None:
     schema = Certification.model_json_schema()
     assert schema["required"] == ["number", "title"]
     assert set(schema["properties"]) == set(Certification.model_fields)
-    assert schema["properties"]["number"]["pattern"] == r"^(RNCP|RS)\d+$"
+    assert schema["properties"]["number"]["pattern"] == "^(RNCP|RS)[0-9]+$"
 
 
 def test_dates_are_iso_in_json() -> None:

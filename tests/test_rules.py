@@ -246,12 +246,6 @@ BROKEN = [
         _with(statistics=[PromotionStatistics(year=2022, employment_rate_6_months=120)]),
         "statistics[0].employment_rate_6_months",
     ),
-    (
-        "STATS-RANGE",
-        rncp,
-        _with(statistics=[PromotionStatistics(year=2022, certified=-1)]),
-        "statistics[0].certified",
-    ),
 ]
 
 

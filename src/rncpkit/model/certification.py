@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, NonNegativeInt
 
 from rncpkit.model.enums import (
     AccessRouteCode,
@@ -103,11 +103,11 @@ class JournalPublication(_Model):
 class PromotionStatistics(_Model):
     """``STATISTIQUES_PROMOTIONS/STATISTIQUES_PROMOTION``: outcomes of one cohort."""
 
-    year: int  # ANNEE
-    certified: int | None = None  # NOMBRE_CERTIFIES
-    certified_by_vae: int | None = None  # NOMBRE_CERTIFIES_VAE
-    employment_rate_6_months: int | None = None  # TAUX_INSERTION_GLOBAL_6MOIS (percent)
-    occupation_rate_2_years: int | None = None  # TAUX_INSERTION_METIER_2ANS (percent)
+    year: NonNegativeInt  # ANNEE
+    certified: NonNegativeInt | None = None  # NOMBRE_CERTIFIES
+    certified_by_vae: NonNegativeInt | None = None  # NOMBRE_CERTIFIES_VAE
+    employment_rate_6_months: NonNegativeInt | None = None  # TAUX_INSERTION_GLOBAL_6MOIS (percent)
+    occupation_rate_2_years: NonNegativeInt | None = None  # TAUX_INSERTION_METIER_2ANS (percent)
 
 
 class CompetenceBlock(_Model):
@@ -144,14 +144,14 @@ class UnknownElement(_Model):
     """
 
     parent: str
-    position: int
+    position: NonNegativeInt
     xml: str
 
 
 class Certification(_Model):
     """One fiche of the RNCP or of the Répertoire spécifique (``FICHE``)."""
 
-    fiche_id: int | None = None  # ID_FICHE (internal France Compétences id)
+    fiche_id: NonNegativeInt | None = None  # ID_FICHE (internal France Compétences id)
     number: FicheNumber  # NUMERO_FICHE
     successors: list[FicheNumber] = Field(default_factory=list)
     """NOUVELLES_CERTIFICATIONS/NOUVELLE_CERTIFICATION/ID_FICHE_NOUVELLE_CERTIFICATION."""
@@ -188,13 +188,13 @@ class Certification(_Model):
     """PUBLICATION_DECRET_AUTRE/PUBLICATION_JO."""
     last_journal_date: dt.date | None = None  # DATE_DERNIER_JO
     decision_date: dt.date | None = None  # DATE_DECISION
-    registration_years: int | None = None  # DUREE_ENREGISTREMENT
+    registration_years: NonNegativeInt | None = None  # DUREE_ENREGISTREMENT
     statistics: list[PromotionStatistics] = Field(default_factory=list)
     """STATISTIQUES_PROMOTIONS/STATISTIQUES_PROMOTION."""
     description_url: str | None = None  # LIEN_URL_DESCRIPTION (free text, not always a URL)
     registration_end: dt.date | None = None  # DATE_FIN_ENREGISTREMENT
     effective_date: dt.date | None = None  # DATE_EFFET
-    level_granted_years: list[int] = Field(default_factory=list)
+    level_granted_years: list[NonNegativeInt] = Field(default_factory=list)
     """ANNEES_PROMOTIONS_NIVEAU/ANNEE: cohorts to which the level was granted."""
     registration_type: RegistrationType | None = None  # TYPE_ENREGISTREMENT
     blocks: list[CompetenceBlock] = Field(default_factory=list)  # BLOCS_COMPETENCES

@@ -9,19 +9,19 @@ from typing import Annotated
 
 from pydantic import StringConstraints
 
-FicheNumber = Annotated[str, StringConstraints(pattern=r"^(RNCP|RS)\d+$")]
+FicheNumber = Annotated[str, StringConstraints(pattern=r"^(RNCP|RS)[0-9]+$")]
 """A fiche number (``NUMERO_FICHE``): ``RNCP35080``, ``RS5000``."""
 
-RomeCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]\d{4}$")]
+RomeCode = Annotated[str, StringConstraints(pattern=r"^[A-Z][0-9]{4}$")]
 """A ROME occupation code (``CODES_ROME/ROME/CODE``): ``K1206``."""
 
-NsfCode = Annotated[str, StringConstraints(pattern=r"^\d{3}[a-z]?$")]
+NsfCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{3}[a-z]?$")]
 """A NSF specialty code (``CODES_NSF/NSF/CODE``): ``332n``."""
 
-FormacodeCode = Annotated[str, StringConstraints(pattern=r"^\d{5}$")]
+FormacodeCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{5}$")]
 """A Formacode (``FORMACODES/FORMACODE/CODE``): five digits."""
 
-Siret = Annotated[str, StringConstraints(pattern=r"^\d{14}$")]
+Siret = Annotated[str, StringConstraints(pattern=r"^[0-9]{14}$")]
 """A SIRET establishment number: fourteen digits (checksum checked by the validator)."""
 
 

@@ -960,18 +960,12 @@ def _unknown(cert: Certification, context: Context) -> Iterator[Issue]:
 @rule(
     "STATS-RANGE",
     Severity.ERROR,
-    "Promotion statistics are plausible: counts ≥ 0, VAE ≤ total, rates 0–100",
-    "Les statistiques de promotion sont plausibles : effectifs ≥ 0, VAE ≤ total, taux 0–100",
+    "Promotion statistics are plausible: VAE ≤ total, rates 0–100 (the model refuses negatives)",
+    "Les statistiques de promotion sont plausibles : VAE ≤ total, taux 0–100",
 )
 def _stats_range(cert: Certification, context: Context) -> Iterator[Issue]:
     for index, stats in enumerate(cert.statistics):
         where = f"statistics[{index}]"
-        for name in ("certified", "certified_by_vae"):
-            value = getattr(stats, name)
-            if value is not None and value < 0:
-                yield Issue(
-                    f"{where}.{name}", f"negative count {value}", f"effectif négatif {value}"
-                )
         for name in ("employment_rate_6_months", "occupation_rate_2_years"):
             value = getattr(stats, name)
             if value is not None and not 0 <= value <= 100:

@@ -215,7 +215,9 @@ def fiche(index: int, rng: random.Random, mutated: bool = False) -> str:
     if not rs:
         out.append(f"{i}<ACCESSIBLE_NOUVELLE_CALEDONIE>Non</ACCESSIBLE_NOUVELLE_CALEDONIE>")
         out.append(f"{i}<ACCESSIBLE_POLYNESIE_FRANCAISE>Non</ACCESSIBLE_POLYNESIE_FRANCAISE>")
-    out.append(f"{i}<DATE_DECISION>{_date(rng, 2018, 2024)}</DATE_DECISION>")
+    decision = _date(rng, 2018, 2024)
+    end = f"{decision[:6]}{int(decision[6:]) + 5}"  # on request: decision + 5 years
+    out.append(f"{i}<DATE_DECISION>{decision}</DATE_DECISION>")
     out.append(f"{i}<DUREE_ENREGISTREMENT>5</DUREE_ENREGISTREMENT>")
     if index % 4 == 0:
         out.append(f"{i}<STATISTIQUES_PROMOTIONS>")
@@ -223,12 +225,12 @@ def fiche(index: int, rng: random.Random, mutated: bool = False) -> str:
             out += [
                 f"{i}    <STATISTIQUES_PROMOTION>",
                 f"{i}        <ANNEE>{year}</ANNEE>",
-                f"{i}        <NOMBRE_CERTIFIES>{rng.randint(1, 500)}</NOMBRE_CERTIFIES>",
-                f"{i}        <NOMBRE_CERTIFIES_VAE>{rng.randint(0, 20)}</NOMBRE_CERTIFIES_VAE>",
+                f"{i}        <NOMBRE_CERTIFIES>{(certified := rng.randint(1, 500))}</NOMBRE_CERTIFIES>",
+                f"{i}        <NOMBRE_CERTIFIES_VAE>{rng.randint(0, min(20, certified))}</NOMBRE_CERTIFIES_VAE>",
                 f"{i}    </STATISTIQUES_PROMOTION>",
             ]
         out.append(f"{i}</STATISTIQUES_PROMOTIONS>")
-    out.append(f"{i}<DATE_FIN_ENREGISTREMENT>{_date(rng, 2023, 2030)}</DATE_FIN_ENREGISTREMENT>")
+    out.append(f"{i}<DATE_FIN_ENREGISTREMENT>{end}</DATE_FIN_ENREGISTREMENT>")
     out.append(f"{i}<TYPE_ENREGISTREMENT>Enregistrement sur demande</TYPE_ENREGISTREMENT>")
     if not rs:
         out.append(f"{i}<BLOCS_COMPETENCES>")
@@ -245,7 +247,8 @@ def fiche(index: int, rng: random.Random, mutated: bool = False) -> str:
     out.append(f"{i}<OBJECTIFS_CONTEXTE>{_text(rng, rng.randint(40, 160))}</OBJECTIFS_CONTEXTE>")
     if rs:
         out.append(f"{i}<VALIDATION_PARTIELLE>Non</VALIDATION_PARTIELLE>")
-    out.append(f"{i}<ACTIF>{'Oui' if index % 5 == 0 else 'Non'}</ACTIF>")
+    active = int(end[6:]) >= 2027  # consistent with an export of 2026
+    out.append(f"{i}<ACTIF>{'Oui' if active else 'Non'}</ACTIF>")
     if rs:
         out.append(f"{i}<PREREQUIS_ENTREE_FORMATION>{_text(rng, 30)}</PREREQUIS_ENTREE_FORMATION>")
     out.append("    </FICHE>")

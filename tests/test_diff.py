@@ -137,3 +137,15 @@ def test_duplicates_and_errors_are_counted(tmp_path: Path) -> None:
         assert "listed twice" in result.old.errors[0].message
     result = CliRunner().invoke(cli, ["diff", str(twice), str(twice)])
     assert result.exit_code == 1 and "listed twice" in result.output
+
+
+def test_one_or_two_processes_agree(pair: tuple[Path, Path]) -> None:
+    old, new = pair
+    outcomes = []
+    for jobs in (1, 2):
+        with compare(old, new, jobs=jobs, where=FicheFilter(repertoire=Repertoire.RNCP)) as result:
+            outcomes.append((list(result.changes()), result.count(), result.old, result.new))
+    assert outcomes[0] == outcomes[1]
+    # Bytes are not a file: read in this process, and the same answer.
+    with compare(old.read_bytes(), new.read_bytes()) as result:
+        assert result.count() == outcomes[0][1]

@@ -15,11 +15,15 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import pickle
 import sqlite3
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Literal
+
+from pydantic_core import to_json
 
 from rncpkit.api import Progress, read_records
 from rncpkit.errors import FicheError, UsageError
@@ -37,7 +41,8 @@ def fingerprint(cert: Certification, fields: tuple[str, ...] = FIELDS) -> bytes:
     """One digest per field; an absent value (``None``, ``[]``, ``{}``) digests to zeros.
 
     Access routes are compared as a set (the CSV export orders them differently); every
-    other list keeps its order, which is part of the fiche.
+    other list keeps its order, which is part of the fiche. Strings are hashed as UTF-8,
+    other values as their JSON (pydantic-core's serializer: no Python-level ``repr``).
     """
     data = cert.model_dump(include=set(fields))
     parts: list[bytes] = []
@@ -46,13 +51,11 @@ def fingerprint(cert: Certification, fields: tuple[str, ...] = FIELDS) -> bytes:
         if value is None or value == [] or value == {}:
             parts.append(_EMPTY)
             continue
-        if isinstance(value, dict):
-            value = sorted(value.items())
-        parts.append(
-            hashlib.blake2b(
-                repr(value).encode("utf-8", "surrogatepass"), digest_size=_SIZE
-            ).digest()
-        )
+        if isinstance(value, str):
+            raw = value.encode("utf-8", "surrogatepass")
+        else:
+            raw = to_json(sorted(value.items()) if isinstance(value, dict) else value)
+        parts.append(hashlib.blake2b(raw, digest_size=_SIZE).digest())
     return b"".join(parts)
 
 
@@ -221,6 +224,53 @@ def _index(
     return info
 
 
+_SCHEMA = (
+    "CREATE TABLE fiches (side INTEGER, number TEXT, rep INTEGER, num INTEGER, "
+    "digest BLOB, PRIMARY KEY (side, number)) WITHOUT ROWID"
+)
+
+
+def _connect(path: str) -> sqlite3.Connection:
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA journal_mode=OFF")
+    db.execute("PRAGMA synchronous=OFF")
+    db.execute(_SCHEMA)
+    return db
+
+
+def _index_file(
+    side: int,
+    source: Source,
+    format: str | None,
+    where: Callable[[Certification], bool] | None,
+    fields: tuple[str, ...],
+    path: str,
+) -> Side:
+    """Index one input into its own SQLite file (run in a worker process)."""
+    db = _connect(path)
+    try:
+        info = _index(db, side, source, format, where, fields, None)
+        db.commit()
+        return info
+    finally:
+        db.close()
+
+
+def _in_two_processes(
+    old: Source, new: Source, where: Callable[[Certification], bool] | None, jobs: int | None
+) -> bool:
+    """Both inputs are files, there are two cores (or ``jobs=2``) and ``where`` pickles."""
+    if jobs == 1 or (jobs is None and (os.cpu_count() or 1) < 2):
+        return False
+    if not all(isinstance(s, str | os.PathLike) and os.fspath(s) != "-" for s in (old, new)):
+        return False
+    try:
+        pickle.dumps(where)
+    except (pickle.PicklingError, AttributeError, TypeError):
+        return False
+    return True
+
+
 def _half(progress: Progress | None, side: int) -> Progress | None:
     """One progress bar over both files: each counts for half of it."""
     if progress is None:
@@ -246,10 +296,13 @@ def compare(
     where: Callable[[Certification], bool] | None = None,
     ignore: Iterable[str] = (),
     progress: Progress | None = None,
+    jobs: int | None = None,
 ) -> Iterator[DiffResult]:
     """Index both inputs on disk and yield the :class:`DiffResult` to query.
 
-    ``ignore`` names model fields left out of the comparison (``objectives``…).
+    ``ignore`` names model fields left out of the comparison (``objectives``…). Two files
+    are read by two processes when the machine has two cores (``jobs=1`` forbids it;
+    ``progress`` is then not called); the result is the same.
     """
     ignored = set(ignore)
     unknown = ignored - set(FIELDS)
@@ -259,16 +312,25 @@ def compare(
         )
     fields = tuple(name for name in FIELDS if name not in ignored)
     with tempfile.TemporaryDirectory(prefix="rncpkit-diff-") as directory:
-        db = sqlite3.connect(os.path.join(directory, "index.sqlite"))
+        db = _connect(os.path.join(directory, "index.sqlite"))
         try:
-            db.execute("PRAGMA journal_mode=OFF")
-            db.execute("PRAGMA synchronous=OFF")
-            db.execute(
-                "CREATE TABLE fiches (side INTEGER, number TEXT, rep INTEGER, num INTEGER, "
-                "digest BLOB, PRIMARY KEY (side, number)) WITHOUT ROWID"
-            )
-            old_side = _index(db, 0, old, old_format, where, fields, _half(progress, 0))
-            new_side = _index(db, 1, new, new_format, where, fields, _half(progress, 1))
+            if _in_two_processes(old, new, where, jobs):
+                # Each input read and fingerprinted by its own process, then merged.
+                paths = [os.path.join(directory, f"side{side}.sqlite") for side in (0, 1)]
+                with ProcessPoolExecutor(2) as pool:
+                    futures = [
+                        pool.submit(_index_file, side, source, fmt, where, fields, paths[side])
+                        for side, (source, fmt) in enumerate(((old, old_format), (new, new_format)))
+                    ]
+                    old_side, new_side = (future.result() for future in futures)
+                for path in paths:
+                    db.execute("ATTACH DATABASE ? AS side", (path,))
+                    db.execute("INSERT INTO fiches SELECT * FROM side.fiches")
+                    db.commit()
+                    db.execute("DETACH DATABASE side")
+            else:
+                old_side = _index(db, 0, old, old_format, where, fields, _half(progress, 0))
+                new_side = _index(db, 1, new, new_format, where, fields, _half(progress, 1))
             db.execute("CREATE INDEX by_order ON fiches (side, rep, num, number)")
             yield DiffResult(old_side, new_side, fields, db)
         finally:

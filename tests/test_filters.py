@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import rncpkit
 from rncpkit.cli import cli
@@ -144,3 +146,45 @@ def test_filters_on_validate_and_stats() -> None:
 def test_bad_filter_is_a_usage_error() -> None:
     result = CliRunner().invoke(cli, ["stats", str(V30), "--level", "12"])
     assert result.exit_code == 2 and "not a level" in result.output
+
+
+_certs = st.builds(
+    lambda number, level, active, siret, end: _cert(
+        number=number,
+        level=level,
+        active=active,
+        certifiers=[{"siret": siret, "name": "C"}] if siret else [],
+        registration_end=end,
+    ),
+    number=st.sampled_from(["RNCP1", "RNCP35080", "RS5000"]),
+    level=st.none() | st.sampled_from(["NIV3", "NIV7", "REPRISE"]),
+    active=st.none() | st.booleans(),
+    siret=st.none() | st.sampled_from(["19753471200017", "11004301500012"]),
+    end=st.none() | st.dates(dt.date(2020, 1, 1), dt.date(2030, 1, 1)),
+)
+_filters = st.builds(
+    FicheFilter,
+    numbers=st.none() | st.frozensets(st.sampled_from(["RNCP1", "RS5000", "RS9"])),
+    repertoire=st.none() | st.sampled_from(list(Repertoire)),
+    active=st.none() | st.booleans(),
+    levels=st.none() | st.frozensets(st.sampled_from([Level.NIV7, Level.REPRISE])),
+    certifiers=st.none() | st.frozensets(st.sampled_from(["19753471200017"])),
+    in_force_on=st.none() | st.dates(dt.date(2019, 1, 1), dt.date(2031, 1, 1)),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(cert=_certs, fiche_filter=_filters)
+def test_a_filter_is_the_and_of_its_criteria(
+    cert: Certification, fiche_filter: FicheFilter
+) -> None:
+    singles = [
+        FicheFilter(**{name: value})  # type: ignore[arg-type]
+        for name, value in vars(fiche_filter).items()
+        if value is not None
+    ]
+    assert fiche_filter(cert) == all(single(cert) for single in singles)
+    if fiche_filter.repertoire is not None:
+        assert FicheFilter(repertoire=fiche_filter.repertoire)(cert) == (
+            cert.number.startswith("RS") == (fiche_filter.repertoire is Repertoire.RS)
+        )

@@ -377,7 +377,7 @@ class Builder:
             identifier=Identifier(number, SCHEME_NAME[cert.repertoire], FRANCE_COMPETENCES),
             title=cert.title,
             description=cert.objectives,
-            homepage=FICHE_PAGE[cert.repertoire].format(n=_digits(number)),
+            homepage=fiche_page(cert),
             status=cert.state.value if cert.state is not None else None,
             modified=cert.publication_date,
             summary=cert.attested_skills,
@@ -594,5 +594,7 @@ class Builder:
         return graph
 
 
-def _digits(number: str) -> str:
-    return number.removeprefix("RNCP").removeprefix("RS")
+def fiche_page(cert: Certification) -> str:
+    """The fiche's public page on francecompetences.fr (``…/rncp/35080/``, ``…/rs/5000/``)."""
+    digits = cert.number.removeprefix("RNCP").removeprefix("RS")
+    return FICHE_PAGE[cert.repertoire].format(n=digits)

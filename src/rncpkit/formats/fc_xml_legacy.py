@@ -71,7 +71,7 @@ def html_to_text(value: str) -> str:
 
     Text with no markup and no line break is only unescaped, so plain V4.1-like text comes
     back unchanged (leading/trailing spaces included); ``html_to_text(text_to_html(t)) == t``
-    for any single-line ``t``.
+    for any ``t`` without line breaks (CR, LF, VT, FF, U+2028, U+2029).
     """
     if "<" not in value and "&" not in value and "\r" not in value and "\n" not in value:
         return value

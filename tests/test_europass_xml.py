@@ -561,7 +561,7 @@ _NSF = st.builds(
 )
 _CERTIFIER = st.builds(
     lambda siret, name, trade: {"siret": siret, "name": name, "trade_name": trade},
-    st.none() | st.from_regex(r"\A\d{14}\Z"),
+    st.none() | st.from_regex(r"\A[0-9]{14}\Z"),
     _TEXT,
     st.none() | _TEXT,
 )
@@ -584,7 +584,7 @@ _DATES = st.none() | st.dates(min_value=__import__("datetime").date(1990, 1, 1))
 @given(
     level=st.sampled_from(["NIV3", "NIV4", "NIV5", "NIV6", "NIV7", "NIV8"]),
     nsf=st.lists(_NSF, min_size=1, max_size=3),
-    rome=st.lists(st.from_regex(r"\A[A-N]\d{4}\Z"), max_size=3, unique=True),
+    rome=st.lists(st.from_regex(r"\A[A-N][0-9]{4}\Z"), max_size=3, unique=True),
     certifiers=st.lists(_CERTIFIER, max_size=3),
     blocks=st.lists(_BLOCK, max_size=4, unique_by=lambda b: b["code"]),
     routes=st.dictionaries(

@@ -239,7 +239,7 @@ class Written:
 
 # --------------------------------------------------------------------------- helpers
 
-_BREAK = re.compile(r"\s*(?:\r?\n|\s{2,}|\t)\s*")
+_BREAK = re.compile(r"\s{2,}|[\t\r\n]")
 _BULLET = re.compile(r"^(?:[-–—•*·]\s*)+")
 
 

@@ -104,26 +104,28 @@ CONTINUOUS = _term("assessment/3484bd7e51", "assessment", "continuous evaluation
 QUIZ = _term("assessment/b1b68f6735", "assessment", "quiz")
 
 ASSESSMENT_PATTERNS: tuple[tuple[Term, re.Pattern[str]], ...] = tuple(
-    (term, re.compile(pattern, re.IGNORECASE))
+    (term, re.compile(pattern))
     for term, pattern in (
         (WRITTEN, r"\b(?:écrite?s?|ecrite?s?|rédaction|redaction|épreuve écrite)\b"),
         (ORAL, r"\b(?:orale?s?|soutenance|entretiens?|présentation|presentation)\b"),
         (PRACTICAL, r"\b(?:mises? en situation|cas pratiques?|pratiques?|jeux de rôles?)\b"),
         (PROJECT, r"\b(?:projets?|mémoire|memoire|études? de cas|etudes? de cas)\b"),
         (PORTFOLIO, r"\b(?:dossiers?|portfolio|livret)\b"),
-        (CONTINUOUS, r"\b(?:contrôle continu|controle continu|évaluation continue|CCF)\b"),
-        (QUIZ, r"\b(?:QCM|questionnaires?|quiz|tests?)\b"),
+        (CONTINUOUS, r"\b(?:contrôle continu|controle continu|évaluation continue|ccf)\b"),
+        (QUIZ, r"\b(?:qcm|questionnaires?|quiz|tests?)\b"),
     )
 )
 """Words of ``MODALITES_EVALUATION`` that reveal an assessment type (a documented heuristic:
-RNCP describes assessments in free text only)."""
+RNCP describes assessments in free text only). Patterns are lower case: the text is lowered
+once rather than matched case-insensitively seven times."""
 
 
 def assessment_types(text: str | None) -> list[Term]:
     """The assessment types an assessment-methods text mentions, in vocabulary order."""
     if not text:
         return []
-    return [term for term, pattern in ASSESSMENT_PATTERNS if pattern.search(text)]
+    lowered = text.lower()
+    return [term for term, pattern in ASSESSMENT_PATTERNS if pattern.search(lowered)]
 
 
 _MIXED = "Inter-disciplinary programmes and qualifications involving "

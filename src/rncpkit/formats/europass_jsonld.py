@@ -11,6 +11,7 @@ IRI by mistake, so that one is written as an explicit value object).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from typing import IO, Any
 
@@ -51,16 +52,19 @@ def _datetime(day: dt.date | None) -> str | None:
 
 
 def concept(c: Concept) -> Node:
-    """An embedded SKOS concept node."""
-    node: Node = {
-        "id": c.uri,
-        "type": "Concept",
-        "inScheme": {"id": c.scheme, "type": "ConceptScheme"},
-    }
-    if c.label:
-        node["prefLabel"] = {c.label_lang: c.label}
-    if c.notation:
-        node["notation"] = c.notation
+    """An embedded SKOS concept node (shared between nodes: serialised, never mutated)."""
+    return _concept(c.uri, c.scheme, c.label, c.label_lang, c.notation)
+
+
+@functools.lru_cache(maxsize=8192)
+def _concept(
+    uri: str, scheme: str, label: str | None, label_lang: str, notation: str | None
+) -> Node:
+    node: Node = {"id": uri, "type": "Concept", "inScheme": {"id": scheme, "type": "ConceptScheme"}}
+    if label:
+        node["prefLabel"] = {label_lang: label}
+    if notation:
+        node["notation"] = notation
     return node
 
 

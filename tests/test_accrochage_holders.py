@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rncpkit.accrochage import (
     COLUMNS,
@@ -19,8 +21,9 @@ from rncpkit.accrochage import (
     template,
     to_passage,
 )
-from rncpkit.accrochage.holders import Row, normalise_header
+from rncpkit.accrochage.holders import PERSONAL, Row, normalise_header
 from rncpkit.errors import InputError
+from tests.accrochage_support import flux_bytes
 from tests.conftest import SAMPLES
 
 HEADER = [
@@ -425,3 +428,31 @@ def test_sample_holders_file_reads_without_problem() -> None:
     }
     kinds = {type(p.holder).__name__ for p in passages if p is not None}
     assert kinds == {"CpfFile", "CivilIdentity"}
+
+
+# --------------------------------------------------------------------------- any input
+
+_cells = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=70)
+
+
+@given(st.dictionaries(st.sampled_from([c.name for c in COLUMNS]), _cells, max_size=12))
+@settings(max_examples=300, deadline=None)
+def test_any_row_gives_a_passage_or_located_problems_never_personal_data(
+    cells: dict[str, str],
+) -> None:
+    row = Row(9, {**dict(zip(HEADER, ROW, strict=True)), **cells})
+    ref, passage, problems = to_passage(row, "RNCP35080")
+    assert (passage is None) == bool(problems)
+    if passage is not None:
+        assert ref is not None
+        assert flux_bytes(passage, code=ref.code)  # writable, and XSD-valid when checkable
+    for problem in problems:
+        assert problem.row == 9 and problem.reason_en and problem.reason_fr
+        assert problem.column in {c.name for c in COLUMNS} | {""}
+        if problem.column in PERSONAL:
+            assert problem.as_dict()["valeur"] is None
+            assert "(valeur masquée / value hidden)" in str(problem)
+        for value in row.cells.values():  # reasons never quote a cell
+            # (only values no reason could spell by chance: with a character beyond Latin)
+            if len(value.strip()) >= 4 and any(ord(c) > 0x2FF and c != "’" for c in value):
+                assert value not in problem.reason_en and value not in problem.reason_fr

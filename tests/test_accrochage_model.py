@@ -495,3 +495,17 @@ def test_any_valid_passage_validates_against_the_official_xsd(originals: list[Pa
 @functools.cache
 def _cached_schema() -> etree.XMLSchema:
     return official_schema()
+
+
+def test_write_flux_refuses_a_certification_without_passage() -> None:
+    from io import BytesIO
+
+    from rncpkit.accrochage import write_flux
+
+    with pytest.raises(ValueError, match="RS5875 has no passage"):
+        write_flux(BytesIO(), header(), [(CertificationRef(code="RS5875"), [])])
+
+
+def test_paris_time_needs_an_aware_instant() -> None:
+    with pytest.raises(ValueError, match="aware"):
+        paris_time(dt.datetime(2025, 1, 1))

@@ -79,9 +79,15 @@ def run_task(task: str, old: str, new: str) -> dict[str, float]:
     else:
         raise SystemExit(f"unknown task {task}")
     seconds = time.perf_counter() - start
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return {"seconds": seconds, "fiches": count, "peak_mb": max(own, children) / 1024}
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {
+        "seconds": seconds,
+        "fiches": count,
+        "peak_mb": max(own.ru_maxrss, children.ru_maxrss) / 1024,
+        "cpu_parent": own.ru_utime + own.ru_stime,
+        "cpu_workers": children.ru_utime + children.ru_stime,
+    }
 
 
 def measure(task: str, old: Path, new: Path, repeat: int) -> dict[str, float]:
@@ -98,6 +104,8 @@ def measure(task: str, old: Path, new: Path, repeat: int) -> dict[str, float]:
         "seconds": statistics.median(r["seconds"] for r in runs),
         "fiches": runs[0]["fiches"],
         "peak_mb": max(r["peak_mb"] for r in runs),
+        "cpu_parent": statistics.median(r["cpu_parent"] for r in runs),
+        "cpu_workers": statistics.median(r["cpu_workers"] for r in runs),
     }
 
 
@@ -131,16 +139,26 @@ def main(argv: list[str] | None = None) -> int:
         results[task] = measure(task, old, new, args.repeat)
         print(f"  {task}: {results[task]['seconds']:.2f} s", flush=True)
     floor = results.get("raw-iterparse", {}).get("seconds")
-    print(f"{'task':14} {'seconds':>8} {'MB/s':>7} {'fiches/s':>9} {'vs raw':>7} {'peak MB':>8}")
+    print(
+        f"{'task':14} {'seconds':>8} {'MB/s':>7} {'fiches/s':>9} {'vs raw':>7} {'peak MB':>8}"
+        f" {'cpu s':>7} {'parent':>7} {'idle-2c':>8}"
+    )
     for task, result in results.items():
         seconds = result["seconds"]
+        cpu = result["cpu_parent"] + result["cpu_workers"]
+        # What two idle cores would take at best: all the CPU time shared by two cores,
+        # but never less than the parent's own (sequential) part.
+        bound = max(result["cpu_parent"], cpu / 2) if result["cpu_workers"] else cpu
         volume = size_mb * (2 if task in ("read-both", "diff") else 1)
         ratio = f"{floor * volume / size_mb / seconds:7.2f}" if floor else "      -"
         print(
             f"{task:14} {seconds:8.2f} {volume / seconds:7.1f} "
             f"{result['fiches'] / seconds:9.0f} {ratio} {result['peak_mb']:8.0f}"
+            f" {cpu:7.1f} {result['cpu_parent']:7.1f} {bound:8.1f}"
         )
     print("vs raw = throughput relative to raw lxml iterparse in this run (target ≥ 0.5 for -2)")
+    print("cpu s = CPU seconds of the task and its workers; idle-2c = the wall time two idle")
+    print("cores would need at best (the machine is shared: wall times vary with its load)")
     if "diff" in results and "read-both" in results:
         factor = results["diff"]["seconds"] / results["read-both"]["seconds"]
         print(f"diff / read-both = {factor:.2f} (target < 3)")

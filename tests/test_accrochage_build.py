@@ -194,8 +194,9 @@ def test_all_rows_invalid_with_skip_writes_nothing(tmp_path: Path) -> None:
 def test_no_row_at_all_is_an_input_error(tmp_path: Path) -> None:
     path = tmp_path / "vide.csv"
     path.write_text("id_technique;date_obtention;nom_naissance;prenom1\r\n", encoding="utf-8")
-    with pytest.raises(InputError):
+    with pytest.raises(InputError) as caught:
         run(path, tmp_path / "flux.xml")
+    assert caught.value.file == str(path)
 
 
 def test_duplicate_id_technique_refuses_every_row_that_shares_it(tmp_path: Path) -> None:

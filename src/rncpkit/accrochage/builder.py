@@ -41,7 +41,7 @@ from rncpkit.accrochage.model import (
 )
 from rncpkit.accrochage.writer import FragmentWriter, new_flux_id, paris_time, render_head
 from rncpkit.errors import InputError, OutputError, UsageError
-from rncpkit.io import Source
+from rncpkit.io import Source, display_name
 
 _RECORD = struct.Struct(">II")  # row number, length of the serialised passage
 
@@ -225,7 +225,7 @@ def build(
         report.problems.sort(key=lambda p: p.row)
         report.rejected = len({problem.row for problem in report.problems})
         if report.rows == 0:
-            raise InputError("aucune ligne de titulaire / no holder row", file=str(output))
+            raise InputError("aucune ligne de titulaire / no holder row", file=display_name(source))
         if report.problems and not skip_invalid:
             return report
         for code, spool in spools.items():

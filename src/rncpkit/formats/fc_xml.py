@@ -755,7 +755,7 @@ def sniff(opened: InputFile) -> bool:
 
 FORMAT = Format(
     name="fc-xml",
-    description="France Compétences XML flux V4.1 (export_fiches_*_V4_1_*.xml, or its .zip)",
+    description="France Compétences XML flux V4.1, V3.0, V2.0 (export_fiches_*.xml, or .zip)",
     extensions=(".xml",),
     sniff=sniff,
     reader=read,

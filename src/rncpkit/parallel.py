@@ -1,11 +1,19 @@
 """``convert --jobs N``: the France Compétences flux converted by several processes.
 
-Reading stays sequential, with one hardened parser: the parent process cuts the flux into
-raw ``FICHE`` fragments (C-level work: ``iterparse`` + ``tostring``) and hands chunks of
-them to worker processes, which do the expensive part: parse the fragments, map them to
-validated models, filter, and encode each fiche in the target format. The parent writes the
-encoded fiches in input order through the real writer (header, fiches, footer), so the output
-is byte for byte what one job writes, and the summary counts are the same.
+Reading stays sequential: the parent process cuts the flux into raw ``FICHE`` fragments and
+hands chunks of them to worker processes, which do the expensive part: parse each chunk with
+the hardened parser, map the fiches to validated models, filter, and encode each fiche in the
+target format. The parent writes the encoded fiches in input order through the real writer
+(header, fiches, footer), so the output is byte for byte what one job writes, and the summary
+counts are the same.
+
+The cut is made at the byte level (:func:`_raw_fragments`: a regular-expression scan that
+skips comments, CDATA and processing instructions, about 7 times cheaper than ``iterparse``
++ ``tostring``), for the plain layout of the flux only; anything unusual makes the run start
+again with one job, which then reports it exactly as usual. When the run cannot be redone
+(stdin, or an output stream), the parent cuts with ``iterparse`` (:func:`_fragments`).
+Fiche line numbers are counted exactly; the one-job reader gets them from libxml2, which
+reports a ``FICHE`` past line 65,535 one line too low in the file (its first child's line).
 
 Only writers whose output for one fiche does not depend on the others can be parallelised:
 those with ``encode``/``write_encoded`` methods (``fc-csv``) and the ``fc-xml`` and

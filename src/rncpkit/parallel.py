@@ -13,7 +13,7 @@ skips comments, CDATA and processing instructions, about 7 times cheaper than ``
 again with one job, which then reports it exactly as usual. When the run cannot be redone
 (stdin, or an output stream), the parent cuts with ``iterparse`` (:func:`_fragments`).
 Fiche line numbers are counted exactly; the one-job reader gets them from libxml2, which
-reports a ``FICHE`` past line 65,535 one line too low in the file (its first child's line).
+reports a ``FICHE`` past line 65,535 one line late (on the line of its first child).
 
 Only writers whose output for one fiche does not depend on the others can be parallelised:
 those with ``encode``/``write_encoded`` methods (``fc-csv``) and the ``fc-xml`` and

@@ -140,3 +140,19 @@ def test_formats_lists_the_core_formats(runner: CliRunner) -> None:
     result = runner.invoke(cli, ["formats"])
     for name in ("fc-xml", "json", "jsonl"):
         assert name in result.stdout
+
+
+def test_output_files_get_ordinary_permissions(
+    runner: CliRunner, seed_xml: Path, tmp_path: Path
+) -> None:
+    import os
+    import stat
+
+    out = tmp_path / "out.jsonl"
+    old = os.umask(0o022)
+    try:
+        result = runner.invoke(cli, ["convert", str(seed_xml), "--to", "jsonl", "-o", str(out)])
+    finally:
+        os.umask(old)
+    assert result.exit_code == 0
+    assert stat.S_IMODE(out.stat().st_mode) == 0o644

@@ -198,12 +198,22 @@ def single_member(opened: InputFile, suffix: str) -> InputFile:
     return open_member(opened, members[0])
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 @contextlib.contextmanager
-def atomic_output(destination: str | os.PathLike[str] | IO[bytes]) -> Iterator[IO[bytes]]:
+def atomic_output(
+    destination: str | os.PathLike[str] | IO[bytes], *, private: bool = False
+) -> Iterator[IO[bytes]]:
     """A binary stream that replaces ``destination`` only if the block succeeds.
 
     ``-`` is stdout; an already open stream is written as is. For paths, data goes to a
-    temporary file in the same directory, renamed over the target at the end.
+    temporary file in the same directory, renamed over the target at the end. The file gets
+    the permissions any new file would (the umask), or owner-only ones with ``private``
+    (files holding personal data).
     """
     if not isinstance(destination, str | os.PathLike):
         yield destination
@@ -224,6 +234,7 @@ def atomic_output(destination: str | os.PathLike[str] | IO[bytes]) -> Iterator[I
     directory.mkdir(parents=True, exist_ok=True)
     fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=directory)
     try:
+        os.fchmod(fd, 0o600 if private else 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as handle:
             yield handle
             handle.flush()

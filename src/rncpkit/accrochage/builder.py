@@ -439,7 +439,7 @@ def write_report(problems: list[RowProblem], destination: str | os.PathLike[str]
     out: ligne, id_technique, colonne, valeur, raison, reason."""
     from rncpkit.io import atomic_output
 
-    with atomic_output(destination) as stream:
+    with atomic_output(destination, private=True) as stream:  # row ids: personal data
         text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
         writer = csv.writer(text, delimiter=";", lineterminator="\r\n")
         writer.writerow(["ligne", "id_technique", "colonne", "valeur", "raison", "reason"])

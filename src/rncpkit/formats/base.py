@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Protocol
 
+from pydantic import ValidationError
+
 from rncpkit.errors import FicheError
 from rncpkit.io import InputFile
 from rncpkit.model import Certification
@@ -26,6 +28,36 @@ class Record:
 
 ReadResult = Record | FicheError
 """Readers yield records, or the error of a fiche they could not read (and go on)."""
+
+Locator = Callable[[tuple[int | str, ...]], tuple[str | None, int | None]]
+"""Maps a model error location, e.g. ``('rome', 2, 'code')``, to (source field, line)."""
+
+
+def _dotted(loc: tuple[int | str, ...]) -> tuple[str | None, int | None]:
+    return ".".join(str(part) for part in loc) or None, None
+
+
+def fiche_error(
+    exc: ValidationError,
+    *,
+    file: str,
+    line: int | None,
+    fiche: str | None,
+    locate: Locator = _dotted,
+) -> FicheError:
+    """Every complaint of the model about one fiche, as one :class:`FicheError` (the first
+    problem, the others attached), each located in the source by ``locate``."""
+    problems = []
+    for error in exc.errors(include_url=False):
+        message = error["msg"]
+        if "input" in error and error["type"] != "missing":
+            message += f" (got {str(error['input'])[:60]!r})"
+        field, where = locate(tuple(error["loc"]))
+        problems.append(
+            FicheError(message, file=file, line=where or line, fiche=fiche, field=field)
+        )
+    problems[0].others = problems[1:]
+    return problems[0]
 
 
 @dataclass(frozen=True)

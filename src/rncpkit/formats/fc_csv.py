@@ -34,7 +34,7 @@ from typing import IO, Any
 from pydantic import ValidationError
 
 from rncpkit.errors import FicheError, InputError
-from rncpkit.formats.base import Format, ReadResult, Record, WriteOptions
+from rncpkit.formats.base import Format, ReadResult, Record, WriteOptions, fiche_error
 from rncpkit.formats.fc_xml import BOOL, DATE, INT, ValueError_
 from rncpkit.io import InputFile, open_member
 from rncpkit.model import AccessRouteCode, Certification
@@ -449,20 +449,7 @@ def _result(
     except _Bad as bad:
         return FicheError(bad.message, file=bad.file, line=bad.line, fiche=number, field=bad.field)
     except ValidationError as exc:
-        problems = [
-            FicheError(
-                error["msg"]
-                if error["type"] == "missing"
-                else f"{error['msg']} (got {str(error.get('input'))[:60]!r})",
-                file=standard_name,
-                line=line,
-                fiche=number,
-                field=".".join(str(part) for part in error["loc"]) or None,
-            )
-            for error in exc.errors(include_url=False)
-        ]
-        problems[0].others = problems[1:]
-        return problems[0]
+        return fiche_error(exc, file=standard_name, line=line, fiche=number)
 
 
 def _orphans(index: _Index, seen: set[str], names: dict[int, str]) -> Iterator[FicheError]:

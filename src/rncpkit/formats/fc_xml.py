@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from rncpkit import xmlsafe
 from rncpkit.errors import FicheError, InputError, OutputError, UnsupportedVersionError
-from rncpkit.formats.base import Format, ReadResult, Record, WriteOptions
+from rncpkit.formats.base import Format, ReadResult, Record, WriteOptions, fiche_error
 from rncpkit.io import InputFile, single_member
 from rncpkit.model import AccessRouteCode, Certification, UnknownElement
 
@@ -531,26 +531,6 @@ def _find_node_element(element: etree._Element, group: Group, node: Node) -> etr
     return element.find(node.tag)
 
 
-def _fiche_error(
-    exc: ValidationError, fiche: etree._Element, spec: Group, name: str, number: str | None
-) -> FicheError:
-    problems: list[FicheError] = []
-    for error in exc.errors(include_url=False):
-        loc = error["loc"]
-        field_path, line = _locate(fiche, spec, loc)
-        message = error["msg"]
-        if "input" in error and error["type"] != "missing":
-            message += f" (got {str(error['input'])[:60]!r})"
-        problems.append(
-            FicheError(
-                message, file=name, line=line or fiche.sourceline, fiche=number, field=field_path
-            )
-        )
-    first = problems[0]
-    first.others = problems[1:]
-    return first
-
-
 def read_fiche(fiche: etree._Element, spec: Group, name: str) -> Certification | FicheError:
     """Map one ``FICHE`` element to a validated :class:`Certification`."""
     number = fiche.findtext("NUMERO_FICHE")
@@ -572,7 +552,13 @@ def read_fiche(fiche: etree._Element, spec: Group, name: str) -> Certification |
     try:
         return Certification.model_validate(values)
     except ValidationError as exc:
-        return _fiche_error(exc, fiche, spec, name, number)
+        return fiche_error(
+            exc,
+            file=name,
+            line=fiche.sourceline,
+            fiche=number,
+            locate=lambda loc: _locate(fiche, spec, loc),
+        )
 
 
 def read(opened: InputFile) -> Iterator[ReadResult]:

@@ -14,7 +14,7 @@ from typing import IO, Any
 from pydantic import ValidationError
 
 from rncpkit.errors import FicheError, InputError, OutputError
-from rncpkit.formats.base import Format, ReadResult, Record, WriteOptions
+from rncpkit.formats.base import Format, ReadResult, Record, WriteOptions, fiche_error
 from rncpkit.io import InputFile, single_member
 from rncpkit.model import Certification
 
@@ -22,23 +22,6 @@ _CHUNK = 1 << 16
 MAX_VALUE_SIZE = 64 * 1024 * 1024
 """A single fiche larger than this (in characters) is refused rather than buffered."""
 _WHITESPACE = " \t\r\n"
-
-
-def _validation_error(exc: ValidationError, name: str, line: int, number: str | None) -> FicheError:
-    problems = [
-        FicheError(
-            error["msg"]
-            if error["type"] == "missing"
-            else f"{error['msg']} (got {str(error.get('input'))[:60]!r})",
-            file=name,
-            line=line,
-            fiche=number,
-            field=".".join(str(part) for part in error["loc"]) or None,
-        )
-        for error in exc.errors(include_url=False)
-    ]
-    problems[0].others = problems[1:]
-    return problems[0]
 
 
 def _reason(exc: Exception) -> str:
@@ -54,7 +37,9 @@ def _to_result(value: Any, name: str, line: int) -> ReadResult:
     try:
         return Record(Certification.model_validate(value), line)
     except ValidationError as exc:
-        return _validation_error(exc, name, line, number if isinstance(number, str) else None)
+        return fiche_error(
+            exc, file=name, line=line, fiche=number if isinstance(number, str) else None
+        )
 
 
 def _text_chunks(stream: IO[bytes], name: str) -> Iterator[str]:

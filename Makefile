@@ -17,16 +17,27 @@ $(VENV)/.test-deps: $(BIN)/rncpkit
 	@touch $@
 
 demo: $(BIN)/rncpkit
-	@echo "== rncpkit show RNCP35080 $(SAMPLE)"
+	@mkdir -p build
+	@echo "== 1. The embedded certification: rncpkit show RNCP35080 $(SAMPLE)"
 	@$(BIN)/rncpkit show RNCP35080 $(SAMPLE)
 	@echo
-	@echo "== rncpkit validate $(SAMPLE)"
+	@echo "== 2. Check it: rncpkit validate $(SAMPLE)"
 	@$(BIN)/rncpkit validate $(SAMPLE)
 	@echo
-	@echo "== rncpkit convert $(SAMPLE) --to json -o build/RNCP35080.json"
-	@mkdir -p build
+	@echo "== 3. Its Europass Certificate Supplement (page and XML), its ELM 3 LOQ record, JSON"
+	@$(BIN)/rncpkit convert $(SAMPLE) --to supplement-html -o build/RNCP35080-supplement.html
+	@$(BIN)/rncpkit convert $(SAMPLE) --to supplement-html --lang en -o build/RNCP35080-supplement-en.html
+	@$(BIN)/rncpkit convert $(SAMPLE) --to supplement-xml -o build/RNCP35080-supplement.xml
+	@$(BIN)/rncpkit convert $(SAMPLE) --to europass-xml -o build/RNCP35080-loq.xml
 	@$(BIN)/rncpkit convert $(SAMPLE) --to json -o build/RNCP35080.json
-	@head -c 600 build/RNCP35080.json; echo " ..."
+	@echo
+	@echo "== 4. The holders' declaration to the Caisse des Dépôts (fictional holders)"
+	@$(BIN)/rncpkit accrochage build samples/holders-RNCP35080.csv --certification RNCP35080 \
+		--id-client 03VML243 --id-contrat MCFCER000209 -o build/accrochage-flux.xml
+	@$(BIN)/rncpkit accrochage check build/accrochage-flux.xml
+	@echo
+	@echo "Results in build/: open build/RNCP35080-supplement.html in a browser."
+	@ls -1 build
 
 lint: $(VENV)/.test-deps
 	$(BIN)/ruff check src tests benchmarks

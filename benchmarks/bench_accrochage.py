@@ -17,13 +17,11 @@ import datetime as dt
 import json
 import os
 import random
-import resource
-import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+import harness
 
 TASKS = ("raw-csv", "validate-rows", "build", "check", "build-compact")
 NOW = dt.datetime(2025, 11, 26, 9, 0, tzinfo=dt.UTC)
@@ -95,76 +93,46 @@ def generate(path: Path, count: int, seed: int = 5) -> None:
 
 
 def run_task(task: str, path: str, out: str) -> dict[str, float]:
-    """Run one task in this process; returns seconds, rows and peak RSS."""
+    """Run one task in this process; returns seconds, CPU seconds, rows and peak RSS."""
     from rncpkit.accrochage import build, check, read_rows, to_passage  # not timed
 
-    start = time.perf_counter()
-    before = resource.getrusage(resource.RUSAGE_SELF)
-    cpu_start = before.ru_utime + before.ru_stime
-    count = 0
-    extra: dict[str, float] = {}
-    if task == "raw-csv":
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            for _row in csv.reader(handle, delimiter=";"):
+    def work() -> dict[str, float]:
+        count = 0
+        if task == "raw-csv":
+            with open(path, encoding="utf-8-sig", newline="") as handle:
+                for _row in csv.reader(handle, delimiter=";"):
+                    count += 1
+            return {"rows": count - 1}
+        if task == "validate-rows":
+            for row in read_rows(path):
+                _ref, passage, problems = to_passage(row, "RNCP35080")
+                assert passage is not None and not problems
                 count += 1
-        count -= 1
-    elif task == "validate-rows":
-        for row in read_rows(path):
-            _ref, passage, problems = to_passage(row, "RNCP35080")
-            assert passage is not None and not problems
-            count += 1
-    elif task in ("build", "build-compact"):
-        if task == "build-compact":
-            out = out.replace("flux.xml", "compact.xml")
-        report = build(
+            return {"rows": count}
+        if task == "check":
+            for flux in sorted(Path(out).parent.glob(Path(out).stem + "*.xml")):
+                report = check(flux)
+                assert report.ok, report.problems[:3]
+                count += report.passages
+            return {"rows": count}
+        compact = task == "build-compact"
+        built = build(
             path,
-            out,
+            out.replace("flux.xml", "compact.xml") if compact else out,
             id_client="03VML243",
             id_contract="MCFCER000209",
             certification="RNCP35080",
             now=NOW,
-            compact=task == "build-compact",
+            compact=compact,
         )
-        assert report.ok, report.problems[:3]
-        count = report.written
-        extra = {
-            "files": len(report.files),
-            "out_mb": sum(p.stat().st_size for p in report.files) / 1e6,
+        assert built.ok, built.problems[:3]
+        return {
+            "rows": built.written,
+            "files": len(built.files),
+            "out_mb": sum(p.stat().st_size for p in built.files) / 1e6,
         }
-    elif task == "check":
-        for flux in sorted(Path(out).parent.glob(Path(out).stem + "*.xml")):
-            report = check(flux)
-            assert report.ok, report.problems[:3]
-            count += report.passages
-    else:
-        raise SystemExit(f"unknown task {task}")
-    seconds = time.perf_counter() - start
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    cpu = usage.ru_utime + usage.ru_stime - cpu_start
-    return {
-        "seconds": seconds,
-        "cpu": cpu,
-        "rows": count,
-        "peak_mb": usage.ru_maxrss / 1024,
-        **extra,
-    }
 
-
-def measure(task: str, path: Path, out: Path, repeat: int) -> dict[str, float]:
-    runs = []
-    for _ in range(repeat):
-        stdout = subprocess.run(
-            [sys.executable, __file__, "--task", task, str(path), "--out", str(out)],
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-        runs.append(json.loads(stdout))
-    result = dict(runs[0])
-    result["seconds"] = statistics.median(r["seconds"] for r in runs)
-    result["cpu"] = statistics.median(r["cpu"] for r in runs)
-    result["peak_mb"] = max(r["peak_mb"] for r in runs)
-    return result
+    return harness.run_measured(work)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -181,21 +149,23 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="bench-accrochage-") as work:
         path = Path(work) / "titulaires.csv"
         generate(path, args.holders)
-        out = Path(work) / "flux.xml"
+        out = ("--out", str(Path(work) / "flux.xml"))
         size_mb = path.stat().st_size / 1e6
         print(f"holders: {args.holders:,} rows, {size_mb:.1f} MB CSV (generated, fictional)")
-        results = {task: measure(task, path, out, args.repeat) for task in TASKS}
+        results = harness.measure_all(__file__, TASKS, path, args.repeat, out)
         floor = results["raw-csv"]["seconds"]
-        print(
-            f"{'task':14} {'seconds':>8} {'cpu s':>7} {'rows/s':>8} {'rows/cpu s':>10} "
-            f"{'vs floor':>9} {'peak MB':>8}"
+        harness.print_table(
+            results,
+            [
+                harness.task_column(14),
+                harness.seconds_column(),
+                ("cpu s", 7, lambda _task, result: f"{result['cpu']:.2f}"),
+                harness.per_second_column("rows/s", "rows", 8),
+                ("rows/cpu s", 10, lambda _task, result: f"{result['rows'] / result['cpu']:.0f}"),
+                ("vs floor", 9, lambda _task, result: f"{result['seconds'] / floor:.1f}x"),
+                harness.peak_column(),
+            ],
         )
-        for task, result in results.items():
-            seconds, cpu = result["seconds"], result["cpu"]
-            print(
-                f"{task:14} {seconds:8.2f} {cpu:7.2f} {result['rows'] / seconds:8.0f} "
-                f"{result['rows'] / cpu:10.0f} {seconds / floor:8.1f}x {result['peak_mb']:8.0f}"
-            )
         for task in ("build", "build-compact"):
             built = results[task]
             print(

@@ -11,50 +11,26 @@ passes ``eqf_level=5`` so that every fiche is converted, as ``--eqf-level 5`` wo
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
-import resource
-import statistics
-import subprocess
-import sys
-import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
+import harness
+
 TASKS = ("raw-iterparse", "read-models", "europass-xml", "europass-jsonld", "openbadges")
 
 
 def run_task(task: str, path: str) -> dict[str, float]:
     """Run one task in this process; returns seconds, fiche count, output size and peak RSS."""
-    start = time.perf_counter()
-    count = 0
-    output_mb = 0.0
-    if task == "raw-iterparse":
-        from lxml import etree
 
-        for _event, element in etree.iterparse(
-            path,
-            events=("end",),
-            tag="FICHE",
-            resolve_entities=False,
-            no_network=True,
-            load_dtd=False,
-            huge_tree=False,
-        ):
-            count += 1
-            element.clear(keep_tail=False)
-            while element.getprevious() is not None:
-                del element.getparent()[0]  # type: ignore[union-attr]
-    elif task == "read-models":
+    def work() -> dict[str, float]:
+        if task == "raw-iterparse":
+            return {"fiches": harness.raw_iterparse(path), "output_mb": 0.0}
         import rncpkit
 
-        for _cert in rncpkit.read(path, "fc-xml"):
-            count += 1
-    else:
+        if task == "read-models":
+            return {"fiches": sum(1 for _cert in rncpkit.read(path, "fc-xml")), "output_mb": 0.0}
         import tempfile
 
-        import rncpkit
         from rncpkit.formats import WriteOptions
 
         with tempfile.TemporaryDirectory() as scratch:
@@ -62,63 +38,31 @@ def run_task(task: str, path: str) -> dict[str, float]:
             summary = rncpkit.convert(
                 path, target, task, from_format="fc-xml", options=WriteOptions(eqf_level=5)
             )
-            count = summary.written
-            output_mb = target.stat().st_size / 1e6
-    seconds = time.perf_counter() - start
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return {"seconds": seconds, "fiches": count, "output_mb": output_mb, "peak_mb": peak_kb / 1024}
+            return {"fiches": summary.written, "output_mb": target.stat().st_size / 1e6}
 
-
-def measure(task: str, path: Path, repeat: int) -> dict[str, float]:
-    runs = []
-    for _ in range(repeat):
-        out = subprocess.run(
-            [sys.executable, __file__, "--task", task, str(path)],
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-        runs.append(json.loads(out))
-    return {
-        "seconds": statistics.median(r["seconds"] for r in runs),
-        "fiches": runs[0]["fiches"],
-        "output_mb": runs[0]["output_mb"],
-        "peak_mb": max(r["peak_mb"] for r in runs),
-    }
+    return harness.run_measured(work)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("file", nargs="?", type=Path, help="an existing export (else generated)")
-    parser.add_argument("--fiches", type=int, default=2700, help="fiches to generate")
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--task", choices=TASKS, help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
-    if args.task:
-        print(json.dumps(run_task(args.task, str(args.file))))
+    args = harness.export_args(__doc__.splitlines()[0], TASKS, run_task, argv)
+    if args is None:
         return 0
     path = args.file
-    if path is None:
-        sys.path.insert(0, str(HERE))
-        from generate_export import generate
-
-        path = HERE / "data" / f"synthetic-{args.fiches}.xml"
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            generate(path, args.fiches)
     size_mb = path.stat().st_size / 1e6
     print(f"file: {path} ({size_mb:.1f} MB), {os.cpu_count()} CPUs, median of {args.repeat}")
-    results = {task: measure(task, path, args.repeat) for task in TASKS}
-    floor = results["raw-iterparse"]["seconds"]
-    header = f"{'task':16} {'seconds':>8} {'MB/s':>7} {'fiches/s':>9} {'ratio':>6}"
-    print(f"{header} {'out MB':>7} {'peak MB':>8}")
-    for task, result in results.items():
-        seconds = result["seconds"]
-        print(
-            f"{task:16} {seconds:8.2f} {size_mb / seconds:7.1f} "
-            f"{result['fiches'] / seconds:9.0f} {floor / seconds:6.2f} "
-            f"{result['output_mb']:7.0f} {result['peak_mb']:8.0f}"
-        )
+    results = harness.measure_all(__file__, TASKS, path, args.repeat)
+    harness.print_table(
+        results,
+        [
+            harness.task_column(16),
+            harness.seconds_column(),
+            harness.mb_per_second_column(size_mb),
+            harness.per_second_column("fiches/s", "fiches"),
+            harness.ratio_column("ratio", results["raw-iterparse"]["seconds"]),
+            ("out MB", 7, lambda _task, result: f"{result['output_mb']:.0f}"),
+            harness.peak_column(),
+        ],
+    )
     print("ratio = throughput relative to raw lxml iterparse in this run (1.00 = the floor)")
     return 0
 

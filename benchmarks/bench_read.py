@@ -9,103 +9,48 @@ is reported with the throughput ratio to the raw-parse floor.
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
-import resource
-import statistics
-import subprocess
-import sys
-import time
-from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
+import harness
+
 TASKS = ("raw-iterparse", "read-models", "convert-jsonl")
 
 
 def run_task(task: str, path: str) -> dict[str, float]:
     """Run one task in this process; returns seconds, fiche count and peak RSS."""
-    start = time.perf_counter()
-    count = 0
-    if task == "raw-iterparse":
-        from lxml import etree
 
-        for _event, element in etree.iterparse(
-            path,
-            events=("end",),
-            tag="FICHE",
-            resolve_entities=False,
-            no_network=True,
-            load_dtd=False,
-            huge_tree=False,
-        ):
-            count += 1
-            element.clear(keep_tail=False)
-            while element.getprevious() is not None:
-                del element.getparent()[0]  # type: ignore[union-attr]
-    elif task == "read-models":
+    def work() -> dict[str, float]:
+        if task == "raw-iterparse":
+            return {"fiches": harness.raw_iterparse(path)}
         import rncpkit
 
-        for _cert in rncpkit.read(path, "fc-xml"):
-            count += 1
-    elif task == "convert-jsonl":
-        import rncpkit
-
+        if task == "read-models":
+            return {"fiches": sum(1 for _cert in rncpkit.read(path, "fc-xml"))}
         summary = rncpkit.convert(path, os.devnull, "jsonl", from_format="fc-xml")
-        count = summary.written
-    else:
-        raise SystemExit(f"unknown task {task}")
-    seconds = time.perf_counter() - start
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return {"seconds": seconds, "fiches": count, "peak_mb": peak_kb / 1024}
+        return {"fiches": summary.written}
 
-
-def measure(task: str, path: Path, repeat: int) -> dict[str, float]:
-    runs = []
-    for _ in range(repeat):
-        out = subprocess.run(
-            [sys.executable, __file__, "--task", task, str(path)],
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-        runs.append(json.loads(out))
-    return {
-        "seconds": statistics.median(r["seconds"] for r in runs),
-        "fiches": runs[0]["fiches"],
-        "peak_mb": max(r["peak_mb"] for r in runs),
-    }
+    return harness.run_measured(work)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("file", nargs="?", type=Path, help="an existing export (else generated)")
-    parser.add_argument("--fiches", type=int, default=2700, help="fiches to generate")
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--task", choices=TASKS, help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
-    if args.task:
-        print(json.dumps(run_task(args.task, str(args.file))))
+    args = harness.export_args(__doc__.splitlines()[0], TASKS, run_task, argv)
+    if args is None:
         return 0
     path = args.file
-    if path is None:
-        sys.path.insert(0, str(HERE))
-        from generate_export import generate
-
-        path = HERE / "data" / f"synthetic-{args.fiches}.xml"
-        if not path.exists():
-            generate(path, args.fiches)
     size_mb = path.stat().st_size / 1e6
     print(f"file: {path} ({size_mb:.1f} MB)")
-    results = {task: measure(task, path, args.repeat) for task in TASKS}
-    floor = results["raw-iterparse"]["seconds"]
-    print(f"{'task':16} {'seconds':>8} {'MB/s':>7} {'fiches/s':>9} {'ratio':>6} {'peak MB':>8}")
-    for task, result in results.items():
-        seconds = result["seconds"]
-        print(
-            f"{task:16} {seconds:8.2f} {size_mb / seconds:7.1f} "
-            f"{result['fiches'] / seconds:9.0f} {floor / seconds:6.2f} {result['peak_mb']:8.0f}"
-        )
+    results = harness.measure_all(__file__, TASKS, path, args.repeat)
+    harness.print_table(
+        results,
+        [
+            harness.task_column(16),
+            harness.seconds_column(),
+            harness.mb_per_second_column(size_mb),
+            harness.per_second_column("fiches/s", "fiches"),
+            harness.ratio_column("ratio", results["raw-iterparse"]["seconds"]),
+            harness.peak_column(),
+        ],
+    )
     print("ratio = throughput relative to raw lxml iterparse in this run (1.00 = the floor)")
     return 0
 

@@ -9,19 +9,12 @@ is reported with the time relative to the ``jsonl`` baseline (read + model + wri
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
-import resource
 import shutil
-import statistics
-import subprocess
-import sys
 import tempfile
-import time
-from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
+import harness
+
 TASKS = ("jsonl", "supplement-xml", "supplement-html", "supplement-html-dir")
 
 
@@ -30,64 +23,38 @@ def run_task(task: str, path: str) -> dict[str, float]:
     import rncpkit
 
     workdir = tempfile.mkdtemp(prefix="bench-supplement-")
-    try:
-        start = time.perf_counter()
+
+    def work() -> dict[str, float]:
         if task == "supplement-html-dir":
             summary = rncpkit.convert(path, f"{workdir}/pages/", "supplement-html")
         else:
             summary = rncpkit.convert(path, os.devnull, task)
-        seconds = time.perf_counter() - start
+        return {"fiches": summary.written}
+
+    try:
+        return harness.run_measured(work)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return {"seconds": seconds, "fiches": summary.written, "peak_mb": peak_kb / 1024}
-
-
-def measure(task: str, path: Path, repeat: int) -> dict[str, float]:
-    runs = []
-    for _ in range(repeat):
-        out = subprocess.run(
-            [sys.executable, __file__, "--task", task, str(path)],
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-        runs.append(json.loads(out))
-    return {
-        "seconds": statistics.median(r["seconds"] for r in runs),
-        "fiches": runs[0]["fiches"],
-        "peak_mb": max(r["peak_mb"] for r in runs),
-    }
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("file", nargs="?", type=Path, help="an existing export (else generated)")
-    parser.add_argument("--fiches", type=int, default=2700, help="fiches to generate")
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--task", choices=TASKS, help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
-    if args.task:
-        print(json.dumps(run_task(args.task, str(args.file))))
+    args = harness.export_args(__doc__.splitlines()[0], TASKS, run_task, argv)
+    if args is None:
         return 0
     path = args.file
-    if path is None:
-        sys.path.insert(0, str(HERE))
-        from generate_export import generate
-
-        path = HERE / "data" / f"synthetic-{args.fiches}.xml"
-        if not path.exists():
-            generate(path, args.fiches)
     print(f"file: {path} ({path.stat().st_size / 1e6:.1f} MB)")
-    results = {task: measure(task, path, args.repeat) for task in TASKS}
+    results = harness.measure_all(__file__, TASKS, path, args.repeat)
     base = results["jsonl"]["seconds"]
-    print(f"{'task':20} {'seconds':>8} {'fiches/s':>9} {'× jsonl':>8} {'peak MB':>8}")
-    for task, result in results.items():
-        seconds = result["seconds"]
-        print(
-            f"{task:20} {seconds:8.2f} {result['fiches'] / seconds:9.0f} "
-            f"{seconds / base:8.2f} {result['peak_mb']:8.0f}"
-        )
+    harness.print_table(
+        results,
+        [
+            harness.task_column(20),
+            harness.seconds_column(),
+            harness.per_second_column("fiches/s", "fiches"),
+            ("× jsonl", 8, lambda _task, result: f"{result['seconds'] / base:.2f}"),
+            harness.peak_column(),
+        ],
+    )
     print("× jsonl = time relative to converting the same file to JSON Lines in this run")
     return 0
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import unicodedata
 import zipfile
 from pathlib import Path
@@ -275,3 +276,24 @@ def test_round_trip_of_varied_values(
     assert back.certifiers == cert.certifiers
     assert set(back.open_routes()) == opened
     assert encode_rows(back) == encode_rows(cert)
+
+
+def test_csv_zip_streams_to_a_pipe_and_to_dev_null(tmp_path: Path, seed_xml: Path) -> None:
+    """stdout and /dev/null cannot seek: the zip is written with data descriptors."""
+    import subprocess
+    import sys
+    import zipfile as zf
+
+    result = subprocess.run(
+        [sys.executable, "-m", "rncpkit", "convert", str(seed_xml), "--to", "fc-csv"],
+        capture_output=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    piped = tmp_path / "piped.zip"
+    piped.write_bytes(result.stdout)
+    with zf.ZipFile(piped) as archive:
+        assert len(archive.namelist()) == 10
+    assert [c.number for c in rncpkit.read(piped)] == ["RNCP35080"]
+    summary = rncpkit.convert(seed_xml, os.devnull, "fc-csv")
+    assert summary.written == 1

@@ -24,6 +24,7 @@ import itertools
 import os
 import re
 import sqlite3
+import stat
 import tempfile
 import unicodedata
 import zipfile
@@ -608,7 +609,7 @@ class CsvExportWriter:
     def close(self) -> None:
         stamp = self._date.strftime("%Y_%m_%d")
         when = (self._date.year, self._date.month, self._date.day, 0, 0, 0)
-        with zipfile.ZipFile(self._stream, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        with zipfile.ZipFile(_zip_target(self._stream), "w", zipfile.ZIP_DEFLATED) as archive:
             for csv_file, spool in zip(FILES, self._spools, strict=True):
                 info = zipfile.ZipInfo(f"export_fiches_CSV_{csv_file.name}_{stamp}.csv", when)
                 info.compress_type = zipfile.ZIP_DEFLATED
@@ -619,6 +620,35 @@ class CsvExportWriter:
                     while chunk := spool.read(1 << 20):
                         member.write(chunk)
                 spool.close()
+
+
+class _WriteOnly(io.RawIOBase):
+    """Hides ``seek``/``tell`` so that zipfile streams with data descriptors (a pipe,
+    ``/dev/null``: their ``tell`` lies, and zipfile would seek back into nothing)."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self._stream = stream
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        self._stream.write(data)
+        return len(data)
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+
+def _zip_target(stream: IO[bytes]) -> IO[bytes]:
+    """The stream itself when it is a real file or memory, else a write-only view of it."""
+    if isinstance(stream, io.BytesIO):
+        return stream
+    try:
+        regular = stat.S_ISREG(os.fstat(stream.fileno()).st_mode)
+    except (AttributeError, OSError, ValueError):
+        regular = False
+    return stream if regular else _WriteOnly(stream)  # type: ignore[return-value]
 
 
 def sniff(opened: InputFile) -> bool:

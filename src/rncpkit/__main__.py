@@ -1,0 +1,5 @@
+"""``python -m rncpkit``: the command line."""
+
+from rncpkit.cli import main
+
+main()

@@ -152,3 +152,8 @@ def test_dates_are_iso_in_json() -> None:
     cert = make(decision_date=dt.date(2020, 11, 18))
     assert '"decision_date":"2020-11-18"' in cert.model_dump_json()
     assert Certification.model_validate_json(cert.model_dump_json()) == cert
+
+
+def test_page_url_is_the_public_fiche_page() -> None:
+    assert make().page_url == "https://www.francecompetences.fr/recherche/rncp/35080/"
+    assert make(number="RS5000").page_url == "https://www.francecompetences.fr/recherche/rs/5000/"

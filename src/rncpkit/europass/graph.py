@@ -23,10 +23,6 @@ DEFAULT_BASE_URI = "https://rncpkit.invalid/"
 """Placeholder base of minted URIs (``.invalid`` never resolves): publishers set their own."""
 
 FRANCE_COMPETENCES = "France compétences"
-FICHE_PAGE = {
-    Repertoire.RNCP: "https://www.francecompetences.fr/recherche/rncp/{n}/",
-    Repertoire.RS: "https://www.francecompetences.fr/recherche/rs/{n}/",
-}
 SCHEME_NAME = {
     Repertoire.RNCP: "Répertoire national des certifications professionnelles (RNCP)",
     Repertoire.RS: "Répertoire spécifique (RS)",
@@ -377,7 +373,7 @@ class Builder:
             identifier=Identifier(number, SCHEME_NAME[cert.repertoire], FRANCE_COMPETENCES),
             title=cert.title,
             description=cert.objectives,
-            homepage=fiche_page(cert),
+            homepage=cert.page_url,
             status=cert.state.value if cert.state is not None else None,
             modified=cert.publication_date,
             summary=cert.attested_skills,
@@ -592,9 +588,3 @@ class Builder:
             graph.accreditations.append(accreditation)
             qualification.accreditation.append(accreditation.id)
         return graph
-
-
-def fiche_page(cert: Certification) -> str:
-    """The fiche's public page on francecompetences.fr (``…/rncp/35080/``, ``…/rs/5000/``)."""
-    digits = cert.number.removeprefix("RNCP").removeprefix("RS")
-    return FICHE_PAGE[cert.repertoire].format(n=digits)

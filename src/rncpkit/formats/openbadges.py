@@ -15,7 +15,7 @@ from typing import IO, Any
 
 from rncpkit.errors import OutputError
 from rncpkit.europass import vocab
-from rncpkit.europass.graph import Uris, fiche_page, is_url, split_items
+from rncpkit.europass.graph import Uris, is_url, split_items
 from rncpkit.formats.base import Format, WriteOptions
 from rncpkit.model import Certification, Certifier, CompetenceBlock
 
@@ -123,7 +123,7 @@ class Badges:
         """The fiche's achievement, then one per block."""
         uris = self.uris
         fiche_id = uris.fiche(cert.number)
-        homepage = fiche_page(cert)
+        homepage = cert.page_url
         creator = _profile(cert.certifiers[0], uris) if cert.certifiers else None
         alignments = self.alignments(cert)
         main: Node = {

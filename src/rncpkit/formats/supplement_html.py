@@ -32,7 +32,6 @@ from rncpkit.supplement.content import (
     MORE_INFO_URL,
     Translations,
     assessment_summary,
-    fiche_url,
     text_items,
 )
 
@@ -438,7 +437,7 @@ class _Page:
 
     def section7(self) -> None:
         c = self.c
-        url = fiche_url(c)
+        url = c.page_url
         self.w('<section id="s7">', f"<h2>{self.t('s7')}</h2><ul>")
         self.w(f'<li>{self.t("fiche_link")}{self.colon}<a href="{_e(url)}">{_e(url)}</a></li>')
         if c.description_url:

@@ -34,7 +34,6 @@ from rncpkit.supplement.content import (
     NOT_PROVIDED,
     Translations,
     assessment_summary,
-    fiche_url,
     schema_path,
 )
 
@@ -198,7 +197,7 @@ def supplement_element(
         by_blocks.set("status", NOT_PROVIDED)
     # §7
     more = _sub(root, "AdditionalInformation")
-    _sub(more, "FicheLink", fiche_url(c))
+    _sub(more, "FicheLink", c.page_url)
     _maybe(more, "DescriptionLink", c.description_url)
     for number in c.successors:
         _sub(more, "Successor", number)

@@ -219,6 +219,14 @@ class Certification(_Model):
         return Repertoire.RS if self.number.startswith("RS") else Repertoire.RNCP
 
     @property
+    def page_url(self) -> str:
+        """The fiche's public page on France Compétences' site (``…/rncp/35080/``)."""
+        register = self.repertoire.value.lower()
+        return (
+            f"https://www.francecompetences.fr/recherche/{register}/{self.number[len(register) :]}/"
+        )
+
+    @property
     def eqf_level(self) -> int | None:
         """European Qualifications Framework level (3…8), equal to the national level since
         the decree of 8 January 2019; None for RS fiches and legacy ``REPRISE`` fiches."""

@@ -10,7 +10,6 @@ from rncpkit.supplement.content import (
     NAMESPACE,
     Translations,
     assessment_summary,
-    fiche_url,
     schema_path,
     text_items,
 )
@@ -24,7 +23,6 @@ __all__ = [
     "NAMESPACE",
     "Translations",
     "assessment_summary",
-    "fiche_url",
     "schema_path",
     "text_items",
 ]

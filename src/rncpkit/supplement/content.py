@@ -64,13 +64,6 @@ def assessment_summary(certification: Certification) -> list[str]:
     return list(seen)
 
 
-def fiche_url(certification: Certification) -> str:
-    """The fiche's public page on France Compétences' site."""
-    register = certification.repertoire.value.lower()
-    digits = certification.number.removeprefix("RNCP").removeprefix("RS")
-    return f"https://www.francecompetences.fr/recherche/{register}/{digits}/"
-
-
 def schema_path() -> Path:
     """The project XSD: inside the installed package, or in the source tree."""
     package = Path(__file__).resolve().parents[1]

@@ -157,3 +157,22 @@ def test_dates_are_iso_in_json() -> None:
 def test_page_url_is_the_public_fiche_page() -> None:
     assert make().page_url == "https://www.francecompetences.fr/recherche/rncp/35080/"
     assert make(number="RS5000").page_url == "https://www.francecompetences.fr/recherche/rs/5000/"
+
+
+def test_flattened_lines_recover_the_lines_of_a_v41_text() -> None:
+    from rncpkit.model.text import flattened_lines
+
+    text = (
+        "Quatre axes :    - Fonction 1 : piloter    -Fonction 2 : gérer"
+        "        o sous-point  organiser\r\n3. Évaluer      fin"
+    )
+    assert flattened_lines(text) == [
+        (False, "Quatre axes :"),
+        (True, "Fonction 1 : piloter"),
+        (True, "Fonction 2 : gérer"),
+        (True, "sous-point  organiser"),
+        (False, "3. Évaluer"),
+        (False, "fin"),
+    ]
+    assert flattened_lines("   ") == [] and flattened_lines(None) == []
+    assert flattened_lines("organiser") == [(False, "organiser")]

@@ -18,6 +18,7 @@ from rncpkit.europass import vocab
 from rncpkit.europass.isced import Crosswalk
 from rncpkit.europass.vocab import Term
 from rncpkit.model import AccessRouteCode, Certification, Certifier, RegistrationType, Repertoire
+from rncpkit.model.text import flattened_lines
 
 DEFAULT_BASE_URI = "https://rncpkit.invalid/"
 """Placeholder base of minted URIs (``.invalid`` never resolves): publishers set their own."""
@@ -235,21 +236,11 @@ class Written:
 
 # --------------------------------------------------------------------------- helpers
 
-_BREAK = re.compile(r"\s{2,}|[\t\r\n]")
-_BULLET = re.compile(r"^(?:[-–—•*·]\s*)+")
-
 
 def split_items(text: str | None) -> list[str]:
-    """The items of an RNCP list text. The flux flattens line breaks into runs of spaces,
-    so a run of two or more blanks (or a real newline) ends an item; bullets are dropped."""
-    if not text:
-        return []
-    items = []
-    for piece in _BREAK.split(text.strip()):
-        item = _BULLET.sub("", piece).strip()
-        if len(item) >= 3 and not item.endswith(":"):
-            items.append(item)
-    return items
+    """The items of an RNCP list text, for learning outcomes: the text's lines
+    (:func:`~rncpkit.model.text.flattened_lines`) less headings (``…:``) and scraps."""
+    return [line for _, line in flattened_lines(text) if len(line) >= 3 and not line.endswith(":")]
 
 
 def slug(text: str) -> str:

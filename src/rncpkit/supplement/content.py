@@ -8,7 +8,6 @@ the next level, international agreements, durations): those slots are marked
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -16,6 +15,7 @@ from typing import Final
 from rncpkit.errors import UsageError
 from rncpkit.formats.base import WriteOptions
 from rncpkit.model import Certification
+from rncpkit.model.text import flattened_lines
 
 NAMESPACE: Final = "urn:rncpkit:certificate-supplement:1"
 """The project's namespace: no official schema exists for the supplement."""
@@ -31,27 +31,10 @@ MORE_INFO_URL: Final = "https://www.francecompetences.fr"
 EUROPASS_CENTRE: Final = "Agence Erasmus+ France / Éducation Formation"
 EUROPASS_CENTRE_URL: Final = "https://agence.erasmusplus.fr/programme-erasmus/outils/europass/"
 
-# The flux flattens line breaks into runs of spaces; three or more mark a new line.
-_LINE_BREAK = "   "
-_BULLET = re.compile(r"^(?:[-•*–—]|\d{1,2}[.)])\s+")
-
 
 def text_items(text: str | None) -> list[tuple[bool, str]]:
     """Split a flattened RNCP text into ``(is_list_item, line)`` pairs, for display."""
-    if not text or not text.strip():
-        return []
-    items: list[tuple[bool, str]] = []
-    flat = text.replace("\r", "\n").replace("\n", _LINE_BREAK).replace("\t", " ")
-    for part in flat.split(_LINE_BREAK):  # str.split: several times faster than a regex
-        line = part.strip()
-        if not line:
-            continue
-        match = _BULLET.match(line)
-        if match and line[0] in "-•*–—":
-            items.append((True, line[match.end() :]))
-        else:
-            items.append((False, line))
-    return items
+    return flattened_lines(text)
 
 
 def assessment_summary(certification: Certification) -> list[str]:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-_LINE_BREAK = re.compile(r"[\r\n]+|\s{3,}")
 _BULLET = re.compile(r"^(?:[-–—•*·](?=\s|[^\W\d_])|o(?=\s))\s*")
+_BULLET_STARTS = frozenset("-–—•*·o")
 
 
 def flattened_lines(text: str | None) -> list[tuple[bool, str]]:
@@ -21,13 +21,14 @@ def flattened_lines(text: str | None) -> list[tuple[bool, str]]:
     """
     if not text:
         return []
+    if "\r" in text or "\n" in text or "\t" in text:
+        text = text.replace("\r", "   ").replace("\n", "   ").replace("\t", " ")
     lines: list[tuple[bool, str]] = []
-    for part in _LINE_BREAK.split(text.replace("\t", " ")):
+    for part in text.split("   "):  # str.split: several times faster than a regex
         line = part.strip()
         if not line:
             continue
-        bullet = _BULLET.match(line)
-        if bullet:
+        if line[0] in _BULLET_STARTS and (bullet := _BULLET.match(line)):
             line = line[bullet.end() :].strip()
             if line:
                 lines.append((True, line))

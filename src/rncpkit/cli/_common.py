@@ -20,6 +20,15 @@ EXIT_INVALID = 1
 EXIT_USAGE = 2
 
 
+def from_option(
+    help: str = "Input format (detected from content and extension when omitted).",
+) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """The ``--from FORMAT`` option every reading command shares."""
+    from rncpkit.formats import readable_formats
+
+    return click.option("--from", "from_format", type=click.Choice(readable_formats()), help=help)
+
+
 def fail(message: str, code: int = EXIT_INVALID) -> None:
     """Print ``rncpkit: message`` on stderr and exit."""
     click.echo(f"rncpkit: {message}", err=True)

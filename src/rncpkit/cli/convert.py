@@ -7,10 +7,10 @@ import os
 import click
 
 from rncpkit.api import convert as run_conversion
-from rncpkit.cli._common import EXIT_INVALID, echo_error, handle_errors, progress_bar
+from rncpkit.cli._common import EXIT_INVALID, echo_error, from_option, handle_errors, progress_bar
 from rncpkit.cli._filters import filter_options
 from rncpkit.filters import FicheFilter
-from rncpkit.formats import WriteOptions, readable_formats, writable_formats
+from rncpkit.formats import WriteOptions, writable_formats
 
 
 @click.command()
@@ -26,12 +26,7 @@ from rncpkit.formats import WriteOptions, readable_formats, writable_formats
 @click.option(
     "--to", "to_format", required=True, type=click.Choice(writable_formats()), help="Output format."
 )
-@click.option(
-    "--from",
-    "from_format",
-    type=click.Choice(readable_formats()),
-    help="Input format (detected from content and extension when omitted).",
-)
+@from_option()
 @click.option("--fail-fast", is_flag=True, help="Stop at the first invalid fiche.")
 @click.option("--base-uri", help="Base URI of the entities minted for Europass outputs.")
 @click.option(

@@ -6,22 +6,16 @@ import json
 
 import click
 
-from rncpkit.cli._common import EXIT_INVALID, echo_error, handle_errors, progress_bar
+from rncpkit.cli._common import EXIT_INVALID, echo_error, from_option, handle_errors, progress_bar
 from rncpkit.cli._filters import filter_options
 from rncpkit.diff import FIELDS, compare
 from rncpkit.filters import FicheFilter
-from rncpkit.formats import readable_formats
 
 
 @click.command()
 @click.argument("old_path", metavar="OLD", type=click.Path(allow_dash=True, dir_okay=False))
 @click.argument("new_path", metavar="NEW", type=click.Path(allow_dash=True, dir_okay=False))
-@click.option(
-    "--from",
-    "from_format",
-    type=click.Choice(readable_formats()),
-    help="Format of both inputs (detected, for each, when omitted).",
-)
+@from_option("Format of both inputs (detected, for each, when omitted).")
 @click.option(
     "--format",
     "output_format",

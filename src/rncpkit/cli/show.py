@@ -8,8 +8,7 @@ import textwrap
 import click
 
 from rncpkit.api import read
-from rncpkit.cli._common import fail, handle_errors
-from rncpkit.formats import readable_formats
+from rncpkit.cli._common import fail, from_option, handle_errors
 from rncpkit.model import Certification
 
 
@@ -73,12 +72,7 @@ def render(cert: Certification) -> str:
 @click.command()
 @click.argument("numero")
 @click.argument("input_path", metavar="INPUT", type=click.Path(allow_dash=True, dir_okay=False))
-@click.option(
-    "--from",
-    "from_format",
-    type=click.Choice(readable_formats()),
-    help="Input format (detected when omitted).",
-)
+@from_option()
 @handle_errors
 def show(numero: str, input_path: str, from_format: str | None) -> None:
     """Summarise fiche NUMERO (e.g. RNCP35080) found in INPUT.

@@ -6,21 +6,15 @@ import json
 
 import click
 
-from rncpkit.cli._common import echo_error, handle_errors, progress_bar
+from rncpkit.cli._common import echo_error, from_option, handle_errors, progress_bar
 from rncpkit.cli._filters import filter_options
 from rncpkit.filters import FicheFilter
-from rncpkit.formats import readable_formats
 from rncpkit.stats import compute
 
 
 @click.command()
 @click.argument("input_path", metavar="INPUT", type=click.Path(allow_dash=True, dir_okay=False))
-@click.option(
-    "--from",
-    "from_format",
-    type=click.Choice(readable_formats()),
-    help="Input format (detected when omitted).",
-)
+@from_option()
 @click.option(
     "--format",
     "output_format",

@@ -8,11 +8,10 @@ from collections.abc import Iterator
 
 import click
 
-from rncpkit.cli._common import EXIT_INVALID, handle_errors
+from rncpkit.cli._common import EXIT_INVALID, from_option, handle_errors
 from rncpkit.cli._filters import filter_options
 from rncpkit.errors import InputError
 from rncpkit.filters import FicheFilter
-from rncpkit.formats import readable_formats
 from rncpkit.validation import CATALOGUE, Finding, Severity, Tally, finding_from_error
 from rncpkit.validation import validate as run_validation
 
@@ -48,12 +47,7 @@ def _guarded(findings: Iterator[Finding]) -> Iterator[Finding]:
 @click.argument(
     "input_path", metavar="INPUT", required=False, type=click.Path(allow_dash=True, dir_okay=False)
 )
-@click.option(
-    "--from",
-    "from_format",
-    type=click.Choice(readable_formats()),
-    help="Input format (detected when omitted).",
-)
+@from_option()
 @click.option(
     "--format",
     "output_format",

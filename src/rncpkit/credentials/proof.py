@@ -138,7 +138,10 @@ class Resolver:
                 "--did-document; rncpkit never fetches it)"
             )
         for method in document.get("verificationMethod", []):
-            if isinstance(method, dict) and method.get("id") in (method_id, "#" + method_id.partition("#")[2]):
+            if isinstance(method, dict) and method.get("id") in (
+                method_id,
+                "#" + method_id.partition("#")[2],
+            ):
                 break
         else:
             raise InputError(f"{controller}'s document has no verification method {method_id}")

@@ -60,6 +60,20 @@ def _embed(value: Any, index: dict[str, Json], done: set[str], key: str = "") ->
     return value
 
 
+def _fit(value: Any) -> Any:
+    """What EDC allows fewer of than LOQ: one ``dcType`` per assessment specification (the
+    LOQ writer may guess several from the text; the first is kept)."""
+    if isinstance(value, list):
+        return [_fit(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    node = {k: _fit(v) for k, v in value.items()}
+    kinds = node.get("dcType")
+    if node.get("type") == "LearningAssessmentSpecification" and isinstance(kinds, list):
+        node["dcType"] = kinds[:1]
+    return node
+
+
 def _date_time(day: dt.date) -> str:
     return f"{day.isoformat()}T00:00:00"
 
@@ -128,7 +142,7 @@ def credential(
                 "awardingBody": [issuer["id"]],
                 "awardingDate": _date_time(holder.award_date),
             },
-            "specifiedBy": _embed(qualification, index, done),
+            "specifiedBy": _fit(_embed(qualification, index, done)),
         }
     ]
     page = image.Page(

@@ -223,9 +223,20 @@ def _without_extras(source: Source) -> Iterator[tuple[str, str | None, _Extras]]
                 os.unlink(path)
 
 
+@dataclass(frozen=True, slots=True)
+class PersonalProblem(RowProblem):
+    """A problem of a personal credential column (``email``): its value is never shown."""
+
+    @property
+    def hidden(self) -> bool:
+        return True
+
+
 def _problem(
     row: int, tid: str | None, column: str, value: str | None, en: str, fr: str
 ) -> RowProblem:
+    if any(c.name == column and c.personal for c in EXTRA_COLUMNS):
+        return PersonalProblem(row, tid, column, value, en, fr)
     return RowProblem(row, tid, column, value, en, fr)
 
 

@@ -295,19 +295,26 @@ def _issue(
         report.rows += 1
         if holder is not None:
             problems = run.check(holder)
-            stem = _file_stem(holder)
-            if stem in seen:
-                problems.append(
-                    _problem(
-                        holder,
-                        "id_technique",
-                        holder.technical_id,
-                        f"idTechnique already used on row {seen[stem]}",
-                        f"idTechnique déjà utilisé ligne {seen[stem]}",
-                    )
+        tid = (
+            holder.technical_id
+            if holder
+            else next((p.technical_id for p in problems if p.technical_id), None)
+        )
+        row = holder.row if holder else problems[0].row
+        stem = slug(tid) if tid else None
+        if stem is not None and stem in seen:
+            problems.append(
+                RowProblem(
+                    row,
+                    tid,
+                    "id_technique",
+                    tid,
+                    f"idTechnique already used on row {seen[stem]}",
+                    f"idTechnique déjà utilisé ligne {seen[stem]}",
                 )
-            else:
-                seen[stem] = holder.row
+            )
+        elif stem is not None:
+            seen[stem] = row
         report.problems.extend(problems)
     if report.problems:
         return report

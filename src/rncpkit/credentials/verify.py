@@ -11,6 +11,7 @@ Every reason is collected, not only the first.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import json
 import os
 from collections.abc import Iterable, Mapping
@@ -141,7 +142,7 @@ def fiche_reasons(document: Json, windows: Mapping[str, AwardWindow]) -> list[st
 def schema_reasons(document: Json, schema: Json) -> list[str]:
     """The official JSON Schema's complaints (needs ``jsonschema``)."""
     try:
-        import jsonschema
+        jsonschema: Any = importlib.import_module("jsonschema")
     except ImportError:
         raise InputError("--schema needs the jsonschema package (pip install jsonschema)") from None
     validator_class = jsonschema.validators.validator_for(schema)

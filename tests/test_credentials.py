@@ -622,3 +622,17 @@ def test_missing_extra_is_one_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_p
     assert result.exit_code == 1
     assert "pip install 'rncpkit[credentials]'" in result.stderr
     assert not (tmp_path / "k.jwk").exists()
+
+
+def test_end_of_validity_becomes_valid_until(tmp_path: Path, key_file: Path) -> None:
+    source = holders_csv(
+        tmp_path,
+        "V-1;04/07/2025;EXEMPLE;Zoé;12345678901;04/07/2030",
+        header="id_technique;date_obtention;nom_naissance;prenom1;id_dossier_cpf;date_fin_validite",
+    )
+    assert issue(source, tmp_path / "out", options(key_file)).ok
+    document = json.loads((tmp_path / "out" / "v-1.json").read_text())
+    assert document["validUntil"] == "2030-07-05T00:00:00+02:00"  # the end of the last day
+    assert verify(document, now=NOW).ok
+    later = dt.datetime(2030, 7, 5, 1, 0, tzinfo=dt.UTC)
+    assert "expired" in str(verify(document, now=later))

@@ -98,6 +98,8 @@ class Holder:
     email: str | None = None
     credential_id: str | None = None
     blocks: list[str] = field(default_factory=list)
+    valid_until: dt.date | None = None
+    """``date_fin_validite``: last day the certification is valid, when it expires."""
 
 
 @dataclass(slots=True)
@@ -331,6 +333,7 @@ def _holders(
                 email=email,
                 credential_id=cid,
                 blocks=blocks,
+                valid_until=passage.valid_until,
             ),
             [],
         )

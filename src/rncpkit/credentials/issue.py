@@ -390,6 +390,7 @@ def _one(
         identifiers=identifiers,
         award_date=holder.award_date,
         valid_from=valid_from,
+        valid_until=holder.valid_until,
     )
     key, method = run.issuer.key, run.issuer.method
     assert key is not None and method is not None

@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-from dataclasses import dataclass
 from typing import Any
 
 from rncpkit.accrochage import paris_time
@@ -60,14 +59,6 @@ def french_midnight(day: dt.date) -> str:
     offset = paris_time(start).utcoffset() or dt.timedelta()
     local = dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone(offset))
     return local.isoformat()
-
-
-@dataclass(frozen=True, slots=True)
-class Identity:
-    """How one credential names its holder, and the salt that opens it."""
-
-    kind: str  # emailAddress or sourcedId
-    salt: str
 
 
 def subject_identifiers(

@@ -636,3 +636,17 @@ def test_end_of_validity_becomes_valid_until(tmp_path: Path, key_file: Path) -> 
     assert verify(document, now=NOW).ok
     later = dt.datetime(2030, 7, 5, 1, 0, tzinfo=dt.UTC)
     assert "expired" in str(verify(document, now=later))
+
+
+def test_file_level_errors_name_the_users_file(tmp_path: Path, key_file: Path) -> None:
+    source = holders_csv(
+        tmp_path,
+        "U-1;04/07/2025;EXEMPLE;Zoé;1",
+        header="id_technique;date_obtention;nom_naissance;prenom1;couleur",
+    )
+    with pytest.raises(rncpkit.errors.InputError) as caught:
+        issue(source, tmp_path / "out", options(key_file))
+    assert caught.value.file == str(source) and "couleur" in str(caught.value)
+    progress: list[tuple[int, int]] = []
+    issue(HOLDERS, tmp_path / "ok", options(key_file), progress=lambda *a: progress.append(a))
+    assert progress[0] == (1, 12) and progress[-1] == (12, 12)

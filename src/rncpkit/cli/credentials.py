@@ -227,7 +227,20 @@ def issue_command(
         base_uri=base_uri,
         eqf_level=eqf_level,
     )
-    report = issue(holders, output, options)
+    bar: Any = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = click.progressbar(length=total, label="credentials", file=sys.stderr)
+            bar.__enter__()
+        bar.update(1)
+
+    try:
+        report = issue(holders, output, options, progress=progress if sys.stderr.isatty() else None)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
     for problem in report.problems:
         click.echo(f"rncpkit: {problem}", err=True)
     click.echo(f"rncpkit: {report.line()}", err=True)

@@ -158,7 +158,7 @@ def _pad(out: IO[str], missing: int) -> None:
     out.write("\n" * max(missing, 0))
 
 
-def _split_json(text: IO[str], out: IO[str], extras: _Extras) -> None:
+def _split_json(text: IO[str], out: IO[str], extras: _Extras, name: str) -> None:
     """Copy JSON (array or lines) as JSON lines without the credential keys; line n of the
     copy is object n of an array, or line n of JSON lines."""
     data = text.read()
@@ -167,7 +167,7 @@ def _split_json(text: IO[str], out: IO[str], extras: _Extras) -> None:
         try:
             values: list[tuple[int, Any]] = list(enumerate(json.loads(stripped), start=1))
         except ValueError as exc:
-            raise InputError(f"JSON illisible / unreadable JSON: {exc}") from None
+            raise InputError(f"JSON illisible / unreadable JSON: {exc}", file=name) from None
     else:
         values = []
         for number, line in enumerate(data.splitlines(), start=1):
@@ -176,7 +176,7 @@ def _split_json(text: IO[str], out: IO[str], extras: _Extras) -> None:
                     values.append((number, json.loads(line)))
                 except ValueError as exc:
                     raise InputError(
-                        f"JSON illisible / unreadable JSON: {exc}", line=number
+                        f"JSON illisible / unreadable JSON: {exc}", file=name, line=number
                     ) from None
     written = 0
     for number, value in values:
@@ -191,8 +191,9 @@ def _split_json(text: IO[str], out: IO[str], extras: _Extras) -> None:
 
 
 @contextlib.contextmanager
-def _without_extras(source: Source) -> Iterator[tuple[str, str | None, _Extras]]:
-    """(path of the private copy, its delimiter, the credential cells by row)."""
+def _without_extras(source: Source) -> Iterator[tuple[str, str, str | None, _Extras]]:
+    """(path of the private copy, name of the source, its delimiter, the credential cells by
+    row)."""
     extras = _Extras()
     with open_input(source) as opened:
         raw = opened.head.lstrip(b"\xef\xbb\xbf").lstrip()
@@ -206,7 +207,7 @@ def _without_extras(source: Source) -> Iterator[tuple[str, str | None, _Extras]]
                 text = io.TextIOWrapper(opened.stream, encoding="utf-8-sig", newline="")
                 try:
                     if is_json:
-                        _split_json(text, out, extras)
+                        _split_json(text, out, extras, opened.name)
                         delimiter = None
                     else:
                         delimiter = _sniff(opened.head.decode("utf-8", "replace").lstrip("\ufeff"))
@@ -219,7 +220,7 @@ def _without_extras(source: Source) -> Iterator[tuple[str, str | None, _Extras]]
                     ) from None
                 finally:
                     text.detach()
-            yield path, delimiter, extras
+            yield path, opened.name, delimiter, extras
         finally:
             with contextlib.suppress(OSError):
                 os.unlink(path)
@@ -260,8 +261,8 @@ def open_holders(
 ) -> Iterator[Callable[[], Iterator[tuple[Holder | None, list[RowProblem]]]]]:
     """A function giving the rows of ``source`` afresh at each call (stdin included), as
     (holder, problems); holder is None when the row has any problem."""
-    with _without_extras(source) as (path, delimiter, extras):
-        yield lambda: _holders(path, delimiter, extras, certification)
+    with _without_extras(source) as (path, name, delimiter, extras):
+        yield lambda: _holders(path, name, delimiter, extras, certification)
 
 
 def read_holders(
@@ -273,6 +274,17 @@ def read_holders(
 
 
 def _holders(
+    path: str, name: str, delimiter: str | None, extras: _Extras, certification: str | None
+) -> Iterator[tuple[Holder | None, list[RowProblem]]]:
+    try:
+        yield from _checked(path, delimiter, extras, certification)
+    except InputError as exc:
+        if exc.file == path:
+            exc.file = name  # the user's file, not the private copy
+        raise
+
+
+def _checked(
     path: str, delimiter: str | None, extras: _Extras, certification: str | None
 ) -> Iterator[tuple[Holder | None, list[RowProblem]]]:
     for row in read_rows(path, delimiter=delimiter):

@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as dt
-import io
 import json
 import os
 import shutil
@@ -266,7 +265,7 @@ def issue(
     directory: str | os.PathLike[str],
     options: IssueOptions,
     *,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> IssueReport:
     """Issue the credentials of every row of ``source`` into the new ``directory``.
 
@@ -283,7 +282,7 @@ def _issue(
     rows: Callable[[], Iterator[tuple[Holder | None, list[RowProblem]]]],
     target: Path,
     run: _Run,
-    progress: Callable[[int], None] | None,
+    progress: Callable[[int, int], None] | None,
 ) -> IssueReport:
     options = run.options
     report = IssueReport()
@@ -322,24 +321,24 @@ def _issue(
 
     valid_from = run.now.strftime("%Y-%m-%dT%H:%M:%SZ")
     with _new_directory(target) as temporary:
-        manifest = io.StringIO()
-        writer = csv.writer(manifest, delimiter=";", lineterminator="\r\n")
-        writer.writerow(MANIFEST_COLUMNS)
-        for holder, _problems in rows():
-            assert holder is not None
-            cert = run.fiches[holder.certification]
-            obtained = [cert.number, *(holder.blocks if options.blocks else [])]
-            for code in obtained:
-                cid = _credential_id(holder, code, cert.number)
-                name, data, kind, salt = _one(run, holder, cert, code, cid, valid_from)
-                _write_private(temporary / name, data)
-                writer.writerow(
-                    [holder.row, holder.technical_id, cert.number, code, name, cid, kind, salt]
-                )
-                report.credentials += 1
-            if progress is not None:
-                progress(report.rows)
-        _write_private(temporary / MANIFEST, ("\ufeff" + manifest.getvalue()).encode("utf-8"))
+        fd = os.open(temporary / MANIFEST, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as manifest:
+            writer = csv.writer(manifest, delimiter=";", lineterminator="\r\n")
+            writer.writerow(MANIFEST_COLUMNS)
+            for done, (holder, _problems) in enumerate(rows(), start=1):
+                assert holder is not None
+                cert = run.fiches[holder.certification]
+                obtained = [cert.number, *(holder.blocks if options.blocks else [])]
+                for code in obtained:
+                    cid = _credential_id(holder, code, cert.number)
+                    name, data, kind, salt = _one(run, holder, cert, code, cid, valid_from)
+                    _write_private(temporary / name, data)
+                    writer.writerow(
+                        [holder.row, holder.technical_id, cert.number, code, name, cid, kind, salt]
+                    )
+                    report.credentials += 1
+                if progress is not None:
+                    progress(done, report.rows)
     report.directory = target
     return report
 

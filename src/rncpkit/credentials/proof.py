@@ -13,6 +13,7 @@ VC-JWT: the credential is the JWT payload, with the registered claims ``iss``, `
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 from collections.abc import Iterable
@@ -72,15 +73,20 @@ def _jsonld_reason(exc: Exception) -> str:
     return str(exc).splitlines()[0]
 
 
+@functools.lru_cache(maxsize=64)
+def _options_hash(config_json: str) -> bytes:
+    """SHA-256 of the canonical proof options. A run signs (or a batch verifies) every
+    credential with the same options, so they are canonicalised once, keyed by their JSON."""
+    return hashlib.sha256(canonical(json.loads(config_json)).encode()).digest()
+
+
 def hash_data(document: Json, options: Json) -> bytes:
     """``sha256(canonical options) ‖ sha256(canonical document)``: the bytes signed."""
     unsigned = {k: v for k, v in document.items() if k != "proof"}
     config = {"@context": document.get("@context"), **options}
     config.pop("proofValue", None)
-    return (
-        hashlib.sha256(canonical(config).encode()).digest()
-        + hashlib.sha256(canonical(unsigned).encode()).digest()
-    )
+    options_hash = _options_hash(json.dumps(config, sort_keys=True, ensure_ascii=False))
+    return options_hash + hashlib.sha256(canonical(unsigned).encode()).digest()
 
 
 def utc_now() -> str:

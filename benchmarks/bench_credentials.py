@@ -51,8 +51,8 @@ def run_task(task: str, path: str, work: str, edc_holders: int) -> dict[str, flo
     """Run one task in this process."""
     from rncpkit.accrochage import read_rows, to_passage
     from rncpkit.credentials import keys
-    from rncpkit.credentials.issue import IssueOptions, issue
-    from rncpkit.credentials.verify import verify
+    from rncpkit.credentials.issuing import IssueOptions, issue
+    from rncpkit.credentials.verification import verify
 
     spent = _timed_canonical()
     key = Path(work) / "issuer.jwk"

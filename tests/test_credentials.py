@@ -32,11 +32,11 @@ from PIL import Image
 
 import rncpkit
 from rncpkit.cli import cli
-from rncpkit.credentials import issue as issue_module
+from rncpkit.credentials import issuing as issue_module
 from rncpkit.credentials import keys, multibase, proof
 from rncpkit.credentials.fiches import load_windows
-from rncpkit.credentials.issue import IssueOptions, issue
-from rncpkit.credentials.verify import verify
+from rncpkit.credentials.issuing import IssueOptions, issue
+from rncpkit.credentials.verification import verify
 from rncpkit.formats import WriteOptions
 from rncpkit.formats.openbadges import Badges
 from tests import credentials_support as independent

@@ -21,8 +21,8 @@ from cryptography.hazmat.primitives.asymmetric import ed25519
 
 import rncpkit
 from rncpkit.credentials import keys, loader, proof
-from rncpkit.credentials.issue import IssueOptions, issue
-from rncpkit.credentials.verify import verify
+from rncpkit.credentials.issuing import IssueOptions, issue
+from rncpkit.credentials.verification import verify
 from tests import credentials_support as independent
 from tests.conftest import FC_REFERENCE, SAMPLES, reference
 

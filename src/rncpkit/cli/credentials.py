@@ -206,7 +206,7 @@ def issue_command(
     """
     _require_extra()
     from rncpkit.credentials import keys
-    from rncpkit.credentials.issue import IssueOptions, issue
+    from rncpkit.credentials.issuing import IssueOptions, issue
 
     options = IssueOptions(
         issuer_name=issuer_name,
@@ -280,7 +280,7 @@ def verify_command(
     """Verify Open Badges 3.0 credentials offline; exit 0 when all are valid, 1 otherwise."""
     _require_extra()
     from rncpkit.credentials.fiches import load_windows
-    from rncpkit.credentials.verify import verify
+    from rncpkit.credentials.verification import verify
 
     documents = [_read_json(path) for path in did_documents]
     windows = load_windows(fiches) if fiches else None

@@ -142,7 +142,8 @@ def main(argv: list[str] | None = None) -> int:
         for task in ("issue-ob3", "issue-edc"):
             print(f"{task}: {results[task]['out_mb']:.1f} MB written")
         print("vs floor = time per credential relative to reading+checking one holder row;")
-        print("canon = RDFC-1.0 canonicalisation (pyld): 2 per signature, 2 per verification")
+        print("canon = RDFC-1.0 canonicalisation (pyld): the credential's, once per signature or")
+        print("verification; the proof options', once per run (the same for every credential)")
         print(f"python {sys.version.split()[0]}, {os.cpu_count()} cpu")
     finally:
         shutil.rmtree(work, ignore_errors=True)

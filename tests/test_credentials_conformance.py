@@ -26,7 +26,10 @@ from rncpkit.credentials.verification import verify
 from tests import credentials_support as independent
 from tests.conftest import FC_REFERENCE, SAMPLES, reference
 
-pytestmark = pytest.mark.conformance
+pytestmark = [
+    pytest.mark.conformance,
+    pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning"),
+]
 
 NOW = dt.datetime(2026, 1, 15, 10, 0, tzinfo=dt.UTC)
 VECTOR_DIR = ("credentials", "ob3")

@@ -144,7 +144,8 @@ def render(page: Page, lang: Lang = "fr") -> bytes:
     y = _centred(draw, y, LABELS["awarded"][lang], _font(20), MUTED, text_width)
     y = _centred(draw, y + 5, page.holder, _font(38, bold=True), INK, text_width) + 15
     y = _centred(draw, y, LABELS["for"][lang], _font(20), MUTED, text_width)
-    y = _centred(draw, y + 5, page.title, _font(26, bold=True), INK, text_width)
+    title_size = 26 if len(page.title) <= 120 else 22 if len(page.title) <= 200 else 18
+    y = _centred(draw, y + 5, page.title, _font(title_size, bold=True), INK, text_width)
     if lang == "en":
         y = _centred(draw, y, LABELS["french_title"][lang], _font(15), MUTED, text_width)
     if page.block_code and page.certification_number:

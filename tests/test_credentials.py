@@ -650,3 +650,49 @@ def test_file_level_errors_name_the_users_file(tmp_path: Path, key_file: Path) -
     progress: list[tuple[int, int]] = []
     issue(HOLDERS, tmp_path / "ok", options(key_file), progress=lambda *a: progress.append(a))
     assert progress[0] == (1, 12) and progress[-1] == (12, 12)
+
+
+_FREE_TEXT = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc"), whitelist_characters="\n\r;,\"'"),
+    max_size=15,
+)
+
+
+@given(
+    rows=st.lists(st.tuples(_FREE_TEXT, st.sampled_from(["", "#", "blank"])), max_size=6),
+    crlf=st.booleans(),
+    delimiter=st.sampled_from([";", ","]),
+)
+def test_rows_keep_the_spreadsheets_numbers(
+    rows: list[tuple[str, str]], crlf: bool, delimiter: str
+) -> None:
+    """Taking the credential columns out never shifts a row number: each row is numbered as
+    accrochage numbers the same file without them, and keeps its own e-mail."""
+    from rncpkit.accrochage import read_rows
+    from rncpkit.credentials.holders import read_holders
+
+    def table(with_email: bool) -> bytes:
+        out = io.StringIO()
+        writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n" if crlf else "\n")
+        head = ["id_technique", "date_obtention", "nom_naissance", "prenom1", "id_dossier_cpf"]
+        writer.writerow([*head[:2], *(["email"] if with_email else []), *head[2:], "verbatim"])
+        for index, (text, before) in enumerate(rows):
+            if before == "#":
+                writer.writerow([f"# note {index}"])
+            elif before == "blank":
+                writer.writerow([])
+            mail = [f"r{index}@example.fr"] if with_email else []
+            writer.writerow(
+                [f"R-{index}", "04/07/2025", *mail, "EXEMPLE", "Zoé", "1234567890", text]
+            )
+        return out.getvalue().encode("utf-8")
+
+    expected = [(row.number, row.technical_id) for row in read_rows(table(False))]
+    found = []
+    for holder, problems in read_holders(table(True), "RNCP35080"):
+        if holder is None:
+            found.append((problems[0].row, problems[0].technical_id))
+            continue
+        found.append((holder.row, holder.technical_id))
+        assert holder.email == f"r{holder.technical_id[2:]}@example.fr"
+    assert found == expected

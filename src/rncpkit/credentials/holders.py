@@ -127,7 +127,8 @@ def _sniff(head: str) -> str:
 def _split_csv(text: IO[str], out: IO[str], extras: _Extras, delimiter: str) -> None:
     """Copy the CSV without the credential columns."""
     reader = csv.reader(text, delimiter=delimiter)
-    writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
+    # CRLF terminators make the writer quote any cell holding a CR or an LF
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
     keep: list[int] | None = None
     mine: dict[int, str] = {}
     line = 0
@@ -149,13 +150,17 @@ def _split_csv(text: IO[str], out: IO[str], extras: _Extras, delimiter: str) -> 
         _pad(out, reader.line_num - start - _newlines(cells))
 
 
+_BREAK = re.compile(r"\r\n|\r|\n")
+
+
 def _newlines(cells: list[str]) -> int:
-    return sum(cell.count("\n") for cell in cells)
+    """Line breaks inside the cells, counted as the reader counts lines (CR, LF, CRLF)."""
+    return sum(len(_BREAK.findall(cell)) for cell in cells)
 
 
 def _pad(out: IO[str], missing: int) -> None:
-    """Keep physical line numbers (a cell's CRLF read as one line break, etc.)."""
-    out.write("\n" * max(missing, 0))
+    """Keep physical line numbers where the copy has fewer lines than the source."""
+    out.write("\r\n" * max(missing, 0))
 
 
 def _split_json(text: IO[str], out: IO[str], extras: _Extras, name: str) -> None:

@@ -279,3 +279,33 @@ def test_real_fiches_and_blocks_edcs_conform(tmp_path: Path) -> None:
     for path in issued:
         document = json.loads(path.read_text("utf-8"))
         assert _violations(_sealed(document), shapes) == set(), path.name
+
+
+def test_verify_cli_with_the_official_schema(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from rncpkit.cli import cli
+
+    schema = reference(*VECTOR_DIR, "ob_v3p0_achievementcredential_schema.json")
+    pytest.importorskip("jsonschema")
+    keys.write_key(tmp_path / "k.jwk", keys.generate())
+    report = issue(
+        SAMPLES / "holders-RNCP35080.csv",
+        tmp_path / "out",
+        IssueOptions(
+            issuer_name="Le Cnam",
+            certification="RNCP35080",
+            key=keys.read_key(tmp_path / "k.jwk"),
+            now=NOW,
+        ),
+    )
+    assert report.ok
+    files = sorted(str(p) for p in (tmp_path / "out").glob("*.json"))
+    result = CliRunner().invoke(cli, ["credentials", "verify", *files, "--schema", str(schema)])
+    assert result.exit_code == 0, result.output
+    document = json.loads(Path(files[0]).read_text())
+    del document["credentialSubject"]["achievement"]["criteria"]
+    verdict = verify(document, schema=json.loads(schema.read_text()))
+    assert "missing credentialSubject.achievement.criteria" in verdict.reasons
+    assert any(r.startswith("JSON Schema: credentialSubject/achievement") for r in verdict.reasons)
+    assert any("altered" in r for r in verdict.reasons)

@@ -7,6 +7,7 @@ import click
 from rncpkit import __version__
 from rncpkit.cli.accrochage import accrochage
 from rncpkit.cli.convert import convert
+from rncpkit.cli.credentials import credentials
 from rncpkit.cli.diff import diff
 from rncpkit.cli.schema import schema
 from rncpkit.cli.show import show
@@ -36,7 +37,7 @@ def list_formats() -> None:
         click.echo(f"{fmt.name:18} {modes:11} {fmt.description}")
 
 
-COMMANDS = [convert, validate, show, schema, accrochage, stats, diff]
+COMMANDS = [convert, validate, show, schema, accrochage, stats, diff, credentials]
 for command in COMMANDS:
     cli.add_command(command)
 

@@ -24,6 +24,8 @@ def _print_catalogue(as_json: bool) -> None:
                 "severity": rule.severity.value,
                 "summary": rule.summary_en,
                 "summary_fr": rule.summary_fr,
+                "legacy": rule.legacy.when_en if rule.legacy else None,
+                "legacy_fr": rule.legacy.when_fr if rule.legacy else None,
             }
             for code, rule in CATALOGUE.items()
         ]
@@ -32,6 +34,8 @@ def _print_catalogue(as_json: bool) -> None:
     for code, rule in CATALOGUE.items():
         click.echo(f"{code:28} {rule.severity.value:8} {rule.summary_en}")
         click.echo(f"{'':28} {'':8} {rule.summary_fr}")
+        if rule.legacy:
+            click.echo(f"{'':28} {'':8} (warning {rule.legacy.when_en})")
 
 
 def _guarded(findings: Iterator[Finding]) -> Iterator[Finding]:

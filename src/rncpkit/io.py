@@ -1,10 +1,22 @@
-"""Opening inputs (paths, ``-``, bytes, file objects, zips) and writing outputs atomically."""
+"""Opening inputs (paths, ``-``, bytes, file objects, zips), decoding text inputs, and
+writing outputs atomically.
+
+Three things every command shares live here, once: recognising a file that is not what it
+claims (an HTML page saved as .xml…), decoding CSV inputs with a precise error when they are
+not UTF-8, and replacing an output only when the run succeeds, with every I/O failure
+turned into one :class:`~rncpkit.errors.OutputFileError` naming the path.
+"""
 
 from __future__ import annotations
 
+import codecs
 import contextlib
+import errno
 import io
+import json
 import os
+import re
+import stat
 import sys
 import tempfile
 import zipfile
@@ -14,10 +26,39 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, BinaryIO
 
-from rncpkit.errors import InputError, UnsafeInputError
+from rncpkit.errors import InputError, OutputFileError, UnsafeInputError, UsageError
 
 Source = str | os.PathLike[str] | bytes | IO[bytes]
-"""What :func:`rncpkit.read` accepts: a path (``-`` for stdin), the bytes, or a binary file."""
+"""What :func:`rncpkit.read` accepts: a path (``-`` for stdin), the bytes, or a binary file.
+A path wrapped in :class:`Encoded` also names the encoding of a CSV input."""
+
+
+class Encoded(os.PathLike[str]):
+    """A path with the text encoding of its content (``--encoding cp1252`` for a CSV saved
+    by Excel on Windows). It is a path for everything else, so that it goes wherever a
+    path goes; :func:`open_input` hands the encoding to the CSV readers."""
+
+    def __init__(self, path: str | os.PathLike[str], encoding: str) -> None:
+        self.path = os.fspath(path)
+        self.encoding = check_encoding(encoding)
+
+    def __fspath__(self) -> str:
+        return self.path
+
+    def __repr__(self) -> str:
+        return f"Encoded({self.path!r}, {self.encoding!r})"
+
+    def __reduce__(self) -> tuple[type[Encoded], tuple[str, str]]:
+        return (Encoded, (self.path, self.encoding))
+
+
+def check_encoding(encoding: str) -> str:
+    """The codec's canonical name, or a :class:`UsageError` for an unknown one."""
+    try:
+        return codecs.lookup(encoding).name
+    except LookupError:
+        raise UsageError(f"unknown encoding {encoding!r} (e.g. utf-8, cp1252, latin-1)") from None
+
 
 HEAD_SIZE = 64 * 1024
 ZIP_MAGIC = b"PK\x03\x04"
@@ -72,6 +113,8 @@ class InputFile:
     head: bytes
     archive: zipfile.ZipFile | None = None
     size: int | None = None
+    encoding: str | None = None
+    """The text encoding the user named (CSV inputs); None: UTF-8, with or without BOM."""
 
     @property
     def bytes_read(self) -> int:
@@ -92,6 +135,86 @@ def _wrap(name: str, raw: IO[bytes], size: int | None = None) -> InputFile:
         head = bytes(buffer)
     stream = io.BufferedReader(_Replay(head, raw), buffer_size=1 << 16)
     return InputFile(name=name, stream=stream, head=head, size=size)
+
+
+# --------------------------------------------------------------------------- what is it
+
+
+_HTML = re.compile(
+    rb"(?:<\?xml[^>]{0,200}>\s*)?(?:<!--.*?-->\s*){0,5}(?:<!doctype\s+html\b(?![^>]*\[)|<html[\s>])",
+    re.IGNORECASE | re.DOTALL,
+)
+"""An HTML document, from its start (a DOCTYPE with an internal subset is left to the XML
+parser's refusal: that is an attack, not a download gone wrong)."""
+_TITLE = re.compile(rb"<title[^>]*>(.{0,200}?)</title", re.IGNORECASE | re.DOTALL)
+_HTTP_STATUS = re.compile(r"\b([45]\d\d)\b")
+_S3_ERROR = re.compile(rb"<Error>\s*<Code>([^<]{1,100})</Code>(?:\s*<Message>([^<]{0,200})<)?")
+_JSON_ERROR_KEYS = frozenset({"error", "errors", "message", "status", "statusCode", "detail"})
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_OFFICE = (
+    ("word/", "a Word document (.docx)"),
+    ("xl/", "an Excel workbook (.xlsx)"),
+    ("ppt/", "a PowerPoint presentation (.pptx)"),
+)
+
+
+def _text_of(raw: bytes) -> str:
+    return " ".join(raw.decode("utf-8", "replace").split())
+
+
+def what_it_seems(head: bytes) -> str | None:
+    """What a file that no rncpkit format reads seems to be, from its first bytes: an HTML
+    page (an error page, a login page: a failed download), a JSON or XML error body, a
+    PDF, an Office document. None when it may be a real input."""
+    start = head[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if start.startswith(b"%PDF-"):
+        return "a PDF document"
+    if start.startswith(_OLE2):
+        return "a Word or Excel document (.doc/.xls, Microsoft Office 97-2003)"
+    if start.startswith(b"{\\rtf"):
+        return "an RTF document"
+    if _HTML.match(start[:2048]):
+        title = _TITLE.search(head[:16384])
+        shown = _text_of(title.group(1)) if title else ""
+        status = _HTTP_STATUS.search(shown)
+        if status:
+            return f"an HTTP error page ({shown!r}): the download failed"
+        named = f" titled {shown!r}" if shown else ""
+        return f"an HTML page{named} (a web page saved in place of the file?)"
+    error = _S3_ERROR.search(start[:2048])
+    if error:
+        detail = ": " + _text_of(error.group(2)) if error.group(2) else ""
+        return f"an error response from a web server ({_text_of(error.group(1))}{detail})"
+    if start.startswith(b"{") and len(head) < HEAD_SIZE:
+        try:
+            body = json.loads(head.decode("utf-8-sig"))
+        except (ValueError, UnicodeDecodeError):
+            return None
+        if isinstance(body, dict) and "number" not in body and _JSON_ERROR_KEYS & set(body):
+            shown = json.dumps(body, ensure_ascii=False)[:160]
+            return f"a JSON error response ({shown}): the download or API call failed"
+    return None
+
+
+def _zip_seems(archive: zipfile.ZipFile) -> str | None:
+    """What a zip that is an Office or OpenDocument file is."""
+    names = archive.namelist()
+    if "[Content_Types].xml" in names:
+        for prefix, kind in _OFFICE:
+            if any(name.startswith(prefix) for name in names):
+                return kind
+        return "a Microsoft Office document"
+    if "mimetype" in names:
+        return "an OpenDocument file (LibreOffice)"
+    return None
+
+
+def _refuse_impostor(opened: InputFile) -> None:
+    what = _zip_seems(opened.archive) if opened.archive is not None else what_it_seems(opened.head)
+    if what is not None:
+        raise InputError(
+            f"this is not a certification file: it seems to be {what}", file=opened.name, line=1
+        )
 
 
 @contextlib.contextmanager
@@ -115,8 +238,10 @@ def open_input(source: Source, *, name: str | None = None) -> Iterator[InputFile
                 opened = _wrap(name, handle, os.fstat(handle.fileno()).st_size)
         else:
             opened = _wrap(name, source)
+        opened.encoding = getattr(source, "encoding", None)
         if opened.head.startswith(ZIP_MAGIC):
             opened.archive = stack.enter_context(_open_zip(opened, stack))
+        _refuse_impostor(opened)
         yield opened
 
 
@@ -151,9 +276,12 @@ def open_member(opened: InputFile, member: zipfile.ZipInfo) -> InputFile:
         )
     try:
         stream = _MemberStream(opened.archive.open(member), name)
-        return _wrap(name, io.BufferedReader(stream, buffer_size=1 << 16), member.file_size)
+        inner = _wrap(name, io.BufferedReader(stream, buffer_size=1 << 16), member.file_size)
     except (zipfile.BadZipFile, NotImplementedError, RuntimeError, zlib.error) as exc:
         raise InputError(f"cannot read zip member: {exc}", file=name) from None
+    inner.encoding = opened.encoding
+    _refuse_impostor(inner)
+    return inner
 
 
 class _MemberStream(io.RawIOBase):
@@ -190,12 +318,101 @@ def single_member(opened: InputFile, suffix: str) -> InputFile:
         if not info.is_dir() and info.filename.lower().endswith(suffix)
     ]
     if len(members) != 1:
-        found = ", ".join(info.filename for info in members) or "none"
+        others = [info.filename for info in opened.archive.infolist() if not info.is_dir()]
+        found = ", ".join(info.filename for info in members) or (
+            "it holds " + ", ".join(others[:5]) + (", …" if len(others) > 5 else "")
+            if others
+            else "it is empty"
+        )
         raise InputError(
             f"expected exactly one {suffix} member in the zip, found {len(members)} ({found})",
             file=opened.name,
         )
     return open_member(opened, members[0])
+
+
+# --------------------------------------------------------------------------- text inputs
+
+
+class _CheckedText(io.RawIOBase):
+    """The bytes of a text input, passed through unchanged but checked against their
+    encoding as they go, counting lines: a byte that does not decode is reported on its
+    real line, with what the encoding seems to be (a decoding text stream would only say
+    "line 1", the first chunk it decodes)."""
+
+    def __init__(self, stream: IO[bytes], name: str, encoding: str) -> None:
+        self._stream = stream
+        self._name = name
+        self._encoding = encoding
+        self._decoder = codecs.getincrementaldecoder(encoding)("strict")
+        self._line = 1
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        view = memoryview(buffer).cast("B")
+        data = self._stream.read(len(view))
+        pending = self._decoder.getstate()[0]
+        try:
+            self._decoder.decode(data, final=not data)
+        except UnicodeDecodeError as exc:
+            raise self._error(pending + data, exc.start, len(pending)) from None
+        self._line += data.count(b"\n")
+        view[: len(data)] = data
+        return len(data)
+
+    def _error(self, data: bytes, start: int, carried: int) -> InputError:
+        line = self._line + data.count(b"\n", carried, max(start, carried))
+        begin = data.rfind(b"\n", 0, start) + 1
+        end = data.find(b"\n", start)
+        text = data[begin : end if end >= 0 else len(data)]
+        byte = data[start]
+        guess, fix = _guess_encoding(text, self._encoding)
+        shown = bytes([byte]).decode("cp1252", "replace")
+        return InputError(
+            f"not {self._encoding.upper()}: byte 0x{byte:02X} ({shown!r} in Windows-1252); "
+            f"the file seems to be {guess}. {fix} / "
+            f"le fichier n'est pas en {self._encoding.upper()} ; il semble en {guess}. {fix}",
+            file=self._name,
+            line=line,
+        )
+
+
+def _guess_encoding(text: bytes, tried: str) -> tuple[str, str]:
+    """What a line that failed to decode seems to be encoded in, and how to read it."""
+    hint = "save it as 'CSV UTF-8' in Excel, or pass --encoding {}"
+    if text.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in text:
+        return "UTF-16 (Excel's 'Unicode text')", hint.format("utf-16")
+    try:
+        text.decode("cp1252")
+    except UnicodeDecodeError:
+        return "an 8-bit encoding other than Windows-1252", hint.format("ENCODING")
+    if tried != "utf-8":
+        return "UTF-8 or another encoding", hint.format("utf-8")
+    if any(0x80 <= byte <= 0x9F for byte in text):
+        return "Windows-1252 (Excel's 'CSV' on Windows)", hint.format("cp1252")
+    return "Latin-1 (ISO-8859-1) or Windows-1252", hint.format("cp1252")
+
+
+def text_stream(opened: InputFile, *, newline: str | None = "") -> io.TextIOWrapper:
+    """The text of a CSV or JSON input, in the encoding the user named (UTF-8 with or
+    without BOM by default). Bytes that do not decode raise an :class:`InputError` naming
+    their line and the encoding the file seems to be in. Call ``detach()`` on the result
+    to leave ``opened.stream`` open."""
+    encoding = opened.encoding or "utf-8"
+    checked = io.BufferedReader(_CheckedText(opened.stream, opened.name, encoding), 1 << 16)
+    return io.TextIOWrapper(
+        checked, encoding="utf-8-sig" if encoding == "utf-8" else encoding, newline=newline
+    )
+
+
+# --------------------------------------------------------------------------- outputs
+
+_STDOUT = "<stdout>"
+_DISK_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EROFS})
+"""Errors of a write on an already open stream (stdout, a device): no file name comes with
+them."""
 
 
 def _umask() -> int:
@@ -204,43 +421,136 @@ def _umask() -> int:
     return mask
 
 
+def output_error(exc: OSError, path: str) -> OutputFileError:
+    """An :class:`OSError` met while writing ``path`` as the one-line error to report."""
+    reason = exc.strerror or str(exc)
+    code = exc.errno
+    if code == errno.ENOENT:
+        parent = os.path.dirname(path) or "."
+        reason = f"the directory {parent} does not exist"
+    elif code == errno.EISDIR:
+        reason = "it is a directory (give a file name, or a format that writes a directory)"
+    elif code == errno.ENOTDIR:
+        reason = "a file stands where a directory of the path is expected"
+    return OutputFileError(f"cannot write: {reason}", path=path, errno=code)
+
+
+class _OutputFile(io.FileIO):
+    """The temporary file: a failed write (disk full, quota) names the real target."""
+
+    target = ""
+
+    def write(self, data: bytes | bytearray | memoryview) -> int:  # type: ignore[override]
+        try:
+            return super().write(data)
+        except OSError as exc:
+            raise output_error(exc, self.target) from None
+
+
+def _replaced_mode(target: Path, path: str) -> os.stat_result | None:
+    """The existing file's status, refusing to replace what the user may not write (as
+    ``cp`` refuses): a file without write permission for them, or marked read-only for
+    everybody (which stops root too: permission bits do not)."""
+    try:
+        status = os.stat(target)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise output_error(exc, path) from None
+    if stat.S_ISDIR(status.st_mode):
+        raise output_error(OSError(errno.EISDIR, os.strerror(errno.EISDIR)), path)
+    if not os.access(target, os.W_OK) or not status.st_mode & 0o222:
+        raise OutputFileError(
+            "cannot write: the file is read-only; it was left as it is (make it writable, "
+            "or choose another name)",
+            path=path,
+            errno=errno.EACCES,
+        )
+    return status
+
+
 @contextlib.contextmanager
 def atomic_output(
-    destination: str | os.PathLike[str] | IO[bytes], *, private: bool = False
+    destination: str | os.PathLike[str] | IO[bytes], *, private: bool = False, sync: bool = True
 ) -> Iterator[IO[bytes]]:
     """A binary stream that replaces ``destination`` only if the block succeeds.
 
     ``-`` is stdout; an already open stream is written as is. For paths, data goes to a
-    temporary file in the same directory, renamed over the target at the end. The file gets
-    the permissions any new file would (the umask), or owner-only ones with ``private``
-    (files holding personal data).
+    temporary file in the same directory, renamed over the target at the end (``sync``:
+    flushed to disk first). A new file gets the permissions any new file would (the
+    umask), or owner-only ones with ``private`` (files holding personal data); a replaced
+    file keeps its mode and owner, and a read-only one is not replaced. Every I/O failure
+    (permission, disk full, read-only file system, a directory in the way, a missing
+    directory) raises :class:`~rncpkit.errors.OutputFileError` naming ``destination``, and
+    leaves no temporary file behind; so does an interruption (Ctrl-C).
     """
     if not isinstance(destination, str | os.PathLike):
         yield destination
         return
     path = os.fspath(destination)
     if path == "-":
-        yield sys.stdout.buffer
-        sys.stdout.buffer.flush()
+        with _stream_errors(_STDOUT):
+            yield sys.stdout.buffer
+            sys.stdout.buffer.flush()
         return
     target = Path(path)
     if target.exists() and not target.is_file() and not target.is_dir():
         # /dev/null, a FIFO, a terminal: write straight through. Renaming a temporary file
         # over them would replace the device itself (as root, /dev/null became a file).
-        with open(target, "wb") as handle:
-            yield handle
+        try:
+            device = open(target, "wb")  # noqa: SIM115 (closed by the with below)
+        except OSError as exc:
+            raise output_error(exc, path) from None
+        with _stream_errors(path), device:
+            yield device
         return
-    directory = target.parent
-    directory.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=directory)
+    existing = _replaced_mode(target, path)
     try:
-        os.fchmod(fd, 0o600 if private else 0o666 & ~_umask())
-        with os.fdopen(fd, "wb") as handle:
+        fd, temporary = tempfile.mkstemp(
+            prefix=f".{target.name}.", suffix=".part", dir=target.parent
+        )
+    except OSError as exc:
+        raise output_error(exc, path) from None
+    raw = _OutputFile(fd, "wb")
+    raw.target = path
+    handle = io.BufferedWriter(raw, 1 << 16)  # type: ignore[type-var]  # FileIO write, typed loosely
+    try:
+        try:
+            if existing is None:
+                os.fchmod(fd, 0o600 if private else 0o666 & ~_umask())
+            else:
+                mode = stat.S_IMODE(existing.st_mode)
+                os.fchmod(fd, mode & ~0o077 if private else mode)
+                if existing.st_uid != os.geteuid():
+                    with contextlib.suppress(OSError):  # only root may give a file away
+                        os.fchown(fd, existing.st_uid, existing.st_gid)
             yield handle
             handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, target)
+            if sync:
+                os.fsync(fd)
+            handle.close()
+            os.replace(temporary, target)
+        except OSError as exc:
+            raise output_error(exc, path) from None
     except BaseException:
+        with contextlib.suppress(OSError, OutputFileError):
+            handle.close()
+        with contextlib.suppress(OSError):
+            raw.close()
         with contextlib.suppress(OSError):
             os.unlink(temporary)
+        raise
+
+
+@contextlib.contextmanager
+def _stream_errors(path: str) -> Iterator[None]:
+    """A failed write on an open stream (stdout, a device such as /dev/full) as an
+    :class:`OutputFileError`; a closed pipe stays a :class:`BrokenPipeError`."""
+    try:
+        yield
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        if exc.filename is None and exc.errno in _DISK_ERRORS:
+            raise output_error(exc, path) from None
         raise

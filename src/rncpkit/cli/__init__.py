@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from rncpkit import __version__
+from rncpkit.cli._common import interrupted
 from rncpkit.cli.accrochage import accrochage
 from rncpkit.cli.convert import convert
 from rncpkit.cli.diff import diff
@@ -15,14 +16,27 @@ from rncpkit.cli.validate import validate
 from rncpkit.formats import FORMATS
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Cli(click.Group):
+    """The command group: Ctrl-C anywhere (even in a command without its own error
+    handling) exits 130 with "interrupted", not Click's "Aborted!" and 1."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            interrupted()
+            raise AssertionError("unreachable") from None
+
+
+@click.group(cls=_Cli, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="rncpkit")
 def cli() -> None:
     """Read, validate and convert French professional certification records
     (RNCP and Répertoire spécifique fiches of France Compétences).
 
     INPUT and OUTPUT may be '-' for stdin/stdout. Exit codes: 0 ok, 1 invalid or
-    unreadable input (explained on stderr), 2 usage error.
+    unreadable input or an output that cannot be written (explained on stderr), 2 usage
+    error, 130 interrupted (Ctrl-C; no output file is left half-written).
     """
 
 

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
+import re
 import sys
 from collections.abc import Callable, Iterator
 from typing import Any, ParamSpec, TypeVar
 
 import click
 
-from rncpkit.errors import InputError, OutputError, RncpkitError, UsageError
+from rncpkit.errors import OutputFileError, RncpkitError, UsageError
+from rncpkit.io import output_error
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -18,6 +21,8 @@ R = TypeVar("R")
 EXIT_OK = 0
 EXIT_INVALID = 1
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+"""128 + SIGINT, what a shell reports for a command stopped by Ctrl-C."""
 
 
 def from_option(
@@ -36,7 +41,9 @@ def fail(message: str, code: int = EXIT_INVALID) -> None:
 
 
 def handle_errors(command: Callable[P, R]) -> Callable[P, R]:
-    """Turn rncpkit's errors into a located message on stderr and the right exit code."""
+    """Turn rncpkit's errors into a located message on stderr and the right exit code:
+    1 for bad input and for any output that cannot be written (one line naming the path),
+    2 for a wrong call, 130 for Ctrl-C; never a traceback for an I/O failure."""
 
     @functools.wraps(command)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
@@ -44,16 +51,59 @@ def handle_errors(command: Callable[P, R]) -> Callable[P, R]:
             return command(*args, **kwargs)
         except UsageError as exc:
             raise click.UsageError(str(exc)) from None
-        except (InputError, OutputError) as exc:
+        except OutputFileError as exc:
+            _silence_stdout(exc.path)
             fail(f"error: {exc}")
         except RncpkitError as exc:
             fail(f"error: {exc}")
         except BrokenPipeError:
-            sys.stderr.close()
+            _silence_stdout("<stdout>")
             sys.exit(EXIT_OK)
+        except KeyboardInterrupt:
+            interrupted()
+        except OSError as exc:
+            # one the library did not name: say what the system says, with the path
+            if exc.filename is None:
+                error = output_error(exc, "<stdout>")
+                _silence_stdout(error.path)
+                fail(f"error: {error}")
+            name = os.fspath(exc.filename)
+            target = _target_of(name)
+            if target != name:
+                fail(f"error: {output_error(exc, target)}")
+            fail(f"error: {name}: {exc.strerror or exc}")
         raise AssertionError("unreachable")
 
     return wrapper
+
+
+_PART = re.compile(r"\.(?P<name>.+)\.[A-Za-z0-9_]+\.part")
+
+
+def _target_of(path: str) -> str:
+    """The file the user asked for, when ``path`` is the temporary ``.NAME.xxxx.part``
+    beside it (the user never named that one)."""
+    directory, name = os.path.split(path)
+    match = _PART.fullmatch(name)
+    return os.path.join(directory, match.group("name")) if match else path
+
+
+def interrupted() -> None:
+    """Ctrl-C: say so and exit 130 (outputs were not replaced: see rncpkit.io)."""
+    _silence_stdout("<stdout>")
+    click.echo("\nrncpkit: interrupted", err=True)
+    sys.exit(EXIT_INTERRUPTED)
+
+
+def _silence_stdout(path: str) -> None:
+    """After stdout failed (closed pipe, full disk), point it at /dev/null so that the
+    interpreter's last flush at exit does not print a second error."""
+    if path != "<stdout>":
+        return
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
 
 
 @contextlib.contextmanager

@@ -395,13 +395,17 @@ def _guess_encoding(text: bytes, tried: str) -> tuple[str, str]:
     return "Latin-1 (ISO-8859-1) or Windows-1252", hint.format("cp1252")
 
 
-def text_stream(opened: InputFile, *, newline: str | None = "") -> io.TextIOWrapper:
+def text_stream(
+    opened: InputFile, *, name: str | None = None, newline: str | None = ""
+) -> io.TextIOWrapper:
     """The text of a CSV or JSON input, in the encoding the user named (UTF-8 with or
     without BOM by default). Bytes that do not decode raise an :class:`InputError` naming
     their line and the encoding the file seems to be in. Call ``detach()`` on the result
     to leave ``opened.stream`` open."""
     encoding = opened.encoding or "utf-8"
-    checked = io.BufferedReader(_CheckedText(opened.stream, opened.name, encoding), 1 << 16)
+    checked = io.BufferedReader(
+        _CheckedText(opened.stream, name or opened.name, encoding), 1 << 16
+    )
     return io.TextIOWrapper(
         checked, encoding="utf-8-sig" if encoding == "utf-8" else encoding, newline=newline
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import io
 import os
 import re
 import sys
@@ -13,7 +14,7 @@ from typing import Any, ParamSpec, TypeVar
 import click
 
 from rncpkit.errors import OutputFileError, RncpkitError, UsageError
-from rncpkit.io import output_error
+from rncpkit.io import Encoded, atomic_output, output_error
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -32,6 +33,39 @@ def from_option(
     from rncpkit.formats import readable_formats
 
     return click.option("--from", "from_format", type=click.Choice(readable_formats()), help=help)
+
+
+def encoding_option(command: Callable[P, R]) -> Callable[P, R]:
+    """The ``--encoding`` option of the commands that read CSV inputs."""
+    return click.option(
+        "--encoding",
+        metavar="ENCODING",
+        help="Encoding of a CSV input (default UTF-8, with or without BOM); e.g. cp1252 "
+        "for a file saved by Excel as plain 'CSV' on Windows.",
+    )(command)
+
+
+def with_encoding(path: str, encoding: str | None) -> str | Encoded:
+    """``path`` as the source to read, carrying ``--encoding`` when given."""
+    return Encoded(path, encoding) if encoding else path
+
+
+@contextlib.contextmanager
+def report_output(output: str) -> Iterator[Callable[[str], None]]:
+    """A ``write(text)`` function for a command's report: stdout for ``-``, else a file
+    replaced only when the command completes (:func:`rncpkit.io.atomic_output`)."""
+    if output == "-":
+        yield functools.partial(click.echo, nl=False)
+        return
+    with atomic_output(output) as stream:
+        text = io.TextIOWrapper(stream, encoding="utf-8", newline="")
+
+        def write(piece: str) -> None:
+            text.write(piece)
+
+        yield write
+        text.flush()
+        text.detach()
 
 
 def fail(message: str, code: int = EXIT_INVALID) -> None:

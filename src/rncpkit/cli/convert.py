@@ -7,7 +7,15 @@ import os
 import click
 
 from rncpkit.api import convert as run_conversion
-from rncpkit.cli._common import EXIT_INVALID, echo_error, from_option, handle_errors, progress_bar
+from rncpkit.cli._common import (
+    EXIT_INVALID,
+    echo_error,
+    encoding_option,
+    from_option,
+    handle_errors,
+    progress_bar,
+    with_encoding,
+)
 from rncpkit.cli._filters import filter_options
 from rncpkit.filters import FicheFilter
 from rncpkit.formats import WriteOptions, writable_formats
@@ -65,6 +73,7 @@ from rncpkit.formats import WriteOptions, writable_formats
     help="Worker processes for a France Compétences XML input (0 = one per core); "
     "the output is the same, byte for byte.",
 )
+@encoding_option
 @filter_options
 @handle_errors
 def convert(
@@ -79,6 +88,7 @@ def convert(
     flux_version: str,
     extra: tuple[str, ...],
     jobs: int,
+    encoding: str | None,
     fiche_filter: FicheFilter,
 ) -> None:
     """Convert INPUT ('-' for stdin) to another format.
@@ -107,7 +117,7 @@ def convert(
     )
     with progress_bar("Converting") as progress:
         summary = run_conversion(
-            input_path,
+            with_encoding(input_path, encoding),
             output,
             to_format,
             from_format=from_format,

@@ -8,7 +8,14 @@ from collections.abc import Iterator
 
 import click
 
-from rncpkit.cli._common import EXIT_INVALID, from_option, handle_errors
+from rncpkit.cli._common import (
+    EXIT_INVALID,
+    encoding_option,
+    from_option,
+    handle_errors,
+    report_output,
+    with_encoding,
+)
 from rncpkit.cli._filters import filter_options
 from rncpkit.errors import InputError
 from rncpkit.filters import FicheFilter
@@ -71,6 +78,15 @@ def _guarded(findings: Iterator[Finding]) -> Iterator[Finding]:
     help="Date the export describes, for the active flag (default: the date in the file "
     "name, else the system date).",
 )
+@click.option(
+    "-o",
+    "--output",
+    default="-",
+    show_default=True,
+    type=click.Path(allow_dash=True),
+    help="Write the report to this file (replaced only when the run completes).",
+)
+@encoding_option
 @filter_options
 @handle_errors
 def validate(
@@ -83,6 +99,8 @@ def validate(
     strict: bool,
     fail_fast: bool,
     today: dt.datetime | None,
+    output: str,
+    encoding: str | None,
     fiche_filter: FicheFilter,
 ) -> None:
     """Check INPUT ('-' for stdin) and report every problem found.
@@ -96,7 +114,8 @@ def validate(
       rncpkit validate samples/RNCP35080.xml
       rncpkit validate --rules
       rncpkit validate export.zip --ignore SIRET-CHECKSUM,TEXT-HTML
-      rncpkit validate export.zip --format json > findings.json
+      rncpkit validate export.zip --format json -o findings.json
+      rncpkit validate holders-export.csv --from fc-csv --encoding cp1252
     """
     if list_rules:
         _print_catalogue(output_format == "json")
@@ -113,7 +132,7 @@ def validate(
     errors = warnings = 0
     tally = Tally()
     findings = run_validation(
-        input_path,
+        with_encoding(input_path, encoding),
         from_format,
         today=today.date() if today else None,
         select=selected or None,
@@ -122,26 +141,24 @@ def validate(
         tally=tally,
     )
     as_json = output_format == "json"
-    if as_json:
-        click.echo("[", nl=False)
-    first = True
-    for finding in _guarded(findings):
-        if finding.severity is Severity.ERROR:
-            errors += 1
-        else:
-            warnings += 1
+    with report_output(output) as echo:
         if as_json:
-            click.echo(
-                ("\n" if first else ",\n") + json.dumps(finding.as_dict(), ensure_ascii=False),
-                nl=False,
-            )
-            first = False
-        else:
-            click.echo(str(finding))
-        if fail_fast and finding.severity is Severity.ERROR:
-            break
-    if as_json:
-        click.echo("\n]")
+            echo("[")
+        first = True
+        for finding in _guarded(findings):
+            if finding.severity is Severity.ERROR:
+                errors += 1
+            else:
+                warnings += 1
+            if as_json:
+                echo(("\n" if first else ",\n") + json.dumps(finding.as_dict(), ensure_ascii=False))
+                first = False
+            else:
+                echo(str(finding) + "\n")
+            if fail_fast and finding.severity is Severity.ERROR:
+                break
+        if as_json:
+            echo("\n]\n")
     counts = "" if fail_fast and errors else f"{tally.line()}; "
     click.echo(f"rncpkit: {counts}{errors} errors, {warnings} warnings", err=True)
     if errors or (strict and warnings):

@@ -1,9 +1,11 @@
-"""What changed between two exports: fiches added, removed, and changed (with which fields).
+"""What changed between two exports: fiches added, removed, and changed (which fields, from
+which value to which).
 
 Both inputs are streamed, in any readable format (and need not be the same one). Each fiche
-is reduced to a fingerprint, an 8-byte digest per model field, kept in a temporary SQLite
-file (the on-disk index), so memory does not grow with the export; the comparison is then
-three indexed queries, sorted by répertoire and fiche number.
+is reduced to a fingerprint, an 8-byte digest per model field, kept with its compressed JSON
+in a temporary SQLite file (the on-disk index), so memory does not grow with the export; the
+comparison is then three indexed queries, sorted by répertoire and fiche number, and the old
+and new values of a changed fiche are read back from the index only for that fiche.
 
 Comparing two formats compares what both carry: a CSV export has no texts, so against an
 XML flux every fiche would show ``objectives`` and the other texts as changed; pass those
@@ -14,10 +16,12 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 import pickle
 import sqlite3
 import tempfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -44,7 +48,10 @@ def fingerprint(cert: Certification, fields: tuple[str, ...] = FIELDS) -> bytes:
     other list keeps its order, which is part of the fiche. Strings are hashed as UTF-8,
     other values as their JSON (pydantic-core's serializer: no Python-level ``repr``).
     """
-    data = cert.model_dump(include=set(fields))
+    return _fingerprint(cert.model_dump(include=set(fields)), fields)
+
+
+def _fingerprint(data: dict[str, Any], fields: tuple[str, ...]) -> bytes:
     parts: list[bytes] = []
     for name in fields:
         value = data.get(name)
@@ -68,24 +75,82 @@ def changed_fields(old: bytes, new: bytes, fields: tuple[str, ...] = FIELDS) -> 
     ]
 
 
+SHOWN = 70
+"""Characters of a value shown in text mode (JSON has the whole value)."""
+
+
+CONTEXT = 20
+"""Characters kept before the first difference of two long texts."""
+
+
+def _one_line(value: Any) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return " ".join(text.split())
+
+
+def shorten(value: Any, width: int = SHOWN, start: int = 0) -> str:
+    """A value on one line for people: a text quoted, a list or object as compact JSON,
+    a long one cut to ``width`` characters from ``start`` (``'…ale et solidaire…'``) with
+    its length."""
+    if value is None or value == [] or value == {}:
+        return "(absent)"
+    text = _one_line(value)
+    if len(text) > width or start:
+        piece = text[start : start + width]
+        text = (
+            ("…" if start else "")
+            + piece
+            + ("…" if start + width < len(text) else "")
+            + f" ({len(text)} characters)"
+        )
+    return repr(text) if isinstance(value, str) else text
+
+
+def first_difference(old: Any, new: Any) -> int:
+    """Where two values' one-line forms start to differ, less some context: long texts
+    that share their beginning are shown from there, so that the change is visible."""
+    if old is None or new is None:
+        return 0
+    a, b = _one_line(old), _one_line(new)
+    common = 0
+    for left, right in zip(a, b, strict=False):
+        if left != right:
+            break
+        common += 1
+    return max(0, common - CONTEXT) if common > SHOWN - CONTEXT else 0
+
+
 @dataclass(frozen=True)
 class Change:
-    """One difference: a fiche ``added`` or ``removed``, or ``changed`` in ``fields``."""
+    """One difference: a fiche ``added`` or ``removed``, or ``changed`` in ``fields``;
+    ``values`` gives, for each changed field, its old and new value (JSON form)."""
 
     kind: Literal["added", "removed", "changed"]
     number: str
     fields: tuple[str, ...] = ()
+    values: dict[str, tuple[Any, Any]] = field(default_factory=dict, compare=False)
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"change": self.kind, "number": self.number}
         if self.kind == "changed":
             out["fields"] = list(self.fields)
+            out["values"] = {
+                name: {"old": old, "new": new} for name, (old, new) in self.values.items()
+            }
         return out
 
     def __str__(self) -> str:
         mark = {"added": "+", "removed": "-", "changed": "~"}[self.kind]
         suffix = f": {', '.join(self.fields)}" if self.fields else ""
         return f"{mark} {self.number}{suffix}"
+
+    def details(self, width: int = SHOWN) -> list[str]:
+        """One ``field: old → new`` line per changed field, values shortened."""
+        lines = []
+        for name, (old, new) in self.values.items():
+            start = first_difference(old, new)
+            lines.append(f"{name}: {shorten(old, width, start)} → {shorten(new, width, start)}")
+        return lines
 
 
 @dataclass
@@ -149,13 +214,17 @@ class DiffResult:
             yield Change("removed", number)
 
     def changed(self) -> Iterator[Change]:
+        """Changed fiches with the old and new value of each changed field."""
         query = (
-            "SELECT a.number, a.digest, b.digest FROM fiches a JOIN fiches b "
+            "SELECT a.number, a.digest, b.digest, a.data, b.data FROM fiches a JOIN fiches b "
             "ON b.side = 1 AND b.number = a.number "
             "WHERE a.side = 0 AND a.digest != b.digest ORDER BY a.rep, a.num, a.number"
         )
-        for number, old, new in self._db.execute(query):
-            yield Change("changed", number, tuple(changed_fields(old, new, self.fields)))
+        for number, old, new, old_data, new_data in self._db.execute(query):
+            names = tuple(changed_fields(old, new, self.fields))
+            before, after = _values(old_data), _values(new_data)
+            values = {name: (before.get(name), after.get(name)) for name in names}
+            yield Change("changed", number, names, values)
 
     def count(self) -> dict[str, int]:
         """How many fiches were added, removed, changed and left unchanged."""
@@ -174,6 +243,11 @@ class DiffResult:
         }
 
 
+def _values(data: bytes) -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads(zlib.decompress(data))
+    return loaded
+
+
 def _sort_key(number: str) -> tuple[int, int]:
     digits = number.lstrip("RNCPS")
     return (0 if number.startswith("RNCP") else 1, int(digits) if digits.isdigit() else -1)
@@ -190,8 +264,9 @@ def _index(
 ) -> Side:
     info = Side(display_name(source))
     seen: set[str] = set()
-    batch: list[tuple[int, str, int, int, bytes]] = []
-    insert = "INSERT INTO fiches VALUES (?, ?, ?, ?, ?)"
+    batch: list[tuple[int, str, int, int, bytes, bytes]] = []
+    insert = "INSERT INTO fiches VALUES (?, ?, ?, ?, ?, ?)"
+    include = set(fields)
     for result in read_records(source, format, progress=progress):
         info.read += 1
         if isinstance(result, FicheError):
@@ -216,7 +291,10 @@ def _index(
         seen.add(cert.number)
         info.compared += 1
         rep, num = _sort_key(cert.number)
-        batch.append((side, cert.number, rep, num, fingerprint(cert, fields)))
+        data = cert.model_dump(include=include)
+        # the values, kept (compressed) for the old → new lines of the fiches that changed
+        stored = zlib.compress(to_json(data), 1)
+        batch.append((side, cert.number, rep, num, _fingerprint(data, fields), stored))
         if len(batch) >= _BATCH:
             db.executemany(insert, batch)
             batch.clear()
@@ -226,7 +304,7 @@ def _index(
 
 _SCHEMA = (
     "CREATE TABLE fiches (side INTEGER, number TEXT, rep INTEGER, num INTEGER, "
-    "digest BLOB, PRIMARY KEY (side, number)) WITHOUT ROWID"
+    "digest BLOB, data BLOB, PRIMARY KEY (side, number)) WITHOUT ROWID"
 )
 
 

@@ -117,9 +117,11 @@ def diff(
         )
         click.echo(f"rncpkit: {result.old.line()}", err=True)
         click.echo(f"rncpkit: {result.new.line()}", err=True)
-        differ = counts["added"] or counts["removed"] or counts["changed"]
-        if result.old.rejected or result.new.rejected or (exit_code and differ):
-            raise SystemExit(EXIT_INVALID)
+        differ = bool(counts["added"] or counts["removed"] or counts["changed"])
+        rejected = bool(result.old.rejected or result.new.rejected)
+    # after the with: the report is in place before the exit code says what it holds
+    if rejected or (exit_code and differ):
+        raise SystemExit(EXIT_INVALID)
 
 
 def _json(result: DiffResult, counts: dict[str, int], echo: Callable[[str], None]) -> None:

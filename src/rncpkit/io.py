@@ -368,31 +368,38 @@ class _CheckedText(io.RawIOBase):
         end = data.find(b"\n", start)
         text = data[begin : end if end >= 0 else len(data)]
         byte = data[start]
-        guess, fix = _guess_encoding(text, self._encoding)
+        seems_en, seems_fr, option = _guess_encoding(text, self._encoding)
         shown = bytes([byte]).decode("cp1252", "replace")
+        name = self._encoding.upper()
+        # the byte and what it is, never the line itself (a holder's name, birth date…)
         return InputError(
-            f"not {self._encoding.upper()}: byte 0x{byte:02X} ({shown!r} in Windows-1252); "
-            f"the file seems to be {guess}. {fix} / "
-            f"le fichier n'est pas en {self._encoding.upper()} ; il semble en {guess}. {fix}",
+            f"not {name}: byte 0x{byte:02X} ({shown!r} in Windows-1252); the file seems to be "
+            f"{seems_en}: save it as 'CSV UTF-8' in Excel, or pass --encoding {option} / "
+            f"pas en {name} : le fichier semble en {seems_fr} ; dans Excel, enregistrer sous "
+            f"« CSV UTF-8 », ou --encoding {option}",
             file=self._name,
             line=line,
         )
 
 
-def _guess_encoding(text: bytes, tried: str) -> tuple[str, str]:
-    """What a line that failed to decode seems to be encoded in, and how to read it."""
-    hint = "save it as 'CSV UTF-8' in Excel, or pass --encoding {}"
+def _guess_encoding(text: bytes, tried: str) -> tuple[str, str, str]:
+    """What a line that failed to decode seems to be encoded in (English, French) and
+    the ``--encoding`` that reads it."""
     if text.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in text:
-        return "UTF-16 (Excel's 'Unicode text')", hint.format("utf-16")
+        return "UTF-16 (Excel's 'Unicode text')", "UTF-16 (« texte Unicode » d'Excel)", "utf-16"
     try:
         text.decode("cp1252")
     except UnicodeDecodeError:
-        return "an 8-bit encoding other than Windows-1252", hint.format("ENCODING")
+        return "an 8-bit encoding other than Windows-1252", "un autre codage 8 bits", "ENCODING"
     if tried != "utf-8":
-        return "UTF-8 or another encoding", hint.format("utf-8")
+        return "UTF-8 or another encoding", "UTF-8 ou un autre codage", "utf-8"
     if any(0x80 <= byte <= 0x9F for byte in text):
-        return "Windows-1252 (Excel's 'CSV' on Windows)", hint.format("cp1252")
-    return "Latin-1 (ISO-8859-1) or Windows-1252", hint.format("cp1252")
+        return (
+            "Windows-1252 (Excel's 'CSV' on Windows)",
+            "Windows-1252 (« CSV » d'Excel sous Windows)",
+            "cp1252",
+        )
+    return "Latin-1 (ISO-8859-1) or Windows-1252", "Latin-1 (ISO-8859-1) ou Windows-1252", "cp1252"
 
 
 def text_stream(

@@ -235,3 +235,30 @@ def test_holders_csv_shares_the_decoding(tmp_path: Path) -> None:
     # no holder's value in the message: only the byte and what it is
     assert all(cell not in caught.value.message for cell in lines[-1].split(";") if len(cell) > 3)
     assert list(read_rows(Encoded(path, "cp1252")))
+
+
+def test_accrochage_build_encoding_option(tmp_path: Path) -> None:
+    text = (SAMPLES / "holders-RNCP35080.csv").read_text("utf-8-sig")
+    holders = tmp_path / "holders.csv"
+    holders.write_bytes(text.encode("cp1252"))
+    flux = tmp_path / "flux.xml"
+    args = [
+        "accrochage",
+        "build",
+        str(holders),
+        "--certification",
+        "RNCP35080",
+        "--id-client",
+        "03VML243",
+        "--id-contrat",
+        "MCFCER000209",
+        "-o",
+        str(flux),
+    ]
+    runner = CliRunner()
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 1 and "--encoding cp1252" in result.stderr
+    assert not flux.exists()
+    result = runner.invoke(cli, [*args, "--encoding", "cp1252"])
+    assert result.exit_code == 0, result.output
+    assert flux.read_bytes().startswith(b"<?xml")

@@ -338,3 +338,56 @@ def test_sigint_mid_run_exits_130_and_leaves_nothing(tmp_path: Path) -> None:
     assert process.wait(timeout=60) == 130
     assert "rncpkit: interrupted" in stderr and "Traceback" not in stderr
     assert _leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["show", "35080", str(SAMPLE)],
+        ["schema"],
+        ["formats"],
+        ["validate", str(SAMPLE)],
+        ["accrochage", "template"],
+    ],
+)
+def test_every_command_writing_to_a_full_stdout(args: list[str]) -> None:
+    """Commands printing with click.echo, with or without their own error handler."""
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            [str(RNCPKIT), *args],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+            timeout=120,
+        )
+    assert result.returncode == 1, result.stderr
+    errors = [line for line in result.stderr.splitlines() if "error" in line]
+    assert errors == ["rncpkit: error: <stdout>: cannot write: No space left on device"]
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (["convert", str(SAMPLE), "--to", "supplement-html", "-o", "{dir}/pages/"], "pages/"),
+        ([*BUILD, "-o", "{dir}/flux.xml"], "the temporary directory"),
+    ],
+)
+def test_writers_with_their_own_files_under_a_size_limit(
+    tmp_path: Path, args: list[str], named: str
+) -> None:
+    """The directory writer and the accrochage build's spool + split files: a failed write
+    is one line naming where, and leaves no .part file."""
+    result = subprocess.run(
+        [str(RNCPKIT), *(arg.format(dir=tmp_path) for arg in args)],
+        capture_output=True,
+        text=True,
+        preexec_fn=_no_core_dump,
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode == 1, result.stderr
+    [line] = result.stderr.splitlines()
+    assert line.startswith("rncpkit: error: ") and named in line and "File too large" in line
+    assert not [path for path in tmp_path.rglob("*") if path.name.endswith(".part")]

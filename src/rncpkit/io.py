@@ -515,6 +515,31 @@ def atomic_output(
         with _stream_errors(path), device:
             yield device
         return
+    handle, temporary = open_temporary(target, private=private, name=path)
+    try:
+        try:
+            yield handle
+            handle.flush()
+            if sync:
+                os.fsync(handle.fileno())
+            handle.close()
+            os.replace(temporary, target)
+        except OSError as exc:
+            raise output_error(exc, path) from None
+    except BaseException:
+        discard(handle, temporary)
+        raise
+
+
+def open_temporary(
+    target: Path, *, private: bool = False, name: str | None = None
+) -> tuple[IO[bytes], str]:
+    """A new temporary file beside ``target`` for a writer that renames it over the target
+    itself (several files committed together): the mode ``target`` will have (its own if
+    it exists, the umask's or owner-only with ``private`` otherwise), a read-only target
+    refused, and every failed write an :class:`OutputFileError` naming ``name`` (the path
+    the user gave). Returns the stream and the temporary path; :func:`discard` cleans up."""
+    path = name or os.fspath(target)
     existing = _replaced_mode(target, path)
     try:
         fd, temporary = tempfile.mkstemp(
@@ -526,31 +551,30 @@ def atomic_output(
     raw.target = path
     handle = io.BufferedWriter(raw, 1 << 16)  # type: ignore[type-var]  # FileIO write, typed loosely
     try:
-        try:
-            if existing is None:
-                os.fchmod(fd, 0o600 if private else 0o666 & ~_umask())
-            else:
-                mode = stat.S_IMODE(existing.st_mode)
-                os.fchmod(fd, mode & ~0o077 if private else mode)
-                if existing.st_uid != os.geteuid():
-                    with contextlib.suppress(OSError):  # only root may give a file away
-                        os.fchown(fd, existing.st_uid, existing.st_gid)
-            yield handle
-            handle.flush()
-            if sync:
-                os.fsync(fd)
-            handle.close()
-            os.replace(temporary, target)
-        except OSError as exc:
-            raise output_error(exc, path) from None
-    except BaseException:
-        with contextlib.suppress(OSError, OutputFileError):
-            handle.close()
+        if existing is None:
+            os.fchmod(fd, 0o600 if private else 0o666 & ~_umask())
+        else:
+            mode = stat.S_IMODE(existing.st_mode)
+            os.fchmod(fd, mode & ~0o077 if private else mode)
+            if existing.st_uid != os.geteuid():
+                with contextlib.suppress(OSError):  # only root may give a file away
+                    os.fchown(fd, existing.st_uid, existing.st_gid)
+    except OSError as exc:
+        discard(handle, temporary)
+        raise output_error(exc, path) from None
+    return handle, temporary
+
+
+def discard(handle: IO[bytes], temporary: str) -> None:
+    """Close and remove a temporary output after a failure, whatever else fails."""
+    with contextlib.suppress(OSError, OutputFileError):
+        handle.close()
+    raw = getattr(handle, "raw", None)
+    if raw is not None:
         with contextlib.suppress(OSError):
             raw.close()
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+    with contextlib.suppress(OSError):
+        os.unlink(temporary)
 
 
 @contextlib.contextmanager

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from rncpkit import __version__
-from rncpkit.cli._common import interrupted
+from rncpkit.cli._common import guarded_stdout, handle_errors
 from rncpkit.cli.accrochage import accrochage
 from rncpkit.cli.convert import convert
 from rncpkit.cli.diff import diff
@@ -17,15 +17,15 @@ from rncpkit.formats import FORMATS
 
 
 class _Cli(click.Group):
-    """The command group: Ctrl-C anywhere (even in a command without its own error
-    handling) exits 130 with "interrupted", not Click's "Aborted!" and 1."""
+    """The command group: every command runs with stdout guarded (a full disk is one
+    line, not a traceback) and with the error handling of
+    :func:`~rncpkit.cli._common.handle_errors` around it, so that Ctrl-C anywhere exits
+    130 with "interrupted" (not Click's "Aborted!" and 1), even in a command without its
+    own handler."""
 
     def invoke(self, ctx: click.Context) -> object:
-        try:
-            return super().invoke(ctx)
-        except KeyboardInterrupt:
-            interrupted()
-            raise AssertionError("unreachable") from None
+        with guarded_stdout():
+            return handle_errors(super().invoke)(ctx)
 
 
 @click.group(cls=_Cli, context_settings={"help_option_names": ["-h", "--help"]})

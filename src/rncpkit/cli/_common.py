@@ -8,6 +8,7 @@ import io
 import os
 import re
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from typing import Any, ParamSpec, TypeVar
 
@@ -98,9 +99,10 @@ def handle_errors(command: Callable[P, R]) -> Callable[P, R]:
         except OSError as exc:
             # one the library did not name: say what the system says, with the path
             if exc.filename is None:
-                error = output_error(exc, "<stdout>")
-                _silence_stdout(error.path)
-                fail(f"error: {error}")
+                # stdout's failures are named by guarded_stdout: this is an anonymous
+                # file, one of the spools and indexes rncpkit keeps in TMPDIR
+                where = f"the temporary directory {tempfile.gettempdir()} (TMPDIR)"
+                fail(f"error: cannot write in {where}: {exc.strerror or exc}")
             name = os.fspath(exc.filename)
             target = _target_of(name)
             if target != name:
@@ -120,6 +122,55 @@ def _target_of(path: str) -> str:
     directory, name = os.path.split(path)
     match = _PART.fullmatch(name)
     return os.path.join(directory, match.group("name")) if match else path
+
+
+class _GuardedStdout:
+    """``sys.stdout`` for the time of a command: a failed write (disk full, a full device
+    such as /dev/full) becomes an :class:`OutputFileError` naming ``<stdout>``; a closed
+    pipe stays a :class:`BrokenPipeError`. Everything else is the real stream's; its
+    ``buffer`` is guarded too."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, data: Any) -> int:
+        with stdout_errors():
+            written: int = self._stream.write(data)
+        return written
+
+    @property
+    def buffer(self) -> _GuardedStdout:
+        """The binary stream, guarded the same way (``sys.stdout.buffer.write``)."""
+        return _GuardedStdout(self._stream.buffer)
+
+    def flush(self) -> None:
+        with stdout_errors():
+            self._stream.flush()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+@contextlib.contextmanager
+def stdout_errors() -> Iterator[None]:
+    """An :class:`OSError` of a write to stdout as the one-line ``<stdout>`` error."""
+    try:
+        yield
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise output_error(exc, "<stdout>") from None
+
+
+@contextlib.contextmanager
+def guarded_stdout() -> Iterator[None]:
+    """Run a command with :class:`_GuardedStdout` in place of ``sys.stdout``."""
+    real = sys.stdout
+    sys.stdout = _GuardedStdout(real)
+    try:
+        yield
+    finally:
+        sys.stdout = real
 
 
 def interrupted() -> None:

@@ -190,7 +190,13 @@ def what_it_seems(head: bytes) -> str | None:
             body = json.loads(head.decode("utf-8-sig"))
         except (ValueError, UnicodeDecodeError):
             return None
-        if isinstance(body, dict) and "number" not in body and _JSON_ERROR_KEYS & set(body):
+        # an error body is a small object with an error key, and no fiche ``number``
+        if (
+            isinstance(body, dict)
+            and len(body) <= 8
+            and "number" not in body
+            and _JSON_ERROR_KEYS & set(body)
+        ):
             shown = json.dumps(body, ensure_ascii=False)[:160]
             return f"a JSON error response ({shown}): the download or API call failed"
     return None

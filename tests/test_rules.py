@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 import rncpkit
 from rncpkit.cli import cli
+from rncpkit.formats import get_format
 from rncpkit.model import (
     AccessRoute,
     AccessRouteCode,
@@ -27,7 +28,7 @@ from rncpkit.model import (
 )
 from rncpkit.validation import CATALOGUE, Severity, check, export_date, validate
 from rncpkit.validation.catalogue import markdown
-from rncpkit.validation.rules import UNCARRIED, Context, add_years
+from rncpkit.validation.rules import Context, add_years
 
 from .conftest import FC_REFERENCE, REAL_V41_SAMPLES, SAMPLES, reference
 
@@ -312,7 +313,7 @@ def test_presence_rules_skip_what_the_csv_export_cannot_carry() -> None:
         }
     )
     xml = Context(today=TODAY)
-    csv = Context(today=TODAY, uncarried=UNCARRIED["fc-csv"])
+    csv = Context(today=TODAY, uncarried=get_format("fc-csv").uncarried)
     for code in (
         "FICHE-REQUIRED",
         "RNCP-ACTIVITIES-REQUIRED",

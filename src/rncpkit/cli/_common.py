@@ -15,6 +15,7 @@ from typing import Any, ParamSpec, TypeVar
 import click
 
 from rncpkit.errors import OutputFileError, RncpkitError, UsageError
+from rncpkit.formats.options import FormatOptions
 from rncpkit.io import Encoded, atomic_output, output_error
 
 P = ParamSpec("P")
@@ -22,7 +23,6 @@ R = TypeVar("R")
 
 EXIT_OK = 0
 EXIT_INVALID = 1
-EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 """128 + SIGINT, what a shell reports for a command stopped by Ctrl-C."""
 
@@ -67,6 +67,24 @@ def report_output(output: str) -> Iterator[Callable[[str], None]]:
         yield write
         text.flush()
         text.detach()
+
+
+def format_options(format_name: str, pairs: tuple[str, ...]) -> FormatOptions:
+    """``-O KEY=VALUE`` pairs parsed against the options class of ``format_name``: an
+    unknown key or a bad value is a usage error (exit 2) naming the known keys."""
+    from rncpkit.formats import get_format
+
+    fmt = get_format(format_name)
+    settings: list[tuple[str, str]] = []
+    for item in pairs:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise click.BadParameter(f"expected KEY=VALUE, got {item!r}", param_hint="--option")
+        settings.append((key.strip(), value))
+    try:
+        return fmt.options.parse(settings, fmt=fmt.name)
+    except UsageError as exc:
+        raise click.BadParameter(str(exc), param_hint="'-O' / '--option'") from None
 
 
 def fail(message: str, code: int = EXIT_INVALID) -> None:

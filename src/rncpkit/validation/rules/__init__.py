@@ -26,7 +26,6 @@ for _area in AREAS:
 
 from rncpkit.validation.rules.engine import (  # noqa: E402
     CATALOGUE,
-    UNCARRIED,
     Check,
     Collector,
     Context,
@@ -47,7 +46,6 @@ __all__ = [
     "CATALOGUE",
     "INPUT_UNREADABLE",
     "READ_INVALID",
-    "UNCARRIED",
     "Check",
     "Collector",
     "Context",

@@ -29,9 +29,10 @@ class Issue:
 @dataclass(frozen=True)
 class Context:
     """Facts a rule may need beyond the fiche: the day the export describes, the fields
-    the source format cannot carry (a rule does not call "missing" what the file had no
-    place for), and the fiche's text digest, computed once by the engine for the text rules
-    (a context built without one, as in tests, computes it on demand)."""
+    the source format cannot carry (its ``Format.uncarried``: a rule does not call
+    "missing" what the file had no place for), and the fiche's text digest, computed
+    once by the engine for the text rules (a context built without one, as in tests,
+    computes it on demand)."""
 
     today: dt.date
     uncarried: frozenset[str] = frozenset()
@@ -44,26 +45,6 @@ class Context:
     def text_digest(self, cert: Certification) -> text.Digest:
         """The digest of ``cert``'s free text: the engine's, else computed now."""
         return self.digest if self.digest is not None else text.digest(cert)
-
-
-UNCARRIED: dict[str, frozenset[str]] = {
-    "fc-csv": frozenset(
-        {
-            "state",
-            "has_partners",
-            "activities",
-            "attested_skills",
-            "sectors",
-            "job_types",
-            "registration_years",
-            "jury",
-            "publication_date",
-        }
-    ),
-}
-"""Model fields that a lossy input format has no column for, by format name. The CSV
-export has no ETAT_FICHE, EXISTENCE_PARTENAIRES, texts, durations or jury compositions
-: presence rules are moot there."""
 
 
 Check = Callable[[Certification, Context], Iterable[Issue]]

@@ -232,3 +232,32 @@ def test_exit_code_option(edited: tuple[Path, Path], tmp_path: Path) -> None:
     )
     assert result.exit_code == 1
     assert json.loads(report.read_text("utf-8"))["summary"]["counts"]["changed"] == 1
+
+
+def test_names_only(edited: tuple[Path, Path]) -> None:
+    old, new = edited
+    for jobs in (1, 2):
+        with compare(old, new, values=False, jobs=jobs) as result:
+            [change] = list(result.changed())
+        assert change.fields == ("title", "registration_end", "objectives")
+        assert change.values == {} and change.details() == []
+    result = CliRunner().invoke(cli, ["diff", str(old), str(new), "--names-only"])
+    assert result.stdout == "~ RNCP35080: title, registration_end, objectives\n"
+    result = CliRunner().invoke(
+        cli, ["diff", str(old), str(new), "--names-only", "--format", "json"]
+    )
+    [change_json] = json.loads(result.stdout)["changed"]
+    assert change_json == {
+        "number": "RNCP35080",
+        "fields": ["title", "registration_end", "objectives"],
+    }
+
+
+def test_values_survive_the_two_process_merge(edited: tuple[Path, Path]) -> None:
+    old, new = edited
+    found = []
+    for jobs in (1, 2):
+        with compare(old, new, jobs=jobs) as result:
+            [change] = list(result.changed())
+            found.append(change.values)
+    assert found[0] == found[1] and found[0]["title"][1] == "Nouveau titre"

@@ -20,6 +20,7 @@ import json
 import os
 import pickle
 import sqlite3
+import struct
 import tempfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator
@@ -52,18 +53,55 @@ def fingerprint(cert: Certification, fields: tuple[str, ...] = FIELDS) -> bytes:
 
 
 def _fingerprint(data: dict[str, Any], fields: tuple[str, ...]) -> bytes:
+    return _fingerprint_and_values(data, fields, keep=False)[0]
+
+
+_PIECE = struct.Struct("<HcI")
+"""A stored value: field index, kind (``s`` text, ``j`` JSON, ``d`` JSON of a dict's
+sorted items), length of the bytes that follow."""
+
+
+def _fingerprint_and_values(
+    data: dict[str, Any], fields: tuple[str, ...], *, keep: bool = True
+) -> tuple[bytes, bytes | None]:
+    """The fingerprint, and (with ``keep``) the fields' values packed from the very bytes
+    it hashed (no second serialisation), compressed: what the old → new lines are read
+    back from."""
     parts: list[bytes] = []
-    for name in fields:
+    pieces: list[bytes] = []
+    for index, name in enumerate(fields):
         value = data.get(name)
         if value is None or value == [] or value == {}:
             parts.append(_EMPTY)
             continue
         if isinstance(value, str):
-            raw = value.encode("utf-8", "surrogatepass")
+            raw, kind = value.encode("utf-8", "surrogatepass"), b"s"
+        elif isinstance(value, dict):
+            raw, kind = to_json(sorted(value.items())), b"d"
         else:
-            raw = to_json(sorted(value.items()) if isinstance(value, dict) else value)
+            raw, kind = to_json(value), b"j"
         parts.append(hashlib.blake2b(raw, digest_size=_SIZE).digest())
-    return b"".join(parts)
+        if keep:
+            pieces += (_PIECE.pack(index, kind, len(raw)), raw)
+    return b"".join(parts), zlib.compress(b"".join(pieces), 1) if keep else None
+
+
+def _unpack_values(stored: bytes, fields: tuple[str, ...]) -> dict[str, Any]:
+    data = zlib.decompress(stored)
+    values: dict[str, Any] = {}
+    at = 0
+    while at < len(data):
+        index, kind, size = _PIECE.unpack_from(data, at)
+        at += _PIECE.size
+        raw = data[at : at + size]
+        at += size
+        if kind == b"s":
+            values[fields[index]] = raw.decode("utf-8", "surrogatepass")
+        elif kind == b"d":
+            values[fields[index]] = dict(json.loads(raw))
+        else:
+            values[fields[index]] = json.loads(raw)
+    return values
 
 
 def changed_fields(old: bytes, new: bytes, fields: tuple[str, ...] = FIELDS) -> list[str]:
@@ -216,13 +254,19 @@ class DiffResult:
     def changed(self) -> Iterator[Change]:
         """Changed fiches with the old and new value of each changed field."""
         query = (
-            "SELECT a.number, a.digest, b.digest, a.data, b.data FROM fiches a JOIN fiches b "
+            "SELECT a.number, a.digest, b.digest, "
+            "(SELECT data FROM payload WHERE rowid = a.payload), "
+            "(SELECT data FROM payload WHERE rowid = b.payload) FROM fiches a JOIN fiches b "
             "ON b.side = 1 AND b.number = a.number "
             "WHERE a.side = 0 AND a.digest != b.digest ORDER BY a.rep, a.num, a.number"
         )
         for number, old, new, old_data, new_data in self._db.execute(query):
             names = tuple(changed_fields(old, new, self.fields))
-            before, after = _values(old_data), _values(new_data)
+            if old_data is None or new_data is None:  # compare(values=False)
+                yield Change("changed", number, names)
+                continue
+            before = _unpack_values(old_data, self.fields)
+            after = _unpack_values(new_data, self.fields)
             values = {name: (before.get(name), after.get(name)) for name in names}
             yield Change("changed", number, names, values)
 
@@ -243,11 +287,6 @@ class DiffResult:
         }
 
 
-def _values(data: bytes) -> dict[str, Any]:
-    loaded: dict[str, Any] = json.loads(zlib.decompress(data))
-    return loaded
-
-
 def _sort_key(number: str) -> tuple[int, int]:
     digits = number.lstrip("RNCPS")
     return (0 if number.startswith("RNCP") else 1, int(digits) if digits.isdigit() else -1)
@@ -261,11 +300,12 @@ def _index(
     where: Callable[[Certification], bool] | None,
     fields: tuple[str, ...],
     progress: Progress | None,
+    values: bool = True,
 ) -> Side:
     info = Side(display_name(source))
     seen: set[str] = set()
-    batch: list[tuple[int, str, int, int, bytes, bytes]] = []
-    insert = "INSERT INTO fiches VALUES (?, ?, ?, ?, ?, ?)"
+    batch: list[tuple[int, str, int, int, bytes, bytes | None]] = []
+    # the values live apart (a rowid table): the comparison queries never read them
     include = set(fields)
     for result in read_records(source, format, progress=progress):
         info.read += 1
@@ -291,20 +331,40 @@ def _index(
         seen.add(cert.number)
         info.compared += 1
         rep, num = _sort_key(cert.number)
+        # the values are kept (compressed) for the old → new lines of the changed fiches
         data = cert.model_dump(include=include)
-        # the values, kept (compressed) for the old → new lines of the fiches that changed
-        stored = zlib.compress(to_json(data), 1)
-        batch.append((side, cert.number, rep, num, _fingerprint(data, fields), stored))
+        if values:
+            digest, stored = _fingerprint_and_values(data, fields)
+        else:
+            digest, stored = _fingerprint(data, fields), None
+        batch.append((side, cert.number, rep, num, digest, stored))
         if len(batch) >= _BATCH:
-            db.executemany(insert, batch)
+            _insert(db, batch)
             batch.clear()
-    db.executemany(insert, batch)
+    _insert(db, batch)
     return info
+
+
+def _insert(
+    db: sqlite3.Connection, batch: list[tuple[int, str, int, int, bytes, bytes | None]]
+) -> None:
+    """Store a batch: values in ``payload``, the rest (with the payload's rowid, or NULL
+    without values) in ``fiches``."""
+    if batch and batch[0][5] is None:
+        db.executemany("INSERT INTO fiches VALUES (?, ?, ?, ?, ?, NULL)", (r[:5] for r in batch))
+        return
+    first = db.execute("SELECT COALESCE(MAX(rowid), 0) + 1 FROM payload").fetchone()[0]
+    db.executemany("INSERT INTO payload (data) VALUES (?)", ((row[5],) for row in batch))
+    db.executemany(
+        "INSERT INTO fiches VALUES (?, ?, ?, ?, ?, ?)",
+        ((*row[:5], first + offset) for offset, row in enumerate(batch)),
+    )
 
 
 _SCHEMA = (
     "CREATE TABLE fiches (side INTEGER, number TEXT, rep INTEGER, num INTEGER, "
-    "digest BLOB, data BLOB, PRIMARY KEY (side, number)) WITHOUT ROWID"
+    "digest BLOB, payload INTEGER, PRIMARY KEY (side, number)) WITHOUT ROWID",
+    "CREATE TABLE payload (data BLOB)",
 )
 
 
@@ -312,7 +372,8 @@ def _connect(path: str) -> sqlite3.Connection:
     db = sqlite3.connect(path)
     db.execute("PRAGMA journal_mode=OFF")
     db.execute("PRAGMA synchronous=OFF")
-    db.execute(_SCHEMA)
+    for statement in _SCHEMA:
+        db.execute(statement)
     return db
 
 
@@ -323,11 +384,12 @@ def _index_file(
     where: Callable[[Certification], bool] | None,
     fields: tuple[str, ...],
     path: str,
+    values: bool = True,
 ) -> Side:
     """Index one input into its own SQLite file (run in a worker process)."""
     db = _connect(path)
     try:
-        info = _index(db, side, source, format, where, fields, None)
+        info = _index(db, side, source, format, where, fields, None, values)
         db.commit()
         return info
     finally:
@@ -375,12 +437,15 @@ def compare(
     ignore: Iterable[str] = (),
     progress: Progress | None = None,
     jobs: int | None = None,
+    values: bool = True,
 ) -> Iterator[DiffResult]:
     """Index both inputs on disk and yield the :class:`DiffResult` to query.
 
     ``ignore`` names model fields left out of the comparison (``objectives``…). Two files
     are read by two processes when the machine has two cores (``jobs=1`` forbids it;
-    ``progress`` is then not called); the result is the same.
+    ``progress`` is then not called); the result is the same. ``values=False`` keeps only
+    the fingerprints: changes then name their fields without old and new values (about a
+    quarter faster, for very large comparisons where the names are enough).
     """
     ignored = set(ignore)
     unknown = ignored - set(FIELDS)
@@ -397,18 +462,30 @@ def compare(
                 paths = [os.path.join(directory, f"side{side}.sqlite") for side in (0, 1)]
                 with ProcessPoolExecutor(2) as pool:
                     futures = [
-                        pool.submit(_index_file, side, source, fmt, where, fields, paths[side])
+                        pool.submit(
+                            _index_file, side, source, fmt, where, fields, paths[side], values
+                        )
                         for side, (source, fmt) in enumerate(((old, old_format), (new, new_format)))
                     ]
                     old_side, new_side = (future.result() for future in futures)
                 for path in paths:
                     db.execute("ATTACH DATABASE ? AS side", (path,))
-                    db.execute("INSERT INTO fiches SELECT * FROM side.fiches")
+                    shift = db.execute("SELECT COALESCE(MAX(rowid), 0) FROM payload").fetchone()[0]
+                    db.execute(
+                        "INSERT INTO payload (rowid, data) SELECT rowid + ?, data "
+                        "FROM side.payload",
+                        (shift,),
+                    )
+                    db.execute(
+                        "INSERT INTO fiches SELECT side, number, rep, num, digest, payload + ? "
+                        "FROM side.fiches",
+                        (shift,),
+                    )
                     db.commit()
                     db.execute("DETACH DATABASE side")
             else:
-                old_side = _index(db, 0, old, old_format, where, fields, _half(progress, 0))
-                new_side = _index(db, 1, new, new_format, where, fields, _half(progress, 1))
+                old_side = _index(db, 0, old, old_format, where, fields, _half(progress, 0), values)
+                new_side = _index(db, 1, new, new_format, where, fields, _half(progress, 1), values)
             db.execute("CREATE INDEX by_order ON fiches (side, rep, num, number)")
             yield DiffResult(old_side, new_side, fields, db)
         finally:

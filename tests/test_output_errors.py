@@ -23,7 +23,7 @@ import pytest
 from click.testing import CliRunner
 
 import rncpkit
-import rncpkit.io
+import rncpkit.io.outputs
 from rncpkit.cli import cli
 from rncpkit.errors import OutputFileError
 
@@ -153,7 +153,7 @@ def test_read_only_file_system_simulated(
     def refuse(*_args: object, **kwargs: object) -> tuple[int, str]:
         raise OSError(errno.EROFS, os.strerror(errno.EROFS), f"{kwargs.get('dir')}/.x.part")
 
-    monkeypatch.setattr(rncpkit.io.tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(rncpkit.io.outputs.tempfile, "mkstemp", refuse)
     for name, args in _commands(tmp_path).items():
         if name in ("convert -o DIR/", "accrochage build"):
             continue  # they make their files without rncpkit.io: tested for real above
@@ -173,7 +173,7 @@ def test_disk_full_at_sync_leaves_nothing_and_keeps_the_old_file(
     def full(_fd: int) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(rncpkit.io.os, "fsync", full)
+    monkeypatch.setattr(rncpkit.io.outputs.os, "fsync", full)
     result = runner.invoke(cli, ["convert", str(SAMPLE), "--to", "json", "-o", str(target)])
     assert result.exit_code == 1
     _one_error_line(result.stderr, str(target))

@@ -107,7 +107,9 @@ def validate(
 
     Each problem names the file, line, fiche, field and rule. Exit code 1 when an error
     is found (or a warning, with --strict); 0 otherwise. Rule codes are listed by --rules;
-    --select and --ignore take codes, separated by commas or repeated.
+    --select and --ignore take codes, separated by commas or repeated. On an inactive
+    fiche (the register's history), rules about missing elements report warnings, not
+    errors (--rules says which).
 
     \b
     Examples:

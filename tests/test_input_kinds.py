@@ -68,7 +68,7 @@ IMPOSTORS = {
 
 
 @pytest.mark.parametrize("name", IMPOSTORS)
-@pytest.mark.parametrize("suffix", [".xml", ".zip", ".json"])
+@pytest.mark.parametrize("suffix", [".xml", ".zip", ".json", ".csv"])
 def test_impostor_is_named_not_alarming(tmp_path: Path, name: str, suffix: str) -> None:
     data, seems = IMPOSTORS[name]
     path = tmp_path / f"export_fiches_RNCP_V4_1_2026-08-16{suffix}"
@@ -262,3 +262,10 @@ def test_accrochage_build_encoding_option(tmp_path: Path) -> None:
     result = runner.invoke(cli, [*args, "--encoding", "cp1252"])
     assert result.exit_code == 0, result.output
     assert flux.read_bytes().startswith(b"<?xml")
+
+
+def test_holders_file_that_is_a_web_page(tmp_path: Path) -> None:
+    path = tmp_path / "titulaires.csv"
+    path.write_bytes(IMPOSTORS["html-download"][0])
+    with pytest.raises(InputError, match="it seems to be an HTML page"):
+        list(read_rows(path))

@@ -391,3 +391,15 @@ def test_writers_with_their_own_files_under_a_size_limit(
     [line] = result.stderr.splitlines()
     assert line.startswith("rncpkit: error: ") and named in line and "File too large" in line
     assert not [path for path in tmp_path.rglob("*") if path.name.endswith(".part")]
+
+
+def test_a_symbolic_link_is_written_through(runner: CliRunner, tmp_path: Path) -> None:
+    real = tmp_path / "real.json"
+    real.write_text("previous")
+    real.chmod(0o640)
+    link = tmp_path / "link.json"
+    link.symlink_to(real)
+    result = runner.invoke(cli, ["convert", str(SAMPLE), "--to", "json", "-o", str(link)])
+    assert result.exit_code == 0, result.output
+    assert link.is_symlink() and '"RNCP35080"' in real.read_text()
+    assert real.stat().st_mode & 0o777 == 0o640

@@ -102,6 +102,9 @@ def atomic_output(
             sys.stdout.buffer.flush()
         return
     target = Path(path)
+    if target.is_symlink():
+        # write through the link, as cp does: the link stays, the file it names is replaced
+        target = Path(os.path.realpath(target))
     if target.exists() and not target.is_file() and not target.is_dir():
         # /dev/null, a FIFO, a terminal: write straight through. Renaming a temporary file
         # over them would replace the device itself (as root, /dev/null became a file).

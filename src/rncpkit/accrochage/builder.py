@@ -11,7 +11,6 @@ temporary name and renamed at the very end, so a failed run leaves nothing behin
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import datetime as dt
 import io
@@ -41,7 +40,7 @@ from rncpkit.accrochage.model import (
 )
 from rncpkit.accrochage.writer import FragmentWriter, new_flux_id, paris_time, render_head
 from rncpkit.errors import InputError, OutputError, UsageError
-from rncpkit.io import Source, display_name
+from rncpkit.io import Source, discard, display_name, open_temporary
 
 _RECORD = struct.Struct(">II")  # row number, length of the serialised passage
 
@@ -341,10 +340,8 @@ class _Outputs:
         if self.numbered:
             target = target.with_name(f"{target.stem}-{index:03d}{target.suffix or '.xml'}")
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, temporary = tempfile.mkstemp(
-            prefix=f".{target.name}.", suffix=".part", dir=target.parent
-        )
-        stream = os.fdopen(fd, "wb")
+        # owner-only, as before; a failed write names the target, not the .part file
+        stream, temporary = open_temporary(target, private=True)
         self.pending.append((stream, temporary, target))
         return stream
 
@@ -362,10 +359,7 @@ class _Outputs:
 
     def abort(self) -> None:
         for stream, temporary, _target in [] if self.stdout else self.pending:
-            with contextlib.suppress(OSError):
-                stream.close()
-                if temporary:
-                    os.unlink(temporary)
+            discard(stream, temporary)  # removed even when closing fails (disk full)
 
 
 def _assemble(

@@ -36,7 +36,7 @@ from rncpkit.accrochage.enums import (
 )
 from rncpkit.accrochage.model import CertificationRef, Passage, reasons
 from rncpkit.errors import InputError
-from rncpkit.io import Source, open_input
+from rncpkit.io import InputFile, Source, open_input, text_stream
 from rncpkit.model import AccessRouteCode
 
 
@@ -301,9 +301,9 @@ def read_rows(source: Source, *, delimiter: str | None = None) -> Iterator[Row]:
         head = opened.head.lstrip(codecs.BOM_UTF8).lstrip()
         name = opened.name
         if name.lower().endswith((".json", ".jsonl")) or head[:1] in (b"[", b"{"):
-            yield from _json_rows(opened.stream, name)
+            yield from _json_rows(opened, name)
         else:
-            yield from _csv_rows(opened.stream, name, delimiter or _sniff_delimiter(opened.head))
+            yield from _csv_rows(opened, name, delimiter or _sniff_delimiter(opened.head))
 
 
 def _sniff_delimiter(head: bytes) -> str:
@@ -364,8 +364,8 @@ _NOT_UTF8 = (
 )
 
 
-def _csv_rows(stream: IO[bytes], name: str, delimiter: str) -> Iterator[Row]:
-    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+def _csv_rows(opened: InputFile, name: str, delimiter: str) -> Iterator[Row]:
+    text = text_stream(opened)  # UTF-8 or --encoding; a bad byte is reported on its line
     reader = csv.reader(text, delimiter=delimiter)
     columns: list[str] | None = None
     line = 0
@@ -409,10 +409,10 @@ def _json_cell(value: Any) -> str | None:
     return None
 
 
-def _json_rows(stream: IO[bytes], name: str) -> Iterator[Row]:
+def _json_rows(opened: InputFile, name: str) -> Iterator[Row]:
     """A JSON array of objects (streamed, one object at a time) or JSON lines."""
     try:
-        text = io.TextIOWrapper(stream, encoding="utf-8-sig")
+        text = text_stream(opened, newline=None)
         for number, value in _json_values(text, name):
             if not isinstance(value, dict):
                 raise InputError(

@@ -22,7 +22,7 @@ from rncpkit.accrochage import (
     template,
     write_report,
 )
-from rncpkit.cli._common import EXIT_INVALID, handle_errors
+from rncpkit.cli._common import EXIT_INVALID, encoding_option, handle_errors, with_encoding
 
 _DELIMITERS = {";": ";", ",": ",", "tab": "\t"}
 
@@ -156,6 +156,7 @@ def template_command(output: str, delimiter: str, bom: bool | None) -> None:
 @click.option(
     "--compact", is_flag=True, help="No indentation: about 30 % smaller, fewer split files."
 )
+@encoding_option
 @handle_errors
 def build_command(
     holders: str,
@@ -172,6 +173,7 @@ def build_command(
     max_passages: int,
     max_bytes: int,
     compact: bool,
+    encoding: str | None,
 ) -> None:
     """Turn HOLDERS (CSV or JSON, '-' for stdin) into the XML flux to upload.
 
@@ -185,7 +187,7 @@ def build_command(
           --id-client 03VML243 --id-contrat MCFCER000209 -o flux.xml
     """
     report = build(
-        holders,
+        with_encoding(holders, encoding),
         output,
         id_client=id_client,
         id_contract=id_contract,

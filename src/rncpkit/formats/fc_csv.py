@@ -37,7 +37,8 @@ from pydantic import ValidationError
 from rncpkit.errors import FicheError, InputError
 from rncpkit.formats.base import Format, ReadResult, Record, WriteOptions, fiche_error
 from rncpkit.formats.fc_xml import BOOL, DATE, INT, ValueError_
-from rncpkit.io import InputFile, open_member
+from rncpkit.formats.options import FormatOptions, option
+from rncpkit.io import InputFile, open_member, text_stream
 from rncpkit.model import AccessRouteCode, Certification
 
 # --------------------------------------------------------------------------- layout
@@ -170,10 +171,10 @@ def _members(opened: InputFile) -> dict[str, zipfile.ZipInfo]:
 class _Rows:
     """CSV rows of one file, with their line numbers, header checked."""
 
-    def __init__(self, stream: IO[bytes], csv_file: CsvFile, name: str) -> None:
+    def __init__(self, opened: InputFile, csv_file: CsvFile, name: str) -> None:
         self.name = name
         self.csv_file = csv_file
-        self._text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+        self._text = text_stream(opened, name=name)  # UTF-8 or --encoding, errors located
         self._reader = csv.reader(self._text, delimiter=";", quotechar='"', strict=False)
         try:
             header = next(self._reader, None)
@@ -404,12 +405,12 @@ def read(opened: InputFile) -> Iterator[ReadResult]:
                     continue
                 member = open_member(opened, info)
                 names[kind] = f"{opened.name}!{member_name(info)}"
-                index.add(kind, _Rows(member.stream, csv_file, names[kind]))
+                index.add(kind, _Rows(member, csv_file, names[kind]))
             index.seal()
             standard = open_member(opened, members[STANDARD.name])
             standard_name = f"{opened.name}!{member_name(members[STANDARD.name])}"
             seen: set[str] = set()
-            for line, row in _Rows(standard.stream, STANDARD, standard_name):
+            for line, row in _Rows(standard, STANDARD, standard_name):
                 number = row[0 if len(row) < 2 else 1].strip()
                 if len(row) != len(STANDARD.columns):
                     yield FicheError(
@@ -471,7 +472,7 @@ def _orphans(index: _Index, seen: set[str], names: dict[int, str]) -> Iterator[F
 
 def _read_standard_only(opened: InputFile) -> Iterator[ReadResult]:
     seen: set[str] = set()
-    for line, row in _Rows(opened.stream, STANDARD, opened.name):
+    for line, row in _Rows(opened, STANDARD, opened.name):
         number = row[1].strip() if len(row) > 1 else ""
         if len(row) != len(STANDARD.columns) or number in seen:
             yield FicheError(
@@ -572,20 +573,33 @@ def encode_rows(cert: Certification) -> tuple[str, ...]:
     return links, blocks, agreements, certifiers, formacodes, nsf, partners, rome, standard, routes
 
 
+def _export_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(f"expected a date AAAA-MM-JJ, got {text!r}") from None
+
+
+@dataclass(frozen=True)
+class CsvOptions(FormatOptions):
+    """Options of the ``fc-csv`` writer."""
+
+    export_date: dt.date | None = option(
+        help="date of the export (AAAA-MM-JJ) in the member names; today by default",
+        parse=_export_date,
+    )
+
+
 class CsvExportWriter:
     """Writes the ten-file zip: rows spooled per file, zip assembled on ``close``.
 
-    ``WriteOptions.extra["export_date"]`` (``AAAA-MM-JJ``) dates the member names; today
-    by default. Member timestamps are that date at midnight, so output is reproducible.
+    :attr:`CsvOptions.export_date` dates the member names (today by default). Member
+    timestamps are that date at midnight, so output is reproducible.
     """
 
     def __init__(self, stream: IO[bytes], options: WriteOptions) -> None:
         self._stream = stream
-        text = options.extra.get("export_date")
-        try:
-            self._date = dt.date.fromisoformat(text) if text else dt.date.today()
-        except ValueError:
-            raise InputError(f"export_date must be AAAA-MM-JJ, got {text!r}") from None
+        self._date = options.of(CsvOptions).export_date or dt.date.today()
         self._spools = [
             tempfile.SpooledTemporaryFile(max_size=4 << 20, mode="w+b")  # noqa: SIM115
             for _ in FILES
@@ -670,5 +684,20 @@ FORMAT = Format(
     sniff=sniff,
     reader=read,
     writer=CsvExportWriter,
-    media_type="application/zip",
+    options=CsvOptions,
+    # The CSV export has no ETAT_FICHE, EXISTENCE_PARTENAIRES, texts, registration
+    # duration, jury compositions or publication date: presence rules are moot there.
+    uncarried=frozenset(
+        {
+            "state",
+            "has_partners",
+            "activities",
+            "attested_skills",
+            "sectors",
+            "job_types",
+            "registration_years",
+            "jury",
+            "publication_date",
+        }
+    ),
 )

@@ -12,9 +12,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
-import os
 import re
-import tempfile
 from html import escape
 from pathlib import Path
 from typing import IO
@@ -30,6 +28,7 @@ from rncpkit.supplement.content import (
     FRANCE_COMPETENCES,
     FRANCE_COMPETENCES_ADDRESS,
     MORE_INFO_URL,
+    SupplementOptions,
     Translations,
     assessment_summary,
     text_items,
@@ -560,15 +559,8 @@ class SupplementHtmlWriter:
 def _replace_file(target: Path, data: bytes) -> None:
     """Write ``target`` atomically (temporary file + rename). No fsync per page: a crash
     may lose a page, never leave half of one; the index is synced once at the end."""
-    fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(temporary, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+    with atomic_output(target, sync=False) as handle:  # I/O failures named, nothing left
+        handle.write(data)
 
 
 class SupplementDirectoryWriter:
@@ -640,5 +632,5 @@ FORMAT = Format(
     extensions=(".html",),
     writer=SupplementHtmlWriter,
     directory_writer=SupplementDirectoryWriter,
-    media_type="text/html",
+    options=SupplementOptions,
 )

@@ -20,25 +20,28 @@ import re
 import struct
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from pydantic import ValidationError
 
-from rncpkit.accrochage.enums import DepositorKind
-from rncpkit.accrochage.fiches import FicheIndex
-from rncpkit.accrochage.holders import Row, RowProblem, read_rows, to_passage
+from rncpkit.accrochage.enums import AccessMode, DepositorKind, FluxAction
+from rncpkit.accrochage.fiches import FicheFacts, FicheIndex
+from rncpkit.accrochage.holders import read_rows
 from rncpkit.accrochage.model import (
     MAX_BYTES_PER_FILE,
     MAX_PASSAGES_PER_FILE,
+    SCHEMA_VERSIONS,
+    XSD_VERSION,
     CertificationRef,
     Certifier,
     FluxHeader,
     Passage,
     reasons,
 )
+from rncpkit.accrochage.rows import Row, RowProblem, convert_row
 from rncpkit.accrochage.writer import FragmentWriter, new_flux_id, paris_time, render_head
 from rncpkit.errors import InputError, OutputError, UsageError
 from rncpkit.io import Source, display_name
@@ -54,6 +57,9 @@ class BuildReport:
     written: int = 0
     rejected: int = 0
     problems: list[RowProblem] = field(default_factory=list)
+    """Every problem that refuses a row (a row may have several)."""
+    warnings: list[RowProblem] = field(default_factory=list)
+    """What deserves a look but does not refuse the row (award before the registration)."""
     files: list[Path] = field(default_factory=list)
     per_certification: dict[str, int] = field(default_factory=dict)
     stale_files: list[Path] = field(default_factory=list)
@@ -112,11 +118,14 @@ def _problem(row: Row, column: str, en: str, fr: str) -> RowProblem:
 
 
 def check_against_fiche(
-    row: Row, ref: CertificationRef, passage: Passage, fiches: FicheIndex, today: dt.date
+    row: Row, ref: CertificationRef, data: Mapping[str, Any], fiches: FicheIndex, today: dt.date
 ) -> list[RowProblem]:
-    """The checks that need the certification's fiche and today's date."""
+    """The checks that need the certification's fiche and today's date, on whatever the
+    row's cells gave (``data``: model field → value), so they come with the format errors."""
     problems: list[RowProblem] = []
-    if passage.valid_from > today:
+    valid_from = data.get("valid_from")
+    awarded = valid_from if isinstance(valid_from, dt.date) else None
+    if awarded is not None and awarded > today:
         problems.append(
             _problem(row, "date_obtention", "date is in the future", "date dans le futur")
         )
@@ -131,7 +140,8 @@ def check_against_fiche(
             )
         )
         return problems
-    route = passage.access_mode.rncp_route if passage.access_mode else None
+    mode = data.get("access_mode")
+    route = mode.rncp_route if isinstance(mode, AccessMode) else None
     if route is not None and route not in fiche.open_routes:
         opened = ", ".join(sorted(r.value for r in fiche.open_routes)) or "-"
         problems.append(
@@ -144,7 +154,9 @@ def check_against_fiche(
                 f"({route.label_fr}) ; voies ouvertes : {opened}",
             )
         )
-    if fiche.last_award_date is not None and passage.valid_from > fiche.last_award_date:
+    if awarded is None:
+        return problems
+    if fiche.last_award_date is not None and awarded > fiche.last_award_date:
         last = fiche.last_award_date.strftime("%d/%m/%Y")
         problems.append(
             _problem(
@@ -154,7 +166,34 @@ def check_against_fiche(
                 f"postérieure au dernier jour de délivrance de la fiche {fiche.number} ({last})",
             )
         )
+    start = fiche.registration_start
+    if start is not None and awarded < start:
+        problems.append(_before_registration(row, fiche, start))
     return problems
+
+
+def _before_registration(row: Row, fiche: FicheFacts, start: dt.date) -> RowProblem:
+    """A warning, not a refusal: a renewed certification's holders may have been awarded
+    under its predecessor, which the fiche names (``ANCIENNES_CERTIFICATIONS``)."""
+    day = start.strftime("%d/%m/%Y")
+    en = f"before fiche {fiche.number} was registered ({day})"
+    fr = f"antérieure à l'enregistrement de la fiche {fiche.number} ({day})"
+    if fiche.predecessors:
+        names = ", ".join(fiche.predecessors)
+        en += f": legitimate only if awarded under its predecessor {names}"
+        fr += f" : légitime seulement si délivrée au titre de la fiche précédente {names}"
+    else:
+        en += "; the fiche names no predecessor: check the date"
+        fr += " ; la fiche ne cite aucune certification précédente : vérifier la date"
+    return RowProblem(
+        row.number,
+        row.technical_id,
+        "date_obtention",
+        row.get("date_obtention") or None,
+        en,
+        fr,
+        warning=True,
+    )
 
 
 def certifier_of(id_client: str, id_contract: str) -> Certifier:
@@ -183,6 +222,7 @@ def build(
     now: dt.datetime | None = None,
     delimiter: str | None = None,
     compact: bool = False,
+    schema: str = XSD_VERSION,
 ) -> BuildReport:
     """Turn the holders file ``source`` into the flux ``output`` (``-`` for stdout).
 
@@ -191,8 +231,12 @@ def build(
     unless every row is valid, or ``skip_invalid`` is set (then only the valid rows are).
     Above ``max_passages`` or ``max_bytes``, the output is split into ``NAME-001.xml``,
     ``NAME-002.xml``… Each file gets its own ``idFlux``. ``compact`` leaves out the
-    indentation (about 30 % smaller files, so more passages fit in one).
+    indentation (about 30 % smaller files, so more passages fit in one). ``schema`` is the
+    XSD version written: ``1.1.2`` (default) or ``1.1.5`` (``action`` CREATION, and holders
+    identified by NIR accepted).
     """
+    if schema not in SCHEMA_VERSIONS:
+        raise UsageError(f"schema {schema!r}: expected one of {', '.join(SCHEMA_VERSIONS)}")
     certifier = certifier_of(id_client, id_contract)
     emitter = certifier_of(emitter_id_client, id_contract).id_client if emitter_id_client else None
     if depositor is None:
@@ -221,6 +265,7 @@ def build(
             report,
             fragments,
             spools,
+            schema,
         )
         report.problems.sort(key=lambda p: p.row)
         report.rejected = len({problem.row for problem in report.problems})
@@ -241,6 +286,7 @@ def build(
                 timestamp=instant,
                 emitter_id_client=emitter or certifier.id_client,
                 certifier=certifier,
+                action=FluxAction.CREATION if schema == "1.1.5" else None,
             )
 
         kept = [spool for spool in spools.values() if spool.count]
@@ -270,15 +316,20 @@ def _first_pass(
     report: BuildReport,
     fragments: FragmentWriter,
     spools: dict[str, _Spool],
+    schema: str,
 ) -> set[int]:
     """Check and spool every row; return the rows to leave out (duplicates)."""
     seen: dict[str, _Seen] = {}
     excluded: set[int] = set()
     for row in read_rows(source, delimiter=delimiter):
         report.rows += 1
-        ref, passage, problems = to_passage(row, certification)
-        if ref is not None and passage is not None:
-            problems = check_against_fiche(row, ref, passage, fiches, today)
+        result = convert_row(row, certification, schema=schema)
+        ref, passage, problems = result.ref, result.passage, result.problems
+        if ref is not None:
+            for problem in check_against_fiche(row, ref, result.data, fiches, today):
+                (report.warnings if problem.warning else problems).append(problem)
+        if problems:
+            passage = None
         tid = row.technical_id
         first = seen.get(tid) if tid else None
         if tid and first is not None:

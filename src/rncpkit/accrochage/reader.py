@@ -40,6 +40,7 @@ _INSCRIPTION = {
     "dateInscription": "registration_date",
 }
 _CPF = {"idDossier": "file_id", "nomTitulaire": "last_name", "prenom1Titulaire": "first_name"}
+_NATIONAL = {"nir": "nir", "nomNaissance": "birth_name"}
 _CIVIL = {
     "nomNaissance": "birth_name",
     "nomUsage": "usage_name",
@@ -63,7 +64,7 @@ _REQUIRED_NILLABLE = {
 }
 _FIELD_ELEMENTS = {
     field: element
-    for table in (_PASSAGE, _INSCRIPTION, _CPF, _CIVIL, _RESULT)
+    for table in (_PASSAGE, _INSCRIPTION, _CPF, _NATIONAL, _CIVIL, _RESULT)
     for element, field in table.items()
 }
 _FIELD_ELEMENTS.update(
@@ -242,11 +243,20 @@ def _holder(element: etree._Element, problems: list[Problem]) -> dict[str, Any]:
         problems.append(
             (
                 "identificationTitulaire",
-                "needs exactly one of dossierFormation, titulaire",
-                "demande exactement un de dossierFormation, titulaire",
+                "needs exactly one of dossierFormation, titulaire, identifiantNational",
+                "demande exactement un de dossierFormation, titulaire, identifiantNational",
             )
         )
-    if "dossierFormation" in found:
+    if "identifiantNational" in found:
+        holder["kind"] = "nir"
+        _fill(
+            _children(found["identifiantNational"], problems),
+            _NATIONAL,
+            holder,
+            "identifiantNational",
+            problems,
+        )
+    elif "dossierFormation" in found:
         holder["kind"] = "cpf"
         _fill(
             _children(found["dossierFormation"], problems),

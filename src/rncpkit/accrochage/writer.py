@@ -25,6 +25,7 @@ from rncpkit.accrochage.model import (
     CivilIdentity,
     CpfFile,
     FluxHeader,
+    NationalId,
     Passage,
 )
 
@@ -105,6 +106,7 @@ def render_head(header: FluxHeader, *, compact: bool = False) -> tuple[bytes, by
     with etree.xmlfile(buffer, encoding="UTF-8") as xf, xf.element(_q("flux"), nsmap=NSMAP):
         _leaf(xf, ind[1], "idFlux", header.id_flux)
         _leaf(xf, ind[1], "horodatage", header.horodatage)
+        _optional(xf, ind[1], "action", header.action)  # 1.1.5 only
         xf.write(ind[1])
         with xf.element(_q("emetteur")):
             _leaf(xf, ind[2], "idClient", header.emitter_id_client)
@@ -218,6 +220,8 @@ class FragmentWriter:
             with xf.element(_q("identificationTitulaire")):
                 if isinstance(p.holder, CpfFile):
                     self._cpf_file(p.holder)
+                elif isinstance(p.holder, NationalId):
+                    self._national(p.holder)
                 else:
                     self._civil(p.holder)
                 xf.write(ind[8])
@@ -253,6 +257,15 @@ class FragmentWriter:
             _leaf(xf, ind[10], "idDossier", holder.file_id)
             _leaf(xf, ind[10], "nomTitulaire", holder.last_name)
             _leaf(xf, ind[10], "prenom1Titulaire", holder.first_name)
+            xf.write(ind[9])
+
+    def _national(self, holder: NationalId) -> None:
+        xf = self._xf
+        ind = self._ind
+        xf.write(ind[9])
+        with xf.element(_q("identifiantNational")):
+            _leaf(xf, ind[10], "nir", holder.nir)
+            _leaf(xf, ind[10], "nomNaissance", holder.birth_name)
             xf.write(ind[9])
 
     def _civil(self, h: CivilIdentity) -> None:

@@ -19,11 +19,13 @@ and checks one (:func:`check`).
 
 from rncpkit.accrochage.builder import BuildReport, build, write_report
 from rncpkit.accrochage.checker import CheckProblem, CheckReport, check
+from rncpkit.accrochage.columns import Column
 from rncpkit.accrochage.enums import (
     RNCP_TO_CDC,
     AccessMode,
     DepositorKind,
     ExamMode,
+    FluxAction,
     LanguageLevel,
     Mention,
     Obtention,
@@ -32,11 +34,13 @@ from rncpkit.accrochage.enums import (
     VaeRoute,
 )
 from rncpkit.accrochage.fiches import FicheFacts, FicheIndex, sample_path
-from rncpkit.accrochage.holders import COLUMNS, RowProblem, read_rows, template, to_passage
+from rncpkit.accrochage.holders import COLUMNS, read_rows, template
 from rncpkit.accrochage.model import (
     MAX_BYTES_PER_FILE,
     MAX_PASSAGES_PER_FILE,
     NAMESPACE,
+    SCHEMA_VERSIONS,
+    XSD_VERSION,
     CertificationRef,
     Certifier,
     CivilIdentity,
@@ -44,9 +48,12 @@ from rncpkit.accrochage.model import (
     DigitalLevel,
     DigitalResult,
     FluxHeader,
+    NationalId,
     Passage,
 )
+from rncpkit.accrochage.nir import Nir, NirError, nir_key, parse_nir
 from rncpkit.accrochage.reader import read_passage
+from rncpkit.accrochage.rows import Row, RowProblem, RowResult, convert_row, to_passage
 from rncpkit.accrochage.writer import new_flux_id, paris_time, write_flux
 
 __all__ = [
@@ -55,6 +62,8 @@ __all__ = [
     "MAX_PASSAGES_PER_FILE",
     "NAMESPACE",
     "RNCP_TO_CDC",
+    "SCHEMA_VERSIONS",
+    "XSD_VERSION",
     "AccessMode",
     "BuildReport",
     "CertificationRef",
@@ -62,6 +71,7 @@ __all__ = [
     "CheckProblem",
     "CheckReport",
     "CivilIdentity",
+    "Column",
     "CpfFile",
     "DepositorKind",
     "DigitalLevel",
@@ -69,19 +79,28 @@ __all__ = [
     "ExamMode",
     "FicheFacts",
     "FicheIndex",
+    "FluxAction",
     "FluxHeader",
     "LanguageLevel",
     "Mention",
+    "NationalId",
+    "Nir",
+    "NirError",
     "Obtention",
     "Passage",
     "RegistrationInitiative",
+    "Row",
     "RowProblem",
+    "RowResult",
     "Sex",
     "VaeRoute",
     "build",
     "check",
+    "convert_row",
     "new_flux_id",
+    "nir_key",
     "paris_time",
+    "parse_nir",
     "read_passage",
     "read_rows",
     "sample_path",

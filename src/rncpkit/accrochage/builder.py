@@ -38,7 +38,6 @@ from rncpkit.accrochage.model import (
     CertificationRef,
     Certifier,
     FluxHeader,
-    Passage,
     reasons,
 )
 from rncpkit.accrochage.rows import Row, RowProblem, convert_row

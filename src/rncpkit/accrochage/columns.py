@@ -393,12 +393,13 @@ def normalise_header(name: str, known: dict[str, str] | None = None) -> str:
     return (known or _HEADER_NAMES).get(_squash(text), text)
 
 
-def holder_kind(values: dict[str, Any]) -> str:
-    """Which identification a row's parsed values make: ``cpf`` (CPF dossier), ``nir``
-    (1.1.5) or ``civil``."""
-    if "id_dossier_cpf" in values:
+def holder_kind(filled: Iterable[str]) -> str:
+    """Which identification a row's filled columns ask for (read or not): ``cpf`` (CPF
+    dossier), ``nir`` (1.1.5) or ``civil``."""
+    names = set(filled)
+    if "id_dossier_cpf" in names:
         return "cpf"
-    if "nir" in values:
+    if "nir" in names:
         return "nir"
     return "civil"
 

@@ -1,4 +1,5 @@
-"""The closed vocabularies of the CDC "accrochage" XSDs (1.1.2, and 1.1.5's ``action``), spelled as the XSD spells them.
+"""The closed vocabularies of the CDC "accrochage" XSDs (1.1.2, and 1.1.5's ``action``),
+spelled as the XSD spells them.
 
 Also the one place that maps the six RNCP access routes (``SI_JURY_*``) to the CDC
 ``modaliteAcces`` values.

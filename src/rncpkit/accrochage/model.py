@@ -335,24 +335,24 @@ def passage_conflicts(v: Mapping[str, Any]) -> list[tuple[str, str, str]]:
         found.append(
             ("exam_end", "the exam ends before it starts", "la fin de l'examen précède son début")
         )
-    if isinstance(valid_from, dt.date) and isinstance(valid_until, dt.date):
-        if valid_until < valid_from:
-            found.append(
-                (
-                    "valid_until",
-                    "validity ends before it starts",
-                    "la fin de validité précède la date d'obtention",
-                )
+    both = isinstance(valid_from, dt.date) and isinstance(valid_until, dt.date)
+    if both and valid_until < valid_from:
+        found.append(
+            (
+                "valid_until",
+                "validity ends before it starts",
+                "la fin de validité précède la date d'obtention",
             )
-    if isinstance(valid_from, dt.date) and isinstance(registered, dt.date):
-        if registered > valid_from:
-            found.append(
-                (
-                    "registration_date",
-                    "registration is dated after the certification was obtained",
-                    "l'inscription est datée après l'obtention de la certification",
-                )
+        )
+    dated = isinstance(valid_from, dt.date) and isinstance(registered, dt.date)
+    if dated and registered > valid_from:
+        found.append(
+            (
+                "registration_date",
+                "registration is dated after the certification was obtained",
+                "l'inscription est datée après l'obtention de la certification",
             )
+        )
     if v.get("vae_route") is not None and v.get("access_mode") not in (AccessMode.VAE, "VAE"):
         found.append(
             (
@@ -436,8 +436,9 @@ def reason(error: ErrorDetails) -> tuple[str, str]:
     known = _REASONS.get(error["type"])
     if known is None:
         return error["msg"], "valeur invalide"
+    french = {k: v.replace(" or ", " ou ") if isinstance(v, str) else v for k, v in ctx.items()}
     try:
-        return known[0].format(**ctx), known[1].format(**ctx)
+        return known[0].format(**ctx), known[1].format(**french)
     except (KeyError, IndexError):
         return error["msg"], known[1]
 
@@ -447,7 +448,12 @@ def error_field(error: ErrorDetails) -> str:
     ctx = error.get("ctx") or {}
     if "field" in ctx:
         return str(ctx["field"])
-    names = [part for part in error["loc"] if isinstance(part, str) and part not in _TAGS]
+    loc = [part for part in error["loc"] if isinstance(part, str)]
+    names = [
+        part
+        for index, part in enumerate(loc)
+        if not (part in _TAGS and index and loc[index - 1] == "holder")  # union tag
+    ]
     return names[-1] if names else ""
 
 

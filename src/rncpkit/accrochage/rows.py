@@ -153,25 +153,26 @@ def convert_row(
                 "texte, nombre ou vrai/faux attendu",
             )
             continue
-        column = BY_NAME.get(name)
+        declared = BY_NAME.get(name)
         text = cell.strip()
-        if column is None or not text:
+        if declared is None or not text:
             continue  # markers, and columns another feature reads
         try:
-            values[name] = column.parse(text)
+            values[name] = declared.parse(text)
         except CellError as exc:
             failed.add(name)
             report(name, exc.en, exc.fr)
 
     ref = _certification(values, default_certification, report)
-    kind = holder_kind(values)
-    if kind == "cpf" and "nir" in values:
+    filled = {name for name, cell in row.cells.items() if cell.strip()}
+    kind = holder_kind(filled)
+    if kind == "cpf" and "nir" in filled:
         report(
             "nir",
             "give a CPF dossier or a NIR, not both (the flux takes one identification)",
             "donner un dossier CPF ou un NIR, pas les deux (le flux prend une identification)",
         )
-    if "nir" in values and schema == "1.1.2":
+    if "nir" in filled and schema == "1.1.2":
         report(
             "nir",
             "identification by NIR exists only in schema 1.1.5 (use --schema 1.1.5)",

@@ -323,6 +323,8 @@ def write_flux(
             stream.write(opening)
             before = count
             for passage in passages:
+                if isinstance(passage.holder, NationalId) and header.action is None:
+                    raise ValueError("a holder identified by NIR needs schema 1.1.5 (an action)")
                 stream.write(fragments.passage(passage))
                 count += 1
             if count == before:

@@ -14,6 +14,8 @@ import click
 from rncpkit.accrochage import (
     MAX_BYTES_PER_FILE,
     MAX_PASSAGES_PER_FILE,
+    SCHEMA_VERSIONS,
+    XSD_VERSION,
     CheckReport,
     DepositorKind,
     FicheIndex,
@@ -125,7 +127,16 @@ def template_command(output: str, delimiter: str, bom: bool | None) -> None:
 @click.option(
     "--skip-invalid",
     is_flag=True,
-    help="Write the valid rows and a report of the others, instead of nothing.",
+    help="Write the valid rows and a report of the others, instead of nothing. "
+    "The exit code is still 1 when any row was rejected.",
+)
+@click.option(
+    "--schema",
+    type=click.Choice(list(SCHEMA_VERSIONS)),
+    default=XSD_VERSION,
+    show_default=True,
+    help="XSD version to write. 1.1.5 (2026 kit) adds the file's action and accepts holders "
+    "identified by NIR (the 'nir' column); its XSD is reconstructed, not official.",
 )
 @click.option(
     "--report",
@@ -172,12 +183,15 @@ def build_command(
     max_passages: int,
     max_bytes: int,
     compact: bool,
+    schema: str,
 ) -> None:
     """Turn HOLDERS (CSV or JSON, '-' for stdin) into the XML flux to upload.
 
-    All or nothing: unless every row is valid, every bad row is listed (row, column,
-    reason in French and English; names and birth data are never shown) and nothing is
-    written. Each holder's access route must be open on the certification's fiche.
+    All or nothing: unless every row is valid, every problem of every row is listed (row,
+    column, reason in French and English; names, birth data and NIRs are never shown) and
+    nothing is written. Each holder's access route must be open on the certification's
+    fiche. With --skip-invalid the valid rows are written, the others reported in a CSV,
+    and the exit code is 1 all the same (something was rejected).
 
     \b
     Example:
@@ -198,8 +212,9 @@ def build_command(
         max_bytes=max_bytes,
         delimiter=_DELIMITERS[delimiter] if delimiter else None,
         compact=compact,
+        schema=schema,
     )
-    for problem in report.problems:
+    for problem in sorted([*report.problems, *report.warnings], key=lambda p: p.row):
         click.echo(f"rncpkit: {problem}", err=True)
     if report.problems and not skip_invalid:
         click.echo(
@@ -226,6 +241,13 @@ def build_command(
             err=True,
         )
     click.echo(f"rncpkit: {report.line()}", err=True)
+    if report.problems:
+        click.echo(
+            "rncpkit: rows were rejected: exit code 1 although the valid rows were written / "
+            "des lignes ont été refusées : code de sortie 1 bien que les lignes valides "
+            "soient écrites",
+            err=True,
+        )
     if report.problems or not report.files:
         raise SystemExit(EXIT_INVALID)
 
@@ -271,6 +293,8 @@ def _as_json(report: CheckReport) -> dict[str, object]:
         "certificateur": report.certifier,
         "idContrat": report.contract,
         "passages": report.passages,
+        "version": report.version,
+        "action": report.action,
         "xsd": report.xsd,
         "certifications": [
             {
@@ -289,6 +313,7 @@ def _as_json(report: CheckReport) -> dict[str, object]:
                 "idTechnique": p.technical_id,
                 "element": p.element,
                 "warning": p.warning,
+                "xsd": p.xsd,
                 "reason": p.reason_en,
                 "raison": p.reason_fr,
             }
@@ -302,7 +327,11 @@ def _print_text(report: CheckReport) -> None:
         f"{report.file}: {report.passages} passages, {len(report.certifications)} "
         f"certification(s), {report.size:,} bytes"
     )
-    click.echo(f"  idFlux {report.id_flux}  horodatage {report.horodatage}")
+    action = f"  action {report.action}" if report.action else ""
+    click.echo(
+        f"  schéma/schema {report.version}  idFlux {report.id_flux}  "
+        f"horodatage {report.horodatage}{action}"
+    )
     click.echo(
         f"  émetteur {report.emitter}  certificateur {report.certifier}  contrat {report.contract}"
     )
@@ -317,7 +346,7 @@ def _print_text(report: CheckReport) -> None:
         click.echo(f"  {problem}")
     errors = sum(not p.warning for p in report.problems)
     warnings = len(report.problems) - errors
-    xsd_ok = not any(p.element == "XSD" for p in report.problems)
+    xsd_ok = not any(p.xsd for p in report.problems)
     xsd = f"XSD {report.xsd}: " + ("valide / valid" if xsd_ok else "invalide / invalid")
     verdict = "OK" if report.ok else "REJETÉ / REJECTED"
     click.echo(

@@ -328,15 +328,22 @@ def passage_conflicts(v: Mapping[str, Any]) -> list[tuple[str, str, str]]:
     name → parsed value, absent when unknown) breaks. The model applies them; the holders
     file applies them to whatever cells parsed, so a row's problems all come in one run."""
     found: list[tuple[str, str, str]] = []
-    start, end = v.get("exam_start"), v.get("exam_end")
-    valid_from, valid_until = v.get("valid_from"), v.get("valid_until")
-    registered = v.get("registration_date")
-    if isinstance(start, dt.date) and isinstance(end, dt.date) and end < start:
+
+    def day(name: str) -> dt.date | None:
+        value = v.get(name)
+        return value if isinstance(value, dt.date) else None
+
+    start, end = day("exam_start"), day("exam_end")
+    valid_from, valid_until, registered = (
+        day("valid_from"),
+        day("valid_until"),
+        day("registration_date"),
+    )
+    if start and end and end < start:
         found.append(
             ("exam_end", "the exam ends before it starts", "la fin de l'examen précède son début")
         )
-    both = isinstance(valid_from, dt.date) and isinstance(valid_until, dt.date)
-    if both and valid_until < valid_from:
+    if valid_from and valid_until and valid_until < valid_from:
         found.append(
             (
                 "valid_until",
@@ -344,8 +351,7 @@ def passage_conflicts(v: Mapping[str, Any]) -> list[tuple[str, str, str]]:
                 "la fin de validité précède la date d'obtention",
             )
         )
-    dated = isinstance(valid_from, dt.date) and isinstance(registered, dt.date)
-    if dated and registered > valid_from:
+    if valid_from and registered and registered > valid_from:
         found.append(
             (
                 "registration_date",

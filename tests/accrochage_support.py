@@ -151,3 +151,56 @@ def holders_csv(path: Path, rows: list[dict[str, str]]) -> Path:
     writer.writerows(rows)
     path.write_bytes(b"\xef\xbb\xbf" + out.getvalue().encode("utf-8"))
     return path
+
+
+def report_xml(
+    *,
+    accepted: list[str] = (),  # type: ignore[assignment]
+    refused: list[tuple[str, str]] = (),  # type: ignore[assignment]
+    errors: list[tuple[str, int, int]] = (),  # type: ignore[assignment]
+    file_name: str | None = "flux.xml",
+    id_flux: str | None = None,
+    treatment: str | None = "4711",
+) -> bytes:
+    """A processing report as the portal writes it (root ``rapport`` declaring an unused
+    ``ns2`` prefix, elements in no namespace, 4-space indentation, ``standalone="no"``)."""
+    from xml.sax.saxutils import escape
+
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8" standalone="no"?>',
+        '<rapport xmlns:ns2="urn:cdc:cpf:pc5:rapport:schema">',
+    ]
+    if file_name is not None:
+        lines.append(f"    <nomFichier>{escape(file_name)}</nomFichier>")
+    if id_flux is not None:
+        lines.append(f"    <idFlux>{escape(id_flux)}</idFlux>")
+    if treatment is not None:
+        lines.append(f"    <idTraitement>{treatment}</idTraitement>")
+    if errors:
+        lines.append("    <erreurs>")
+        for message, line, column in errors:
+            lines += [
+                "        <erreur>",
+                "            <type>XSD</type>",
+                f"            <message>{escape(message)}</message>",
+                f"            <ligne>{line}</ligne>",
+                f"            <colonne>{column}</colonne>",
+                "        </erreur>",
+            ]
+        lines.append("    </erreurs>")
+    if refused:
+        lines.append("    <PassagesKO>")
+        for tid, message in refused:
+            lines += [
+                "        <passage>",
+                f"            <idTechnique>{escape(tid)}</idTechnique>",
+                f"            <messageErreur>{escape(message)}</messageErreur>",
+                "        </passage>",
+            ]
+        lines.append("    </PassagesKO>")
+    if accepted:
+        lines.append("    <PassagesOK>")
+        lines += [f"        <idTechnique>{escape(tid)}</idTechnique>" for tid in accepted]
+        lines.append("    </PassagesOK>")
+    lines.append("</rapport>")
+    return ("\n".join(lines) + "\n").encode("utf-8")

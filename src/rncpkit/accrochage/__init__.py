@@ -14,7 +14,9 @@ whole if anything is wrong. This package turns a holders spreadsheet into that f
         for problem in report.problems:
             print(problem)          # row, column, reason in French and English
 
-and checks one (:func:`check`).
+and checks one (:func:`check`). Then, for each file deposited, the portal's processing
+report is read (:func:`read_report`, :func:`reconcile`: refused rows back to the
+spreadsheet) and a ledger (:class:`Ledger`) keeps what was declared and what became of it.
 """
 
 from rncpkit.accrochage.builder import BuildReport, build, write_report
@@ -35,6 +37,7 @@ from rncpkit.accrochage.enums import (
 )
 from rncpkit.accrochage.fiches import FicheFacts, FicheIndex, sample_path
 from rncpkit.accrochage.holders import COLUMNS, read_rows, template
+from rncpkit.accrochage.ledger import Ledger, LedgerBusyError
 from rncpkit.accrochage.model import (
     MAX_BYTES_PER_FILE,
     MAX_PASSAGES_PER_FILE,
@@ -53,11 +56,22 @@ from rncpkit.accrochage.model import (
 )
 from rncpkit.accrochage.nir import Nir, NirError, nir_key, parse_nir
 from rncpkit.accrochage.reader import read_passage
+from rncpkit.accrochage.receipt import (
+    KNOWN_MESSAGES,
+    Explanation,
+    FileError,
+    Outcome,
+    ProcessingReport,
+    explain,
+    read_report,
+)
+from rncpkit.accrochage.reconcile import Reconciliation, reconcile
 from rncpkit.accrochage.rows import Row, RowProblem, RowResult, convert_row, to_passage
 from rncpkit.accrochage.writer import new_flux_id, paris_time, write_flux
 
 __all__ = [
     "COLUMNS",
+    "KNOWN_MESSAGES",
     "MAX_BYTES_PER_FILE",
     "MAX_PASSAGES_PER_FILE",
     "NAMESPACE",
@@ -77,17 +91,24 @@ __all__ = [
     "DigitalLevel",
     "DigitalResult",
     "ExamMode",
+    "Explanation",
     "FicheFacts",
     "FicheIndex",
+    "FileError",
     "FluxAction",
     "FluxHeader",
     "LanguageLevel",
+    "Ledger",
+    "LedgerBusyError",
     "Mention",
     "NationalId",
     "Nir",
     "NirError",
     "Obtention",
+    "Outcome",
     "Passage",
+    "ProcessingReport",
+    "Reconciliation",
     "RegistrationInitiative",
     "Row",
     "RowProblem",
@@ -97,12 +118,15 @@ __all__ = [
     "build",
     "check",
     "convert_row",
+    "explain",
     "new_flux_id",
     "nir_key",
     "paris_time",
     "parse_nir",
     "read_passage",
+    "read_report",
     "read_rows",
+    "reconcile",
     "sample_path",
     "template",
     "to_passage",

@@ -30,6 +30,15 @@ from pydantic import ValidationError
 from rncpkit.accrochage.enums import AccessMode, DepositorKind, FluxAction
 from rncpkit.accrochage.fiches import FicheFacts, FicheIndex
 from rncpkit.accrochage.holders import read_rows
+from rncpkit.accrochage.ledger import (
+    ACCEPTED,
+    FILE_REFUSED,
+    REFUSED,
+    RESENDABLE,
+    SENT,
+    Declared,
+    Ledger,
+)
 from rncpkit.accrochage.model import (
     MAX_BYTES_PER_FILE,
     MAX_PASSAGES_PER_FILE,
@@ -61,6 +70,10 @@ class BuildReport:
     """What deserves a look but does not refuse the row (award before the registration)."""
     files: list[Path] = field(default_factory=list)
     per_certification: dict[str, int] = field(default_factory=dict)
+    skipped: int = 0
+    """Rows left out by ``only_refused`` (the ledger does not record them as refused)."""
+    recorded: int = 0
+    """Passages recorded in the ledger."""
     stale_files: list[Path] = field(default_factory=list)
     """Files beside the output that look like an earlier run's (``NAME.xml``, ``NAME-007.xml``)
     and were not written now: uploading them with the new ones would declare holders twice."""
@@ -222,6 +235,9 @@ def build(
     delimiter: str | None = None,
     compact: bool = False,
     schema: str = XSD_VERSION,
+    ledger: str | os.PathLike[str] | None = None,
+    resend: bool = False,
+    only_refused: bool = False,
 ) -> BuildReport:
     """Turn the holders file ``source`` into the flux ``output`` (``-`` for stdout).
 
@@ -233,7 +249,15 @@ def build(
     indentation (about 30 % smaller files, so more passages fit in one). ``schema`` is the
     XSD version written: ``1.1.2`` (default) or ``1.1.5`` (``action`` CREATION, and holders
     identified by NIR accepted).
+
+    With ``ledger`` (a SQLite file, created when absent), a row whose ``idTechnique`` was
+    already declared is refused before anything is written — unless ``resend`` is set and
+    the passage was refused or never answered (an accepted one is never sent again) — and
+    the passages written are recorded. ``only_refused`` takes only the rows the ledger
+    records as refused (a corrected resend); it needs ``ledger``.
     """
+    if only_refused and ledger is None:
+        raise UsageError("--only-refused needs --ledger (the ledger knows what was refused)")
     if schema not in SCHEMA_VERSIONS:
         raise UsageError(f"schema {schema!r}: expected one of {', '.join(SCHEMA_VERSIONS)}")
     certifier = certifier_of(id_client, id_contract)
@@ -251,25 +275,68 @@ def build(
             ) from None
     fiches = fiches if fiches is not None else FicheIndex.load()
     report = BuildReport()
+    with contextlib.ExitStack() as stack:
+        book = stack.enter_context(Ledger(ledger, write=True)) if ledger is not None else None
+        if book is not None:
+            book.stage()
+        checks = _Checks(certification, depositor, fiches, instant.date(), schema, book)
+        checks.resend = resend or only_refused
+        checks.only_refused = only_refused
+        return _build(
+            source,
+            output,
+            report,
+            checks,
+            delimiter,
+            skip_invalid,
+            compact,
+            (instant, emitter, certifier),
+            (max_passages, max_bytes),
+        )
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+@dataclass
+class _Checks:
+    """What every row is checked against."""
+
+    certification: str | None
+    depositor: DepositorKind
+    fiches: FicheIndex
+    today: dt.date
+    schema: str
+    ledger: Ledger | None
+    resend: bool = False
+    only_refused: bool = False
+
+
+def _build(
+    source: Source,
+    output: str | os.PathLike[str],
+    report: BuildReport,
+    checks: _Checks,
+    delimiter: str | None,
+    skip_invalid: bool,
+    compact: bool,
+    who: tuple[dt.datetime, str | None, Certifier],
+    limits: tuple[int, int],
+) -> BuildReport:
+    instant, emitter, certifier = who
+    max_passages, max_bytes = limits
+    schema = checks.schema
     fragments = FragmentWriter(compact=compact)
     spools: dict[str, _Spool] = {}
     try:
-        excluded = _first_pass(
-            source,
-            certification,
-            depositor,
-            fiches,
-            instant.date(),
-            delimiter,
-            report,
-            fragments,
-            spools,
-            schema,
-        )
+        excluded = _first_pass(source, checks, delimiter, report, fragments, spools)
         report.problems.sort(key=lambda p: p.row)
         report.rejected = len({problem.row for problem in report.problems})
         if report.rows == 0:
             raise InputError("aucune ligne de titulaire / no holder row", file=display_name(source))
+        if checks.only_refused and report.rows == report.skipped:
+            raise InputError(
+                "aucune ligne refusée selon le registre / no row the ledger records as refused",
+                file=display_name(source),
+            )
         if report.problems and not skip_invalid:
             return report
         for code, spool in spools.items():
@@ -294,9 +361,28 @@ def build(
         total += sum(len(s.opening) + len(s.closing) + s.size for s in kept)
         numbered = report.written > max_passages or total > max_bytes
         target = Path(os.fspath(output))
-        report.files = _assemble(
-            kept, excluded, target, numbered, header, max_passages, max_bytes, compact
+        outputs, flux_ids = _assemble(
+            kept,
+            excluded,
+            target,
+            numbered,
+            header,
+            max_passages,
+            max_bytes,
+            compact,
+            checks.ledger,
         )
+        try:
+            if checks.ledger is not None:
+                names = [("<stdout>" if t == "-" else Path(t).name) for t in outputs.targets()]
+                report.recorded = checks.ledger.record_files(
+                    list(zip(names, flux_ids, strict=True))
+                )
+                checks.ledger.commit()
+            report.files = outputs.commit()
+        except BaseException:
+            outputs.abort()
+            raise
         report.stale_files = _stale(target, report.files)
     finally:
         fragments.close()
@@ -307,26 +393,32 @@ def build(
 
 def _first_pass(
     source: Source,
-    certification: str | None,
-    depositor: DepositorKind,
-    fiches: FicheIndex,
-    today: dt.date,
+    checks: _Checks,
     delimiter: str | None,
     report: BuildReport,
     fragments: FragmentWriter,
     spools: dict[str, _Spool],
-    schema: str,
 ) -> set[int]:
     """Check and spool every row; return the rows to leave out (duplicates)."""
     seen: dict[str, _Seen] = {}
     excluded: set[int] = set()
+    staged: list[tuple[int, str, str, str, str]] = []
     for row in read_rows(source, delimiter=delimiter):
         report.rows += 1
-        result = convert_row(row, certification, schema=schema)
+        declared = _declared(row, checks)
+        if checks.only_refused and (declared is None or declared.status not in RESENDABLE):
+            report.skipped += 1  # not refused: not part of a corrected resend
+            continue
+        result = convert_row(row, checks.certification, schema=checks.schema)
         ref, passage, problems = result.ref, result.passage, result.problems
         if ref is not None:
-            for problem in check_against_fiche(row, ref, result.data, fiches, today):
+            for problem in check_against_fiche(row, ref, result.data, checks.fiches, checks.today):
                 (report.warnings if problem.warning else problems).append(problem)
+        digest = None
+        if checks.ledger is not None and passage is not None:
+            digest = checks.ledger.digest(passage)
+            if declared is not None:
+                problems.extend(_against_ledger(row, declared, digest, checks.resend))
         if problems:
             passage = None
         tid = row.technical_id
@@ -361,14 +453,72 @@ def _first_pass(
             if tid and first is None:
                 seen[tid] = _Seen(row.number, None, None)
             continue
-        ref = ref.model_copy(update={"depositor": depositor})
+        ref = ref.model_copy(update={"depositor": checks.depositor})
         spool = spools.get(ref.code)
         if spool is None:
             spool = spools[ref.code] = _Spool(ref, fragments)
         data = fragments.passage(passage)
         spool.add(row.number, data)
         seen[passage.technical_id] = _Seen(row.number, ref.code, len(data))
+        if checks.ledger is not None and digest is not None:
+            awarded = passage.valid_from.isoformat()
+            staged.append((row.number, passage.technical_id, ref.code, awarded, digest))
+            if len(staged) >= 5000:
+                checks.ledger.stage_passages(staged)
+                staged.clear()
+    if checks.ledger is not None and staged:
+        checks.ledger.stage_passages(staged)
     return excluded
+
+
+def _declared(row: Row, checks: _Checks) -> Declared | None:
+    tid = row.technical_id
+    return checks.ledger.lookup(tid) if checks.ledger is not None and tid else None
+
+
+def _against_ledger(row: Row, declared: Declared, digest: str, resend: bool) -> list[RowProblem]:
+    """A row whose idTechnique the ledger already has: refused unless it is a resend of a
+    passage refused or never answered."""
+    when = f"{declared.file}, {declared.sent_at[:10]}"
+    if declared.status == ACCEPTED:
+        return [
+            _problem(
+                row,
+                "id_technique",
+                f"already declared and accepted ({when}): an accepted passage is never sent again",
+                f"déjà déclaré et accepté ({when}) : un passage accepté n'est jamais renvoyé",
+            )
+        ]
+    if resend:
+        return []
+    state = {
+        SENT: ("not answered yet", "sans réponse à ce jour"),
+        REFUSED: ("refused", "refusé"),
+        FILE_REFUSED: ("its file was refused", "fichier refusé"),
+    }[declared.status]
+    if declared.digest == digest:
+        return [
+            _problem(
+                row,
+                "id_technique",
+                f"duplicate declaration: already sent with the same content ({when}, "
+                f"{state[0]}); --resend sends a refused or unanswered passage again",
+                f"déclaration en double : déjà envoyé à l'identique ({when}, {state[1]}) ; "
+                "--resend renvoie un passage refusé ou sans réponse",
+            )
+        ]
+    return [
+        _problem(
+            row,
+            "id_technique",
+            f"conflict: this idTechnique was already declared with other content ({when}, "
+            f"{state[0]}); one idTechnique names one award: --resend to send a corrected "
+            "passage, or give a new idTechnique to a different award",
+            f"conflit : cet idTechnique a déjà été déclaré avec un autre contenu ({when}, "
+            f"{state[1]}) ; un idTechnique désigne un seul passage : --resend pour envoyer "
+            "une correction, ou un nouvel idTechnique pour un autre passage",
+        )
+    ]
 
 
 class _Outputs:
@@ -397,6 +547,9 @@ class _Outputs:
         stream = os.fdopen(fd, "wb")
         self.pending.append((stream, temporary, target))
         return stream
+
+    def targets(self) -> list[str]:
+        return [os.fspath(target) for _stream, _temporary, target in self.pending]
 
     def commit(self) -> list[Path]:
         if self.stdout:
@@ -427,8 +580,13 @@ def _assemble(
     max_passages: int,
     max_bytes: int,
     compact: bool,
-) -> list[Path]:
+    ledger: Ledger | None,
+) -> tuple[_Outputs, list[str]]:
+    """Write the spooled passages into the output file(s), not yet renamed; return them
+    and each file's idFlux."""
     outputs = _Outputs(target, numbered)
+    flux_ids: list[str] = []
+    placed: list[tuple[int, int]] = []
     try:
         stream: IO[bytes] | None = None
         tail = b""
@@ -446,7 +604,9 @@ def _assemble(
                             stream.write(spool.closing)
                         stream.write(tail)
                     stream = outputs.open()
-                    head, tail = render_head(header(), compact=compact)
+                    flux_header = header()
+                    flux_ids.append(flux_header.id_flux)
+                    head, tail = render_head(flux_header, compact=compact)
                     stream.write(head)
                     size, count, opened = len(head), 0, False
                     if (
@@ -461,12 +621,19 @@ def _assemble(
                 stream.write(data)
                 size += len(data)
                 count += 1
+                if ledger is not None:
+                    placed.append((len(flux_ids) - 1, row))
+                    if len(placed) >= 5000:
+                        ledger.place(placed)
+                        placed.clear()
             if opened and stream is not None:
                 stream.write(spool.closing)
                 size += len(spool.closing)
         if stream is not None:
             stream.write(tail)
-        return outputs.commit()
+        if ledger is not None:
+            ledger.place(placed)
+        return outputs, flux_ids
     except BaseException:
         outputs.abort()
         raise

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from rncpkit.accrochage import explain, read_rows, read_report, reconcile
+from rncpkit.accrochage import explain, read_report, read_rows, reconcile
 from rncpkit.cli import cli
 from rncpkit.errors import InputError, UnsafeInputError
 from tests.accrochage_support import report_xml
@@ -96,6 +96,7 @@ def test_refused_passages_mapped_to_rows_and_a_file_to_correct(tmp_path: Path) -
     assert result.corrections == tmp_path / "titulaires-a-corriger.csv"
     rows = list(read_rows(result.corrections))
     assert [row.technical_id for row in rows] == [IDS[0], IDS[1], IDS[2], IDS[11]]
+
     def filled(cells: dict[str, str]) -> dict[str, str]:
         return {name: value for name, value in cells.items() if value}
 

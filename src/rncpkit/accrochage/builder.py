@@ -34,7 +34,6 @@ from rncpkit.accrochage.ledger import (
     ACCEPTED,
     FILE_REFUSED,
     REFUSED,
-    RESENDABLE,
     SENT,
     Declared,
     Ledger,
@@ -378,11 +377,22 @@ def _build(
                 report.recorded = checks.ledger.record_files(
                     list(zip(names, flux_ids, strict=True))
                 )
-                checks.ledger.commit()
             report.files = outputs.commit()
         except BaseException:
             outputs.abort()
             raise
+        # The files, then the ledger: if the ledger cannot commit, the new files are removed,
+        # so an interrupted run leaves neither (a file the ledger does not know could be
+        # uploaded twice).
+        if checks.ledger is not None:
+            try:
+                checks.ledger.commit()
+            except BaseException:
+                for path in report.files:
+                    if os.fspath(path) != "-":
+                        with contextlib.suppress(OSError):
+                            path.unlink()
+                raise
         report.stale_files = _stale(target, report.files)
     finally:
         fragments.close()
@@ -406,7 +416,8 @@ def _first_pass(
     for row in read_rows(source, delimiter=delimiter):
         report.rows += 1
         declared = _declared(row, checks)
-        if checks.only_refused and (declared is None or declared.status not in RESENDABLE):
+        refused = declared is not None and declared.status in (REFUSED, FILE_REFUSED)
+        if checks.only_refused and not refused:
             report.skipped += 1  # not refused: not part of a corrected resend
             continue
         result = convert_row(row, checks.certification, schema=checks.schema)

@@ -22,6 +22,7 @@ import datetime as dt
 import hashlib
 import hmac
 import os
+import re
 import secrets
 import sqlite3
 from collections.abc import Iterable
@@ -169,9 +170,8 @@ class Ledger:
             self._db.close()
 
     def commit(self) -> None:
-        """Make what was recorded durable now (a build commits before renaming its files:
-        if it dies in between, the ledger says "sent" for files never renamed, which
-        ``--resend`` repairs, rather than files the ledger does not know)."""
+        """Make what was recorded durable now (a build commits right after renaming its
+        files, and removes them if the commit fails)."""
         if self._db.in_transaction:
             self._db.execute("COMMIT")
 
@@ -273,7 +273,8 @@ class Ledger:
             if report.id_flux:
                 where, key = "id_flux = ?", report.id_flux
             else:
-                where, key = "file = ?", Path(report.file_name or "").name
+                name = re.split(r"[\\/]", report.file_name or "")[-1]  # also C:\dir\name
+                where, key = "file = ?", name
             cursor = self._db.execute(
                 "UPDATE passage SET status = 'file_refused', reason = ?, treatment_id = ? "
                 f"WHERE {where} AND status != 'accepted'",

@@ -113,7 +113,7 @@ def test_other_content_is_a_conflict(sent: tuple[Path, ...], tmp_path: Path) -> 
 def test_resend_after_refusal_then_accepted_is_never_resent(
     sent: tuple[Path, ...], tmp_path: Path
 ) -> None:
-    source, flux, ledger = sent
+    _source, flux, ledger = sent
     answer(
         tmp_path,
         ledger,
@@ -264,8 +264,11 @@ def test_status_cli(sent: tuple[Path, ...], tmp_path: Path) -> None:
     assert f"    1 × {NO_ONE}" in result.stdout
     result = runner.invoke(
         cli,
-        ["accrochage", "status", "--ledger", str(ledger), "--format", "json"]
-        + ["--certification", "rs5875"],
+        [
+            *("accrochage", "status", "--ledger", str(ledger), "--format", "json"),
+            "--certification",
+            "rs5875",
+        ],
     )
     assert json.loads(result.stdout) == {"counts": {}, "reasons": {}}
 

@@ -121,8 +121,11 @@ def test_cli_text_summary(tmp_path: Path) -> None:
     corrections = tmp_path / "c.csv"
     result = CliRunner().invoke(
         cli,
-        ["accrochage", "report", str(path), "--holders", str(HOLDERS)]
-        + ["--corrections", str(corrections)],
+        [
+            *("accrochage", "report", str(path), "--holders", str(HOLDERS)),
+            "--corrections",
+            str(corrections),
+        ],
     )
     assert result.exit_code == 1  # something was refused
     out = result.stdout
@@ -147,7 +150,7 @@ def test_cli_json_reasons_carry_explanations(tmp_path: Path) -> None:
     path = write(tmp_path, mixed())
     result = CliRunner().invoke(cli, ["accrochage", "report", str(path), "--format", "json"])
     data = json.loads(result.stdout)
-    assert [(r["message"], r["passages"]) for r in data["raisons"]][0] == (NO_ONE, 2)
+    assert (data["raisons"][0]["message"], data["raisons"][0]["passages"]) == (NO_ONE, 2)
     assert data["raisons"][0]["explanation"].startswith("No person matches")
 
 

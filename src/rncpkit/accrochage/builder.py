@@ -53,7 +53,8 @@ from rncpkit.accrochage.writer import FragmentWriter, new_flux_id, paris_time, r
 from rncpkit.errors import InputError, OutputError, UsageError
 from rncpkit.io import Source, display_name
 
-_RECORD = struct.Struct(">II")  # row number, length of the serialised passage
+_RECORD = struct.Struct(">III")  # row number, length of the passage, length of its entry
+_SEP = "\x1f"
 
 
 @dataclass
@@ -100,19 +101,22 @@ class _Spool:
         self.count = 0
         self.size = 0
 
-    def add(self, row: int, data: bytes) -> None:
-        self.file.write(_RECORD.pack(row, len(data)))
+    def add(self, row: int, data: bytes, entry: bytes = b"") -> None:
+        """A passage and, with a ledger, its entry (idTechnique, code, award date, digest)."""
+        self.file.write(_RECORD.pack(row, len(data), len(entry)))
+        self.file.write(entry)
         self.file.write(data)
         self.count += 1
         self.size += len(data)
 
-    def records(self) -> Iterator[tuple[int, bytes]]:
+    def records(self) -> Iterator[tuple[int, bytes, bytes]]:
         self.file.flush()
         self.file.seek(0)
         reader = io.BufferedReader(self.file, 1 << 20)
         while header := reader.read(_RECORD.size):
-            row, length = _RECORD.unpack(header)
-            yield row, reader.read(length)
+            row, length, extra = _RECORD.unpack(header)
+            entry = reader.read(extra)
+            yield row, reader.read(length), entry
         reader.detach()
 
 
@@ -276,8 +280,6 @@ def build(
     report = BuildReport()
     with contextlib.ExitStack() as stack:
         book = stack.enter_context(Ledger(ledger, write=True)) if ledger is not None else None
-        if book is not None:
-            book.stage()
         checks = _Checks(certification, depositor, fiches, instant.date(), schema, book)
         checks.resend = resend or only_refused
         checks.only_refused = only_refused
@@ -360,7 +362,7 @@ def _build(
         total += sum(len(s.opening) + len(s.closing) + s.size for s in kept)
         numbered = report.written > max_passages or total > max_bytes
         target = Path(os.fspath(output))
-        outputs, flux_ids = _assemble(
+        outputs = _assemble(
             kept,
             excluded,
             target,
@@ -372,11 +374,6 @@ def _build(
             checks.ledger,
         )
         try:
-            if checks.ledger is not None:
-                names = [("<stdout>" if t == "-" else Path(t).name) for t in outputs.targets()]
-                report.recorded = checks.ledger.record_files(
-                    list(zip(names, flux_ids, strict=True))
-                )
             report.files = outputs.commit()
         except BaseException:
             outputs.abort()
@@ -385,6 +382,7 @@ def _build(
         # so an interrupted run leaves neither (a file the ledger does not know could be
         # uploaded twice).
         if checks.ledger is not None:
+            report.recorded = checks.ledger.recorded
             try:
                 checks.ledger.commit()
             except BaseException:
@@ -412,7 +410,6 @@ def _first_pass(
     """Check and spool every row; return the rows to leave out (duplicates)."""
     seen: dict[str, _Seen] = {}
     excluded: set[int] = set()
-    staged: list[tuple[int, str, str, str, str]] = []
     for row in read_rows(source, delimiter=delimiter):
         report.rows += 1
         declared = _declared(row, checks)
@@ -469,16 +466,12 @@ def _first_pass(
         if spool is None:
             spool = spools[ref.code] = _Spool(ref, fragments)
         data = fragments.passage(passage)
-        spool.add(row.number, data)
+        entry = b""
+        if digest is not None:
+            fields = (passage.technical_id, ref.code, passage.valid_from.isoformat(), digest)
+            entry = _SEP.join(fields).encode()
+        spool.add(row.number, data, entry)
         seen[passage.technical_id] = _Seen(row.number, ref.code, len(data))
-        if checks.ledger is not None and digest is not None:
-            awarded = passage.valid_from.isoformat()
-            staged.append((row.number, passage.technical_id, ref.code, awarded, digest))
-            if len(staged) >= 5000:
-                checks.ledger.stage_passages(staged)
-                staged.clear()
-    if checks.ledger is not None and staged:
-        checks.ledger.stage_passages(staged)
     return excluded
 
 
@@ -559,8 +552,9 @@ class _Outputs:
         self.pending.append((stream, temporary, target))
         return stream
 
-    def targets(self) -> list[str]:
-        return [os.fspath(target) for _stream, _temporary, target in self.pending]
+    def name(self) -> str:
+        """The name of the file being written, as the ledger records it."""
+        return "<stdout>" if self.stdout else self.pending[-1][2].name
 
     def commit(self) -> list[Path]:
         if self.stdout:
@@ -592,19 +586,19 @@ def _assemble(
     max_bytes: int,
     compact: bool,
     ledger: Ledger | None,
-) -> tuple[_Outputs, list[str]]:
-    """Write the spooled passages into the output file(s), not yet renamed; return them
-    and each file's idFlux."""
+) -> _Outputs:
+    """Write the spooled passages into the output file(s), not yet renamed (with a ledger,
+    record each passage written, not yet committed)."""
     outputs = _Outputs(target, numbered)
     flux_ids: list[str] = []
-    placed: list[tuple[int, int]] = []
+    entries: list[tuple[str, ...]] = []
     try:
         stream: IO[bytes] | None = None
         tail = b""
         size = count = 0
         for spool in spools:
             opened = False
-            for row, data in spool.records():
+            for row, data, entry in spool.records():
                 if row in excluded:
                     continue
                 extra = len(data) + len(spool.closing) + len(tail)
@@ -633,18 +627,18 @@ def _assemble(
                 size += len(data)
                 count += 1
                 if ledger is not None:
-                    placed.append((len(flux_ids) - 1, row))
-                    if len(placed) >= 5000:
-                        ledger.place(placed)
-                        placed.clear()
+                    entries.append((*entry.decode().split(_SEP), flux_ids[-1], outputs.name()))
+                    if len(entries) >= 5000:
+                        ledger.record_passages(entries)
+                        entries.clear()
             if opened and stream is not None:
                 stream.write(spool.closing)
                 size += len(spool.closing)
         if stream is not None:
             stream.write(tail)
         if ledger is not None:
-            ledger.place(placed)
-        return outputs, flux_ids
+            ledger.record_passages(entries)
+        return outputs
     except BaseException:
         outputs.abort()
         raise

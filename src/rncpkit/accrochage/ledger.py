@@ -115,6 +115,8 @@ class Ledger:
             raise InputError(f"cannot open the ledger: {exc}", file=self.path) from None
         self._write = write
         self._key: bytes | None = None
+        self.recorded = 0
+        """Passages recorded by this build."""
         self._outcomes: list[tuple[str, str | None, str | None, str]] = []
         self._recorded = Recorded()
         try:
@@ -192,52 +194,25 @@ class Ledger:
         ).fetchone()
         return None if row is None else Declared(technical_id, *row)
 
-    def stage(self) -> None:
-        """Start recording a build's passages (kept apart until :meth:`record_files`)."""
-        self._db.execute(
-            "CREATE TEMP TABLE pending (row INTEGER PRIMARY KEY, technical_id TEXT, "
-            "certification TEXT, awarded TEXT, digest TEXT, file_index INTEGER)"
-        )
-
-    def stage_passages(self, entries: Iterable[tuple[int, str, str, str, str]]) -> None:
-        """(row, idTechnique, certification, award date, digest) of passages about to be
-        written."""
-        self._db.executemany(
-            "INSERT INTO pending (row, technical_id, certification, awarded, digest) "
-            "VALUES (?, ?, ?, ?, ?)",
-            entries,
-        )
-
-    def place(self, placed: Iterable[tuple[int, int]]) -> None:
-        """(file index, row): in which output file each staged row was written."""
-        self._db.executemany("UPDATE pending SET file_index = ? WHERE row = ?", placed)
-
-    def record_files(self, files: list[tuple[str, str]]) -> int:
-        """Record the staged passages written in ``files`` ((name, idFlux) by file index);
-        a passage sent again keeps its history (``sends`` + 1, status back to ``sent``)."""
-        self._db.execute(
-            "CREATE TEMP TABLE written (file_index INTEGER PRIMARY KEY, name, id_flux)"
-        )
-        self._db.executemany(
-            "INSERT INTO written VALUES (?, ?, ?)",
-            [(index, name, id_flux) for index, (name, id_flux) in enumerate(files)],
-        )
+    def record_passages(self, entries: Iterable[tuple[str, ...]]) -> None:
+        """Record passages just written: (idTechnique, certification, award date, digest,
+        idFlux, file) each. A passage sent again keeps its history (``sends`` + 1, status
+        back to ``sent``). Nothing is durable before :meth:`commit`."""
         now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
-        cursor = self._db.execute(
+        cursor = self._db.executemany(
             """
             INSERT INTO passage (technical_id, certification, awarded, digest, id_flux, file,
                                  sent_at)
-            SELECT p.technical_id, p.certification, p.awarded, p.digest, w.id_flux, w.name, ?
-            FROM pending p JOIN written w USING (file_index) WHERE true
+            VALUES (?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (technical_id) DO UPDATE SET
                 certification = excluded.certification, awarded = excluded.awarded,
                 digest = excluded.digest, id_flux = excluded.id_flux, file = excluded.file,
                 sent_at = excluded.sent_at, sends = sends + 1, status = 'sent',
                 reason = NULL, treatment_id = NULL
             """,
-            (now,),
+            [(*entry, now) for entry in entries],
         )
-        return cursor.rowcount
+        self.recorded += max(cursor.rowcount, 0)
 
     # ----------------------------------------------------------------- report side
 

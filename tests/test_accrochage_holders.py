@@ -464,3 +464,50 @@ def test_any_row_gives_a_passage_or_located_problems_never_personal_data(
             # (only values no reason could spell by chance: with a character beyond Latin)
             if len(value.strip()) >= 4 and any(ord(c) > 0x2FF and c != "’" for c in value):
                 assert value not in problem.reason_en and value not in problem.reason_fr
+
+
+# --------------------------------------------------------------------------- the column table
+
+
+def test_another_feature_reads_its_own_columns_from_the_same_file() -> None:
+    from rncpkit.accrochage import Column
+
+    email = Column("email", "courriel du titulaire", "holder's e-mail", personal=True)
+    blocs = Column("blocs", "blocs obtenus", "blocks obtained", aliases=("blocsCompetences",))
+    data = csv_bytes([[*HEADER, "E-mail", "blocsCompetences"], [*ROW, "zoe@example.org", "1|2"]])
+    with pytest.raises(InputError, match="unknown column"):
+        list(read_rows(data))
+    [row] = read_rows(data, extra_columns=[email, blocs])
+    assert row.cells["email"] == "zoe@example.org" and row.cells["blocs"] == "1|2"
+    _ref, passage, problems = to_passage(row, "RNCP35080")
+    assert problems == [] and passage is not None  # the flux ignores them
+
+
+def test_field_columns_are_derived_from_the_table() -> None:
+    from rncpkit.accrochage.columns import BY_NAME, FIELD_COLUMNS
+
+    for column in COLUMNS:
+        for path in column.fields:
+            assert FIELD_COLUMNS[path.rsplit(".", 1)[-1]] == column.name
+    assert FIELD_COLUMNS["last_name"] == "nom_naissance"  # CPF dossier's nomTitulaire
+    assert set(FIELD_COLUMNS.values()) <= set(BY_NAME)
+
+
+def test_every_model_field_is_filled_by_some_column() -> None:
+    from rncpkit.accrochage import CivilIdentity, CpfFile, NationalId, Passage
+    from rncpkit.accrochage.columns import FIELD_COLUMNS
+
+    derived = {"language_level_present", "digital_level_present", "kind", "holder"}
+    for model in (Passage, CivilIdentity, CpfFile, NationalId):
+        for name in model.model_fields:
+            assert name in FIELD_COLUMNS or name in derived, name
+
+
+def test_the_documented_column_table_is_current() -> None:
+    from rncpkit.accrochage.columns import columns_markdown
+    from tests.conftest import ROOT
+
+    text = (ROOT / "docs" / "accrochage.md").read_text(encoding="utf-8")
+    start = text.index("<!-- columns:start -->\n") + len("<!-- columns:start -->\n")
+    end = text.index("\n<!-- columns:end -->")
+    assert text[start:end] == columns_markdown()

@@ -407,3 +407,19 @@ def holder_kind(filled: Iterable[str]) -> str:
 def rename_for(kind: str) -> dict[str, str]:
     """Holder field renames of one identification kind."""
     return _KIND_RENAMES.get(kind, {})
+
+
+def columns_markdown() -> str:
+    """The column table as Markdown, for ``docs/accrochage.md`` (a test keeps it current)."""
+    lines = [
+        "| column | required | personal | fills (model field) | help |",
+        "|---|---|---|---|---|",
+    ]
+    for column in COLUMNS:
+        fields = ", ".join(f"`{path}`" for path in column.fields) or "certification code"
+        help_en = column.help_en.replace("|", "\\|")
+        lines.append(
+            f"| `{column.name}` | {'yes' if column.required else ''} | "
+            f"{'yes' if column.personal else ''} | {fields} | {help_en} |"
+        )
+    return "\n".join(lines)

@@ -97,7 +97,7 @@ def test_horodatage_outside_the_pattern(tmp_path: Path, stamp: str) -> None:
             ("emetteur/idClient", "must have at least 8 character(s)"),
         ),
         (
-            '<cpf:dateFinValidite xsi:nil="true"></cpf:dateFinValidite>',
+            '<cpf:dateFinValidite xsi:nil="true"/>',
             "",
             ("dateFinValidite", 'required element missing (write it xsi:nil="true" when unknown)'),
         ),
@@ -195,7 +195,7 @@ def test_breakdown_adds_up_on_a_broken_flux(tmp_path: Path) -> None:
     text = flux_bytes(*(passage(technical_id=f"B-{i}") for i in range(5))).decode()
     text = text.replace("<cpf:sexe>F<", "<cpf:sexe>X<", 2)
     text = text.replace(
-        '<cpf:modaliteAcces xsi:nil="true"></cpf:modaliteAcces>',
+        '<cpf:modaliteAcces xsi:nil="true"/>',
         "<cpf:modaliteAcces>FORMATION_INITIALE_APPRENTISSAGE</cpf:modaliteAcces>",
         1,
     )

@@ -19,6 +19,7 @@ from lxml import etree
 from pydantic import ValidationError
 
 from rncpkit import xmlsafe
+from rncpkit.accrochage.elements import XSI
 from rncpkit.accrochage.enums import FluxAction
 from rncpkit.accrochage.model import (
     MAX_BYTES_PER_FILE,
@@ -29,7 +30,7 @@ from rncpkit.accrochage.model import (
     reasons,
 )
 from rncpkit.accrochage.reader import local, read_passage
-from rncpkit.accrochage.writer import XSI, paris_time
+from rncpkit.accrochage.writer import paris_time
 from rncpkit.errors import InputError
 
 _NIL = f"{{{XSI}}}nil"

@@ -19,7 +19,7 @@ from lxml import etree
 from pydantic import ValidationError
 
 from rncpkit import xmlsafe
-from rncpkit.accrochage.elements import XSI
+from rncpkit.accrochage.elements import CERTIFICATION, HEADER, XSI, Element, walk
 from rncpkit.accrochage.enums import FluxAction
 from rncpkit.accrochage.model import (
     MAX_BYTES_PER_FILE,
@@ -218,18 +218,14 @@ _TAGS = tuple(
     _q(name)
     for name in (
         "flux",
-        "idFlux",
-        "horodatage",
-        "action",
-        "idClient",
-        "idContrat",
-        "type",
-        "code",
-        "natureDeposant",
+        *(child.tag for _parent, child in walk(HEADER) if isinstance(child, Element)),
         "certification",
+        *(child.tag for child in CERTIFICATION.children if isinstance(child, Element)),
         "passageCertification",
     )
 )
+"""The elements the streaming check stops at: the header's and certification's text
+elements (from the table), and each certification and passage."""
 
 
 def check(

@@ -279,7 +279,7 @@ HEADER = Group(
     children=(
         Element("idFlux", "id_flux"),
         Element("horodatage", "horodatage"),
-        Element("action", "action", optional=True),  # 1.1.5 only
+        Element("action", "action"),  # 1.1.5 only: left out of 1.1.2 (no value)
         Group(
             "emetteur",
             None,
@@ -305,6 +305,10 @@ HEADER = Group(
     ),
 )
 """``flux`` and its header; certifications are written one by one (see :mod:`.writer`)."""
+
+
+ONLY_1_1_5 = frozenset({"action", "identifiantNational"})
+"""Elements schema 1.1.5 adds; a 1.1.2 flux has none (its header has no ``action``)."""
 
 
 # --------------------------------------------------------------------------- views

@@ -133,7 +133,8 @@ def compare(node: Node, declared: Declared, skip: frozenset[str], path: str = ""
     if names != xsd:
         found.append(f"{where}: children {names} in the table, {xsd} in the XSD")
         return found
-    for child, child_declared in zip(table, [c for c in declared.children if c.name not in skip]):
+    kept = [c for c in declared.children if c.name not in skip]
+    for child, child_declared in zip(table, kept, strict=True):
         found += compare(child, child_declared, skip, where)
     return found
 
@@ -213,8 +214,14 @@ def test_official_enumerations_are_the_models(xsd_type: str, enum: type[StrEnum]
 
 
 def test_every_model_error_is_located_at_an_element_of_the_table() -> None:
-    from rncpkit.accrochage import CivilIdentity, CpfFile, DigitalLevel, DigitalResult
-    from rncpkit.accrochage import NationalId, Passage
+    from rncpkit.accrochage import (
+        CivilIdentity,
+        CpfFile,
+        DigitalLevel,
+        DigitalResult,
+        NationalId,
+        Passage,
+    )
 
     located = field_elements(PASSAGE)
     tags = {node.tag for _parent, node in walk(PASSAGE)}

@@ -134,6 +134,23 @@ def test_problems_are_found(tmp_path: Path, old: str, new: str, expected: tuple[
     assert expected in errors(report)
 
 
+@pytest.mark.parametrize(
+    ("date", "reason"),
+    [
+        ("2025-09-31", "this date does not exist in the calendar (check day and month)"),
+        ("2025-13-04", "this date does not exist in the calendar (check day and month)"),
+        ("04/07/2025", "must be a date YYYY-MM-DD"),
+    ],
+)
+def test_a_date_that_does_not_exist_is_not_a_format_error(
+    tmp_path: Path, date: str, reason: str
+) -> None:
+    text = good().replace(
+        "<cpf:dateDebutValidite>2025-07-04<", f"<cpf:dateDebutValidite>{date}<", 1
+    )
+    assert errors(check(write(tmp_path, text))) == [("dateDebutValidite", reason)]
+
+
 def test_passage_problems_are_located_by_line_and_id(tmp_path: Path) -> None:
     text = good().replace("<cpf:sexe>F<", "<cpf:sexe>X<", 1)
     [problem] = check(write(tmp_path, text)).problems

@@ -17,6 +17,7 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from rncpkit.accrochage.enums import AccessMode
+from rncpkit.accrochage.model import NO_SUCH_DATE
 from rncpkit.accrochage.nir import Nir, NirError, parse_nir
 from rncpkit.model import AccessRouteCode
 
@@ -64,10 +65,6 @@ def enum(kind: type[E], aliases: dict[str, str] | None = None) -> Callable[[str]
 
 
 _DATE = re.compile(r"(?:(\d{1,2})/(\d{1,2})/(\d{4})|(\d{4})-(\d{2})-(\d{2}))(?:[ T]00:00(?::00)?)?")
-_NO_SUCH_DAY = (
-    "this date does not exist in the calendar (check day and month)",
-    "cette date n'existe pas dans le calendrier (vérifier le jour et le mois)",
-)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -81,7 +78,7 @@ def date(text: str) -> dt.date:
     try:
         return dt.date(int(year), int(month), int(day))
     except ValueError:
-        raise CellError(*_NO_SUCH_DAY) from None
+        raise CellError(*NO_SUCH_DATE) from None
 
 
 def birth(text: str) -> tuple[int, int | None, int | None]:

@@ -429,11 +429,22 @@ _PATTERN_HINTS: dict[str, tuple[str, str]] = {
 }
 
 
+_DATE_ERRORS = {"date_parsing", "date_from_datetime_parsing"}
+NO_SUCH_DATE = (
+    "this date does not exist in the calendar (check day and month)",
+    "cette date n'existe pas dans le calendrier (vérifier le jour et le mois)",
+)
+
+
 def reason(error: ErrorDetails) -> tuple[str, str]:
     """(English, French) reason of one pydantic error, never quoting the input value."""
     ctx: dict[str, Any] = dict(error.get("ctx") or {})
     if error["type"] == "rncpkit":
         return str(ctx["en"]), str(ctx["fr"])
+    if error["type"] in _DATE_ERRORS and "outside expected range" in str(ctx.get("error", "")):
+        return NO_SUCH_DATE  # the format is right, the day or month does not exist
+    if error["type"] in _DATE_ERRORS:
+        return ("must be a date YYYY-MM-DD", "doit être une date AAAA-MM-JJ")
     if error["type"] == "string_pattern_mismatch" and ctx.get("pattern") in _PATTERN_HINTS:
         return _PATTERN_HINTS[ctx["pattern"]]
     if error["type"] == "value_error" and isinstance(ctx.get("error"), PydanticCustomError):

@@ -511,3 +511,15 @@ def test_the_documented_column_table_is_current() -> None:
     start = text.index("<!-- columns:start -->\n") + len("<!-- columns:start -->\n")
     end = text.index("\n<!-- columns:end -->")
     assert text[start:end] == columns_markdown()
+
+
+@pytest.mark.parametrize(
+    "column",
+    ["nom_naissance", "prenom1", "id_technique", "date_obtention", "sexe", "date_naissance"],
+)
+def test_an_empty_required_cell_says_required_never_must_be_text(column: str) -> None:
+    _ref, passage, problems = convert({column: "  "})
+    assert passage is None
+    assert [(p.column, p.reason_fr, p.reason_en) for p in problems] == [
+        (column, "obligatoire", "required")
+    ]

@@ -17,6 +17,7 @@ import io
 from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
+from rncpkit.accrochage.cells import CellError
 from rncpkit.accrochage.columns import (
     COLUMN_NAMES,
     COLUMNS,
@@ -34,6 +35,7 @@ from rncpkit.io import Source, open_input
 
 __all__ = [
     "COLUMNS",
+    "CellError",
     "COLUMN_NAMES",
     "FIELD_COLUMNS",
     "PERSONAL",

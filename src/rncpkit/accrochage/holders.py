@@ -35,11 +35,11 @@ from rncpkit.io import Source, open_input
 
 __all__ = [
     "COLUMNS",
-    "CellError",
     "COLUMN_NAMES",
     "FIELD_COLUMNS",
     "PERSONAL",
     "REQUIRED_COLUMNS",
+    "CellError",
     "Column",
     "Row",
     "RowProblem",

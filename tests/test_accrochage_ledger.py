@@ -199,12 +199,12 @@ def test_an_interrupted_build_leaves_the_previous_state(
 ) -> None:
     source, _flux, ledger = sent
     previous = rows_of(ledger)
-    from rncpkit.accrochage import builder
+    from rncpkit.accrochage import outputs
 
     def interrupted(*_args: object, **_kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(builder._Outputs, "commit", interrupted)
+    monkeypatch.setattr(outputs.Outputs, "commit", interrupted)
     with pytest.raises(KeyboardInterrupt):
         run(source, tmp_path / "x.xml", ledger, resend=True)
     assert not (tmp_path / "x.xml").exists()

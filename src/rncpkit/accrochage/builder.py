@@ -16,25 +16,22 @@ import csv
 import datetime as dt
 import io
 import os
-import re
 import struct
-import sys
 import tempfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from pydantic import ValidationError
 
-from rncpkit.accrochage.enums import AccessMode, DepositorKind, FluxAction
-from rncpkit.accrochage.fiches import FicheFacts, FicheIndex
+from rncpkit.accrochage.checks import against_ledger, check_against_fiche, problem
+from rncpkit.accrochage.enums import DepositorKind, FluxAction
+from rncpkit.accrochage.fiches import FicheIndex
 from rncpkit.accrochage.holders import read_rows
 from rncpkit.accrochage.ledger import (
-    ACCEPTED,
     FILE_REFUSED,
     REFUSED,
-    SENT,
     Declared,
     Ledger,
 )
@@ -48,6 +45,7 @@ from rncpkit.accrochage.model import (
     FluxHeader,
     reasons,
 )
+from rncpkit.accrochage.outputs import Outputs, stale_files
 from rncpkit.accrochage.rows import Row, RowProblem, convert_row
 from rncpkit.accrochage.writer import FragmentWriter, new_flux_id, paris_time, render_head
 from rncpkit.errors import InputError, OutputError, UsageError
@@ -126,89 +124,6 @@ class _Seen:
     code: str | None
     size: int | None  # serialised size when spooled
     flagged: bool = False
-
-
-def _problem(row: Row, column: str, en: str, fr: str) -> RowProblem:
-    return RowProblem(row.number, row.technical_id, column, row.get(column) or None, en, fr)
-
-
-def check_against_fiche(
-    row: Row, ref: CertificationRef, data: Mapping[str, Any], fiches: FicheIndex, today: dt.date
-) -> list[RowProblem]:
-    """The checks that need the certification's fiche and today's date, on whatever the
-    row's cells gave (``data``: model field → value), so they come with the format errors."""
-    problems: list[RowProblem] = []
-    valid_from = data.get("valid_from")
-    awarded = valid_from if isinstance(valid_from, dt.date) else None
-    if awarded is not None and awarded > today:
-        problems.append(
-            _problem(row, "date_obtention", "date is in the future", "date dans le futur")
-        )
-    fiche = fiches.get(ref.code)
-    if fiche is None:
-        problems.append(
-            _problem(
-                row,
-                "certification",
-                f"no fiche for {ref.code}: give it with --fiche",
-                f"aucune fiche pour {ref.code} : la donner avec --fiche",
-            )
-        )
-        return problems
-    mode = data.get("access_mode")
-    route = mode.rncp_route if isinstance(mode, AccessMode) else None
-    if route is not None and route not in fiche.open_routes:
-        opened = ", ".join(sorted(r.value for r in fiche.open_routes)) or "-"
-        problems.append(
-            _problem(
-                row,
-                "voie_acces",
-                f"fiche {fiche.number} does not open the {route.value} route "
-                f"({route.label_en}); open routes: {opened}",
-                f"la fiche {fiche.number} n'ouvre pas la voie {route.value} "
-                f"({route.label_fr}) ; voies ouvertes : {opened}",
-            )
-        )
-    if awarded is None:
-        return problems
-    if fiche.last_award_date is not None and awarded > fiche.last_award_date:
-        last = fiche.last_award_date.strftime("%d/%m/%Y")
-        problems.append(
-            _problem(
-                row,
-                "date_obtention",
-                f"after the last day fiche {fiche.number} may be awarded ({last})",
-                f"postérieure au dernier jour de délivrance de la fiche {fiche.number} ({last})",
-            )
-        )
-    start = fiche.registration_start
-    if start is not None and awarded < start:
-        problems.append(_before_registration(row, fiche, start))
-    return problems
-
-
-def _before_registration(row: Row, fiche: FicheFacts, start: dt.date) -> RowProblem:
-    """A warning, not a refusal: a renewed certification's holders may have been awarded
-    under its predecessor, which the fiche names (``ANCIENNES_CERTIFICATIONS``)."""
-    day = start.strftime("%d/%m/%Y")
-    en = f"before fiche {fiche.number} was registered ({day})"
-    fr = f"antérieure à l'enregistrement de la fiche {fiche.number} ({day})"
-    if fiche.predecessors:
-        names = ", ".join(fiche.predecessors)
-        en += f": legitimate only if awarded under its predecessor {names}"
-        fr += f" : légitime seulement si délivrée au titre de la fiche précédente {names}"
-    else:
-        en += "; the fiche names no predecessor: check the date"
-        fr += " ; la fiche ne cite aucune certification précédente : vérifier la date"
-    return RowProblem(
-        row.number,
-        row.technical_id,
-        "date_obtention",
-        row.get("date_obtention") or None,
-        en,
-        fr,
-        warning=True,
-    )
 
 
 def certifier_of(id_client: str, id_contract: str) -> Certifier:
@@ -391,7 +306,7 @@ def _build(
                         with contextlib.suppress(OSError):
                             path.unlink()
                 raise
-        report.stale_files = _stale(target, report.files)
+        report.stale_files = stale_files(target, report.files)
     finally:
         fragments.close()
         for spool in spools.values():
@@ -420,20 +335,20 @@ def _first_pass(
         result = convert_row(row, checks.certification, schema=checks.schema)
         ref, passage, problems = result.ref, result.passage, result.problems
         if ref is not None:
-            for problem in check_against_fiche(row, ref, result.data, checks.fiches, checks.today):
-                (report.warnings if problem.warning else problems).append(problem)
+            for found in check_against_fiche(row, ref, result.data, checks.fiches, checks.today):
+                (report.warnings if found.warning else problems).append(found)
         digest = None
         if checks.ledger is not None and passage is not None:
             digest = checks.ledger.digest(passage)
             if declared is not None:
-                problems.extend(_against_ledger(row, declared, digest, checks.resend))
+                problems.extend(against_ledger(row, declared, digest, checks.resend))
         if problems:
             passage = None
         tid = row.technical_id
         first = seen.get(tid) if tid else None
         if tid and first is not None:
             problems.append(
-                _problem(
+                problem(
                     row,
                     "id_technique",
                     f"idTechnique already used on row {first.row}",
@@ -480,102 +395,6 @@ def _declared(row: Row, checks: _Checks) -> Declared | None:
     return checks.ledger.lookup(tid) if checks.ledger is not None and tid else None
 
 
-def _against_ledger(row: Row, declared: Declared, digest: str, resend: bool) -> list[RowProblem]:
-    """A row whose idTechnique the ledger already has: refused unless it is a resend of a
-    passage refused or never answered."""
-    when = f"{declared.file}, {declared.sent_at[:10]}"
-    if declared.status == ACCEPTED:
-        return [
-            _problem(
-                row,
-                "id_technique",
-                f"already declared and accepted ({when}): an accepted passage is never sent again",
-                f"déjà déclaré et accepté ({when}) : un passage accepté n'est jamais renvoyé",
-            )
-        ]
-    if resend:
-        return []
-    state = {
-        SENT: ("not answered yet", "sans réponse à ce jour"),
-        REFUSED: ("refused", "refusé"),
-        FILE_REFUSED: ("its file was refused", "fichier refusé"),
-    }[declared.status]
-    if declared.digest == digest:
-        return [
-            _problem(
-                row,
-                "id_technique",
-                f"duplicate declaration: already sent with the same content ({when}, "
-                f"{state[0]}); --resend sends a refused or unanswered passage again",
-                f"déclaration en double : déjà envoyé à l'identique ({when}, {state[1]}) ; "
-                "--resend renvoie un passage refusé ou sans réponse",
-            )
-        ]
-    return [
-        _problem(
-            row,
-            "id_technique",
-            f"conflict: this idTechnique was already declared with other content ({when}, "
-            f"{state[0]}); one idTechnique names one award: --resend to send a corrected "
-            "passage, or give a new idTechnique to a different award",
-            f"conflit : cet idTechnique a déjà été déclaré avec un autre contenu ({when}, "
-            f"{state[1]}) ; un idTechnique désigne un seul passage : --resend pour envoyer "
-            "une correction, ou un nouvel idTechnique pour un autre passage",
-        )
-    ]
-
-
-class _Outputs:
-    """The files of one build, written under temporary names and renamed together."""
-
-    def __init__(self, target: Path, numbered: bool) -> None:
-        self.target = target
-        self.numbered = numbered
-        self.stdout = os.fspath(target) == "-"
-        self.pending: list[tuple[IO[bytes], str, Path]] = []
-
-    def open(self) -> IO[bytes]:
-        if self.stdout:
-            if self.pending:
-                raise UsageError("the flux needs several files: give -o FILE, not stdout")
-            self.pending.append((sys.stdout.buffer, "", self.target))
-            return sys.stdout.buffer
-        index = len(self.pending) + 1
-        target = self.target
-        if self.numbered:
-            target = target.with_name(f"{target.stem}-{index:03d}{target.suffix or '.xml'}")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, temporary = tempfile.mkstemp(
-            prefix=f".{target.name}.", suffix=".part", dir=target.parent
-        )
-        stream = os.fdopen(fd, "wb")
-        self.pending.append((stream, temporary, target))
-        return stream
-
-    def name(self) -> str:
-        """The name of the file being written, as the ledger records it."""
-        return "<stdout>" if self.stdout else self.pending[-1][2].name
-
-    def commit(self) -> list[Path]:
-        if self.stdout:
-            sys.stdout.buffer.flush()
-            return [self.target]
-        for stream, _temporary, _target in self.pending:
-            stream.flush()
-            os.fsync(stream.fileno())
-            stream.close()
-        for _stream, temporary, target in self.pending:
-            os.replace(temporary, target)
-        return [target for _stream, _temporary, target in self.pending]
-
-    def abort(self) -> None:
-        for stream, temporary, _target in [] if self.stdout else self.pending:
-            with contextlib.suppress(OSError):
-                stream.close()
-                if temporary:
-                    os.unlink(temporary)
-
-
 def _assemble(
     spools: list[_Spool],
     excluded: set[int],
@@ -586,10 +405,10 @@ def _assemble(
     max_bytes: int,
     compact: bool,
     ledger: Ledger | None,
-) -> _Outputs:
+) -> Outputs:
     """Write the spooled passages into the output file(s), not yet renamed (with a ledger,
     record each passage written, not yet committed)."""
-    outputs = _Outputs(target, numbered)
+    outputs = Outputs(target, numbered)
     flux_ids: list[str] = []
     entries: list[tuple[str, ...]] = []
     try:
@@ -642,18 +461,6 @@ def _assemble(
     except BaseException:
         outputs.abort()
         raise
-
-
-def _stale(target: Path, written: list[Path]) -> list[Path]:
-    if os.fspath(target) == "-" or not target.parent.is_dir():
-        return []
-    suffix = target.suffix or ".xml"
-    pattern = re.compile(re.escape(target.stem) + r"(-\d{3})?" + re.escape(suffix))
-    return sorted(
-        path
-        for path in target.parent.iterdir()
-        if pattern.fullmatch(path.name) and path not in written and path.is_file()
-    )
 
 
 def write_report(problems: list[RowProblem], destination: str | os.PathLike[str]) -> None:

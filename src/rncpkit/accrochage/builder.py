@@ -7,6 +7,10 @@ sizes are known. Only when every row is valid (or with ``skip_invalid``) does pa
 them into the output, grouped by certification, starting a new numbered file before the
 portal's limits (200,000 passages, 200 MB) would be crossed. Every file is written to a
 temporary name and renamed at the very end, so a failed run leaves nothing behind.
+
+With a ledger (:mod:`.ledger`), pass 1 also refuses what was already declared, each
+spooled passage carries its ledger entry, and pass 2 records each passage with the file
+and ``idFlux`` it lands in; the ledger commits right after the files are renamed.
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ from rncpkit.formats import (
 )
 from rncpkit.formats.base import Format
 from rncpkit.io import InputFile
+from rncpkit.register import format as register_format
 
 fc_xml_legacy.register()  # fc-xml also reads flux V3.0/V2.0 and writes V3.0
 
@@ -31,6 +32,7 @@ FORMATS: dict[str, Format] = {
         europass_xml.FORMAT,
         europass_jsonld.FORMAT,
         openbadges.FORMAT,
+        register_format.FORMAT,
     )
 }
 

@@ -1,0 +1,372 @@
+"""Building a register from exports and applying newer exports to it.
+
+Both stream the exports through :func:`rncpkit.read_records` (any readable format) and store
+each fiche's model JSON with one 8-byte digest per model field
+(:func:`rncpkit.diff.fingerprint`). An update compares digests: an unchanged fiche costs one
+indexed lookup and nothing is written for it; a changed fiche is rewritten with the list of
+changed fields, their old and new values going to the change feed.
+
+Atomicity: a build writes a temporary file renamed over the target at the end; an update is
+one SQLite transaction (WAL), so a failure or a ``kill -9`` halfway leaves the previous
+register exactly as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import re
+import sqlite3
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePath
+
+from pydantic_core import to_json
+
+from rncpkit.api import Progress, read_records
+from rncpkit.diff import FIELDS, changed_fields, fingerprint
+from rncpkit.errors import FicheError, InputError, RncpkitError, UsageError
+from rncpkit.io import Source, display_name
+from rncpkit.model import Certification
+from rncpkit.register import store
+from rncpkit.register.schema import APPLICATION_ID, SCHEMA_VERSION, RegisterError, connect
+from rncpkit.validation import export_date
+
+BATCH = 2000
+"""Fiches per transaction while building (the build file is private until renamed)."""
+_NAMED_REPERTOIRE = re.compile(r"(?:^|[_\-])(rncp|rs)[_\-]v\d", re.IGNORECASE)
+
+
+@dataclass
+class UpdateSummary:
+    """What a build or an update did. ``read == added + changed + unchanged + rejected``
+    (+ fiches that came back unchanged after being absent, counted as added)."""
+
+    as_of: dt.date
+    repertoires: tuple[str, ...] = ()
+    export_id: int = 0
+    read: int = 0
+    added: int = 0
+    removed: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    errors: list[RncpkitError] = field(default_factory=list)
+
+    def line(self) -> str:
+        """The summary line of a run."""
+        return (
+            f"export of {self.as_of.isoformat()} ({', '.join(self.repertoires) or 'no fiche'}): "
+            f"{self.read} fiches read, {self.added} added, {self.removed} removed, "
+            f"{self.changed} changed, {self.unchanged} unchanged, {self.rejected} rejected"
+        )
+
+
+def named_repertoire(name: str) -> str | None:
+    """The répertoire an export's file name declares (``export_fiches_RS_V4_1_…`` → RS)."""
+    match = _NAMED_REPERTOIRE.search(PurePath(name.split("!")[0]).name)
+    return match.group(1).upper() if match else None
+
+
+def export_day(sources: Iterable[Source], as_of: dt.date | None) -> dt.date | None:
+    """``as_of``, else the date in the file names (all the same), else None."""
+    if as_of is not None:
+        return as_of
+    days = {export_date(display_name(source)) for source in sources}
+    if len(days) > 1:
+        if None in days:
+            raise UsageError("some export names carry a date and others do not: give --as-of")
+        listed = ", ".join(sorted(d.isoformat() for d in days if d))
+        raise UsageError(f"the exports are of different dates ({listed}): apply them one by one")
+    return days.pop() if days else None
+
+
+def _value_json(cert: Certification, name: str) -> str | None:
+    value = getattr(cert, name)
+    if value is None or value == [] or value == {}:
+        return None
+    return to_json(cert.__pydantic_serializer__.to_python(cert, include={name}, mode="json")[name]).decode()
+
+
+class _Applier:
+    """One export applied inside the caller's transaction(s)."""
+
+    def __init__(self, db: sqlite3.Connection, summary: UpdateSummary, kind: str) -> None:
+        self.db = db
+        self.summary = summary
+        self.kind = kind
+        self.covered: set[str] = set()
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS seen (number TEXT PRIMARY KEY) WITHOUT ROWID")
+        db.execute("DELETE FROM temp.seen")
+        cursor = db.execute(
+            "INSERT INTO exports (kind, as_of, applied_at, repertoires, files, fiches, added, "
+            "removed, changed, rejected) VALUES (?, ?, ?, '', '[]', 0, 0, 0, 0, 0)",
+            (kind, summary.as_of.isoformat(), dt.datetime.now(dt.UTC).isoformat(timespec="seconds")),
+        )
+        assert cursor.lastrowid is not None
+        self.export_id = summary.export_id = cursor.lastrowid
+
+    def _see(self, number: str, file: str) -> None:
+        try:
+            self.db.execute("INSERT INTO temp.seen VALUES (?)", (number,))
+        except sqlite3.IntegrityError:
+            raise InputError(
+                "fiche given twice in the exports of one update", file=file, fiche=number
+            ) from None
+
+    def _change(self, number: str, change: str, name: str | None = None, old: str | None = None, new: str | None = None) -> None:
+        self.db.execute(
+            "INSERT INTO changes (export_id, as_of, number, change, field, old, new) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (self.export_id, self.summary.as_of.isoformat(), number, change, name, old, new),
+        )
+
+    def fiche(self, cert: Certification, file: str, declared: str | None) -> None:
+        summary = self.summary
+        summary.read += 1
+        repertoire = cert.repertoire.value
+        if declared is not None and repertoire != declared:
+            raise InputError(
+                f"a {repertoire} fiche in an export of the {declared}: an export of another "
+                "répertoire is mixed in",
+                file=file,
+                fiche=cert.number,
+            )
+        self.covered.add(repertoire)
+        self._see(cert.number, file)
+        digest = fingerprint(cert)
+        row = self.db.execute(
+            "SELECT id, digest, data, present FROM fiches WHERE number = ?", (cert.number,)
+        ).fetchone()
+        if row is None:
+            prepared = store.Prepared(cert, digest, cert.model_dump_json(exclude_defaults=True))
+            store.insert(self.db, prepared, self.export_id)
+            self._change(cert.number, "added")
+            summary.added += 1
+            return
+        fiche_id, old_digest, old_data, present = row
+        if not present:
+            self._change(cert.number, "added")
+            summary.added += 1
+        if old_digest == digest:
+            if present:
+                summary.unchanged += 1
+            else:
+                self.db.execute(
+                    "UPDATE fiches SET present = 1, removed_export = NULL WHERE id = ?", (fiche_id,)
+                )
+            return
+        old = store.load(old_data)
+        for name in changed_fields(old_digest, digest):
+            self._change(cert.number, "changed", name, _value_json(old, name), _value_json(cert, name))
+        prepared = store.Prepared(cert, digest, cert.model_dump_json(exclude_defaults=True))
+        store.replace(self.db, fiche_id, old, prepared, self.export_id)
+        if present:
+            summary.changed += 1
+
+    def rejected(self, error: FicheError, declared: str | None) -> None:
+        """An invalid fiche: reported, and its stored version (if any) left as it was."""
+        self.summary.read += 1
+        self.summary.rejected += 1
+        self.summary.errors.append(error)
+        number = (error.fiche or "").upper()
+        if re.fullmatch(r"(RNCP|RS)\d+", number):
+            self.covered.add("RS" if number.startswith("RS") else "RNCP")
+            with contextlib.suppress(InputError):
+                self._see(number, error.file or "")
+
+    def finish(self, files: list[str], declared: set[str]) -> None:
+        """Mark the fiches of the covered répertoires not seen as removed; close the export."""
+        covered = sorted(self.covered | declared)
+        summary = self.summary
+        summary.repertoires = tuple(covered)
+        if covered:
+            marks = ", ".join("?" * len(covered))
+            gone = self.db.execute(
+                f"SELECT id, number FROM fiches WHERE present = 1 AND repertoire IN ({marks}) "
+                "AND number NOT IN (SELECT number FROM temp.seen) ORDER BY id",
+                covered,
+            ).fetchall()
+            for fiche_id, number in gone:
+                self.db.execute(
+                    "UPDATE fiches SET present = 0, removed_export = ? WHERE id = ?",
+                    (self.export_id, fiche_id),
+                )
+                self._change(number, "removed")
+            summary.removed = len(gone)
+        self.db.execute(
+            "UPDATE exports SET repertoires = ?, files = ?, fiches = ?, added = ?, removed = ?, "
+            "changed = ?, rejected = ? WHERE id = ?",
+            (
+                ",".join(covered),
+                json.dumps(files, ensure_ascii=False),
+                summary.read,
+                summary.added,
+                summary.removed,
+                summary.changed,
+                summary.rejected,
+                self.export_id,
+            ),
+        )
+        self.db.execute("DELETE FROM temp.seen")
+
+
+def _apply(
+    db: sqlite3.Connection,
+    sources: list[Source],
+    summary: UpdateSummary,
+    kind: str,
+    progress: Progress | None,
+    batch: bool,
+) -> None:
+    applier = _Applier(db, summary, kind)
+    files: list[str] = []
+    declared_all: set[str] = set()
+    count = 0
+    for source in sources:
+        name = display_name(source)
+        files.append(name)
+        declared = named_repertoire(name)
+        if declared:
+            declared_all.add(declared)
+        for result in read_records(source, progress=progress):
+            if isinstance(result, FicheError):
+                applier.rejected(result, declared)
+            else:
+                applier.fiche(result.certification, name, declared)
+            count += 1
+            if batch and count % BATCH == 0:
+                db.execute("COMMIT")
+                db.execute("BEGIN")
+    applier.finish(files, declared_all)
+
+
+def build(
+    target: str | os.PathLike[str],
+    sources: Iterable[Source],
+    *,
+    as_of: dt.date | None = None,
+    progress: Progress | None = None,
+) -> UpdateSummary:
+    """Build a new register at ``target`` from ``sources`` (replacing any file there, only
+    once the build has succeeded)."""
+    sources = list(sources)
+    if not sources:
+        raise UsageError("give at least one export")
+    day = export_day(sources, as_of) or dt.date.today()
+    summary = UpdateSummary(as_of=day)
+    path = Path(target)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    os.close(fd)
+    try:
+        db = sqlite3.connect(temporary, isolation_level=None)
+        try:
+            db.execute("PRAGMA journal_mode = OFF")
+            db.execute("PRAGMA synchronous = OFF")
+            db.execute("PRAGMA cache_size = -32000")
+            db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            db.executescript(store.ddl())
+            db.execute(
+                "INSERT INTO meta VALUES ('created_by', ?), ('created_at', ?)",
+                (_version(), dt.datetime.now(dt.UTC).isoformat(timespec="seconds")),
+            )
+            db.execute("BEGIN")
+            _apply(db, sources, summary, "build", progress, batch=True)
+            db.execute("COMMIT")
+            db.execute("INSERT INTO fiche_text (fiche_text) VALUES ('optimize')")
+            db.execute("PRAGMA optimize")
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            db.execute("PRAGMA journal_mode = WAL")
+        finally:
+            db.close()
+        os.chmod(temporary, 0o666 & ~_umask())
+        os.replace(temporary, path)
+        for suffix in ("-wal", "-shm"):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(f"{path}{suffix}")
+    except BaseException:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            with contextlib.suppress(OSError):
+                os.unlink(temporary + suffix)
+        raise
+    return summary
+
+
+def update(
+    path: str | os.PathLike[str],
+    sources: Iterable[Source],
+    *,
+    as_of: dt.date | None = None,
+    force: bool = False,
+    progress: Progress | None = None,
+    db: sqlite3.Connection | None = None,
+) -> UpdateSummary:
+    """Apply newer exports to the register at ``path`` in one transaction."""
+    sources = list(sources)
+    if not sources:
+        raise UsageError("give at least one export")
+    day = export_day(sources, as_of)
+    if day is None:
+        raise UsageError("the export names carry no date (…_2026-08-16.xml): give --as-of")
+    summary = UpdateSummary(as_of=day)
+    own = db is None
+    connection = connect(path, write=True) if db is None else db
+    try:
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            last = _last_applied(connection)
+            declared = {r for s in sources if (r := named_repertoire(display_name(s)))}
+            _refuse_older(last, day, declared, force, os.fspath(path))
+            _apply(connection, sources, summary, "update", progress, batch=False)
+            _refuse_older(last, day, set(summary.repertoires), force, os.fspath(path))
+            connection.execute("COMMIT")
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+    finally:
+        if own:
+            connection.close()
+    return summary
+
+
+def _last_applied(db: sqlite3.Connection) -> dict[str, str]:
+    """The date of the newest export applied, per répertoire."""
+    last: dict[str, str] = {}
+    for repertoires, as_of in db.execute("SELECT repertoires, as_of FROM exports"):
+        for repertoire in filter(None, repertoires.split(",")):
+            last[repertoire] = max(last.get(repertoire, as_of), as_of)
+    return last
+
+
+def _refuse_older(
+    last: dict[str, str], day: dt.date, repertoires: set[str], force: bool, name: str
+) -> None:
+    if force:
+        return
+    for repertoire in sorted(repertoires):
+        newest = last.get(repertoire)
+        if newest is not None and day.isoformat() < newest:
+            raise RegisterError(
+                f"this {repertoire} export is of {day.isoformat()}, older than the last one "
+                f"applied ({newest}); use --force to apply it all the same",
+                file=name,
+            )
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _version() -> str:
+    from rncpkit import __version__
+
+    return f"rncpkit {__version__}"
+
+
+__all__ = ["FIELDS", "UpdateSummary", "build", "named_repertoire", "update"]

@@ -1,0 +1,225 @@
+"""How one fiche is stored: its row, its child rows and its full-text entry, each declared once.
+
+:data:`CHILDREN` is the table of the normalised child tables: their columns, how each row is
+drawn from a :class:`~rncpkit.model.Certification`, and their indexes. The DDL, the inserts,
+the deletes and docs/register.md's schema all come from it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+from rncpkit.diff import fingerprint
+from rncpkit.model import Certification
+from rncpkit.register.schema import FTS_COLUMNS, TABLES
+
+Row = tuple[str | int | None, ...]
+
+
+@dataclass(frozen=True)
+class Child:
+    """A child table: one row per item of the fiche, keyed by (fiche_id, position)."""
+
+    name: str
+    columns: tuple[tuple[str, str], ...]
+    """(column, comment: the France Compétences element it carries)."""
+    rows: Callable[[Certification], Iterable[Row]]
+    indexes: tuple[str, ...] = ()
+
+    def ddl(self) -> str:
+        cols = "".join(f"    {col} TEXT,  -- {comment}\n" for col, comment in self.columns)
+        out = [
+            f"CREATE TABLE {self.name} (\n    fiche_id INTEGER NOT NULL REFERENCES fiches(id),\n"
+            f"    position INTEGER NOT NULL,\n{cols}    PRIMARY KEY (fiche_id, position)\n"
+            ") WITHOUT ROWID;"
+        ]
+        out += [f"CREATE INDEX {self.name}_{col} ON {self.name} ({col});" for col in self.indexes]
+        return "\n".join(out)
+
+    @property
+    def insert(self) -> str:
+        marks = ", ".join("?" * (len(self.columns) + 2))
+        return f"INSERT INTO {self.name} VALUES ({marks})"
+
+
+def _siren(siret: str | None) -> str | None:
+    return siret[:9] if siret else None
+
+
+def _value(enum: object) -> str | None:
+    return None if enum is None else str(getattr(enum, "value", enum))
+
+
+CHILDREN: tuple[Child, ...] = (
+    Child(
+        "certifiers",
+        (
+            ("siret", "SIRET_CERTIFICATEUR"),
+            ("siren", "first 9 digits of the SIRET"),
+            ("name", "NOM_CERTIFICATEUR"),
+            ("state", "ETAT_CERTIFICATEUR: Actif | Inactif"),
+        ),
+        lambda c: ((x.siret, _siren(x.siret), x.name, _value(x.state)) for x in c.certifiers),
+        ("siret", "siren"),
+    ),
+    Child(
+        "partners",
+        (
+            ("siret", "SIRET_PARTENAIRE"),
+            ("siren", "first 9 digits of the SIRET"),
+            ("name", "NOM_PARTENAIRE"),
+            ("habilitation", "HABILITATION_PARTENAIRE: HABILITATION_FORMER | _ORGA_FORM | …"),
+            ("state", "ETAT_HABILITATION: Actif | Inactif | Supprimé"),
+        ),
+        lambda c: (
+            (x.siret, _siren(x.siret), x.name, _value(x.habilitation), _value(x.habilitation_state))
+            for x in c.partners
+        ),
+        ("siret", "siren"),
+    ),
+    Child("rome", (("code", "CODES_ROME/ROME/CODE"),), lambda c: ((x.code,) for x in c.rome), ("code",)),
+    Child("nsf", (("code", "CODES_NSF/NSF/CODE"),), lambda c: ((x.code,) for x in c.nsf), ("code",)),
+    Child(
+        "formacodes",
+        (("code", "FORMACODES/FORMACODE/CODE"),),
+        lambda c: ((x.code,) for x in c.formacodes),
+        ("code",),
+    ),
+    Child(
+        "blocks",
+        (("code", "BLOC_COMPETENCES/CODE"), ("label", "BLOC_COMPETENCES/LIBELLE")),
+        lambda c: ((x.code, x.label) for x in c.blocks),
+    ),
+    Child(
+        "links",
+        (
+            ("relation", "successor (NOUVELLE_CERTIFICATION) | predecessor (ANCIENNE_CERTIFICATION)"),
+            ("target", "the other fiche's number"),
+        ),
+        lambda c: [*(("successor", n) for n in c.successors), *(("predecessor", n) for n in c.predecessors)],
+        ("target",),
+    ),
+    Child(
+        "routes",
+        (("code", "SI_JURY_FI … SI_JURY_VAE: FI, CA, FC, CQ, CL, VAE"), ("open", "ACTIF: 1 open, 0 closed")),
+        lambda c: ((code.value, int(route.open)) for code, route in c.access_routes.items()),
+    ),
+)
+
+
+def ddl() -> str:
+    """The whole schema."""
+    return TABLES + "\n".join(child.ddl() for child in CHILDREN) + "\n"
+
+
+def fts_texts(cert: Certification) -> tuple[str, ...]:
+    """The values of :data:`FTS_COLUMNS` for one fiche."""
+    abbreviation = (
+        f"{cert.abbreviation.code} {cert.abbreviation.label or ''}" if cert.abbreviation else ""
+    )
+    blocks = " ".join(f"{b.label} {b.competences or ''}" for b in cert.blocks)
+    texts = (
+        cert.title,
+        abbreviation,
+        cert.activities or "",
+        cert.attested_skills or "",
+        cert.job_types or "",
+        blocks,
+    )
+    assert len(texts) == len(FTS_COLUMNS)
+    return texts
+
+
+_FTS_NAMES = ", ".join(name for name, _ in FTS_COLUMNS)
+_FTS_MARKS = ", ".join("?" * len(FTS_COLUMNS))
+FTS_INSERT = f"INSERT INTO fiche_text (rowid, {_FTS_NAMES}) VALUES (?, {_FTS_MARKS})"
+FTS_DELETE = (
+    f"INSERT INTO fiche_text (fiche_text, rowid, {_FTS_NAMES}) VALUES ('delete', ?, {_FTS_MARKS})"
+)
+FICHE_COLUMNS = (
+    "number, repertoire, title, level, active, state, registration_start, registration_end, "
+    "present, first_export, changed_export, removed_export, digest, data"
+)
+
+
+def fiche_values(cert: Certification, digest: bytes, data: str) -> tuple[object, ...]:
+    """The queried columns of ``fiches`` (everything but ids, presence and exports)."""
+    start = cert.registration_start
+    end = cert.registration_end
+    return (
+        cert.number,
+        cert.repertoire.value,
+        cert.title,
+        _value(cert.level),
+        None if cert.active is None else int(cert.active),
+        _value(cert.state),
+        start.isoformat() if start else None,
+        end.isoformat() if end else None,
+        digest,
+        data,
+    )
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A fiche ready to store: its digest and JSON, computed once."""
+
+    cert: Certification
+    digest: bytes
+    data: str
+
+    @classmethod
+    def of(cls, cert: Certification) -> Prepared:
+        return cls(cert, fingerprint(cert), cert.model_dump_json(exclude_defaults=True))
+
+
+def insert(db: sqlite3.Connection, fiche: Prepared, export_id: int) -> int:
+    """Insert a new fiche with its children and text; its id."""
+    values = fiche_values(fiche.cert, fiche.digest, fiche.data)
+    cursor = db.execute(
+        "INSERT INTO fiches (number, repertoire, title, level, active, state, "
+        "registration_start, registration_end, digest, data, present, first_export, "
+        "changed_export) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
+        (*values, export_id, export_id),
+    )
+    fiche_id = cursor.lastrowid
+    assert fiche_id is not None
+    _insert_children(db, fiche_id, fiche.cert)
+    return fiche_id
+
+
+def replace(db: sqlite3.Connection, fiche_id: int, old: Certification, new: Prepared, export_id: int) -> None:
+    """Replace a stored fiche's content (children and text included), keeping its id."""
+    values = fiche_values(new.cert, new.digest, new.data)
+    db.execute(
+        "UPDATE fiches SET number = ?, repertoire = ?, title = ?, level = ?, active = ?, "
+        "state = ?, registration_start = ?, registration_end = ?, digest = ?, data = ?, "
+        "present = 1, changed_export = ?, removed_export = NULL WHERE id = ?",
+        (*values, export_id, fiche_id),
+    )
+    for child in CHILDREN:
+        db.execute(f"DELETE FROM {child.name} WHERE fiche_id = ?", (fiche_id,))
+    db.execute(FTS_DELETE, (fiche_id, *fts_texts(old)))
+    _insert_children(db, fiche_id, new.cert)
+
+
+def _insert_children(db: sqlite3.Connection, fiche_id: int, cert: Certification) -> None:
+    for child in CHILDREN:
+        rows = [(fiche_id, position, *row) for position, row in enumerate(child.rows(cert))]
+        if rows:
+            db.executemany(child.insert, rows)
+    db.execute(FTS_INSERT, (fiche_id, *fts_texts(cert)))
+
+
+def load(data: str) -> Certification:
+    """A stored fiche back as the model."""
+    return Certification.model_validate_json(data)
+
+
+def iter_fiches(db: sqlite3.Connection, where: str = "present = 1", params: tuple[object, ...] = ()) -> Iterator[Certification]:
+    """Stored fiches in répertoire and number order, one at a time."""
+    query = f"SELECT data FROM fiches WHERE {where} ORDER BY repertoire, length(number), number"
+    for (data,) in db.execute(query, params):
+        yield load(data)

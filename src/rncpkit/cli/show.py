@@ -10,6 +10,7 @@ import click
 from rncpkit.api import read
 from rncpkit.cli._common import fail, from_option, handle_errors
 from rncpkit.model import Certification
+from rncpkit.register.format import find_in_file
 
 
 def _wrap(text: str, indent: str = "    ") -> str:
@@ -84,6 +85,14 @@ def show(numero: str, input_path: str, from_format: str | None) -> None:
       rncpkit show RNCP35080 samples/RNCP35080.xml
     """
     wanted = numero.strip().upper()
+    if from_format in (None, "register"):  # a register: one indexed lookup
+        found = find_in_file(input_path, wanted)
+        if isinstance(found, Certification):
+            click.echo(render(found))
+            return
+        if found is None:
+            fail(f"error: {input_path}: no fiche {wanted} in the register")
+            return
     for cert in read(input_path, from_format, on_error=lambda _error: None):
         if cert.number == wanted:
             click.echo(render(cert))

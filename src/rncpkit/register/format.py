@@ -70,3 +70,24 @@ FORMAT = Format(
     reader=read,
     media_type="application/vnd.sqlite3",
 )
+
+
+def find_in_file(path: str, number: str) -> Certification | None | bool:
+    """``show``'s fast path: False when ``path`` is not a register, else the fiche ``number``
+    means (``35080`` → RNCP35080, then RS35080) or None."""
+    if path == "-" or not Path(path).is_file():
+        return False
+    with open(path, "rb") as handle:
+        if handle.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
+            return False
+    from rncpkit.register.api import number_candidates
+
+    db = connect(path)
+    try:
+        for candidate in number_candidates(number) or (number.strip().upper(),):
+            row = db.execute("SELECT data FROM fiches WHERE number = ?", (candidate,)).fetchone()
+            if row is not None:
+                return Certification.model_validate_json(row[0])
+    finally:
+        db.close()
+    return None

@@ -35,8 +35,9 @@ from rncpkit.register import store
 from rncpkit.register.schema import APPLICATION_ID, SCHEMA_VERSION, RegisterError, connect
 from rncpkit.validation import export_date
 
-BATCH = 2000
-"""Fiches per transaction while building (the build file is private until renamed)."""
+BATCH = 500
+"""Fiches written per batch (and per transaction while building: the build file is
+private until renamed)."""
 _NAMED_REPERTOIRE = re.compile(r"(?:^|[_\-])(rncp|rs)[_\-]v\d", re.IGNORECASE)
 
 
@@ -97,8 +98,11 @@ class _Applier:
     def __init__(self, db: sqlite3.Connection, summary: UpdateSummary, kind: str) -> None:
         self.db = db
         self.summary = summary
-        self.kind = kind
+        self.building = kind == "build"
         self.covered: set[str] = set()
+        self.seen: set[str] = set()
+        """Numbers read (a few bytes each: 30,000 fiches take about 3 MB)."""
+        self.inserts = store.Inserts(db)
         db.execute("CREATE TEMP TABLE IF NOT EXISTS seen (number TEXT PRIMARY KEY) WITHOUT ROWID")
         db.execute("DELETE FROM temp.seen")
         cursor = db.execute(
@@ -110,14 +114,18 @@ class _Applier:
         self.export_id = summary.export_id = cursor.lastrowid
 
     def _see(self, number: str, file: str) -> None:
-        try:
-            self.db.execute("INSERT INTO temp.seen VALUES (?)", (number,))
-        except sqlite3.IntegrityError:
-            raise InputError(
-                "fiche given twice in the exports of one update", file=file, fiche=number
-            ) from None
+        if number in self.seen:
+            raise InputError("fiche given twice in the exports read together", file=file, fiche=number)
+        self.seen.add(number)
 
-    def _change(self, number: str, change: str, name: str | None = None, old: str | None = None, new: str | None = None) -> None:
+    def _change(
+        self,
+        number: str,
+        change: str,
+        name: str | None = None,
+        old: str | None = None,
+        new: str | None = None,
+    ) -> None:
         self.db.execute(
             "INSERT INTO changes (export_id, as_of, number, change, field, old, new) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -137,37 +145,41 @@ class _Applier:
             )
         self.covered.add(repertoire)
         self._see(cert.number, file)
-        digest = fingerprint(cert)
-        row = self.db.execute(
-            "SELECT id, digest, data, present FROM fiches WHERE number = ?", (cert.number,)
-        ).fetchone()
+        fiche = store.Prepared.of(cert)
+        row = None
+        if not self.building:
+            row = self.db.execute(
+                "SELECT id, digest, present FROM fiches WHERE number = ?", (cert.number,)
+            ).fetchone()
         if row is None:
-            prepared = store.Prepared(cert, digest, cert.model_dump_json(exclude_defaults=True))
-            store.insert(self.db, prepared, self.export_id)
-            self._change(cert.number, "added")
+            self.inserts.add(fiche, self.export_id)
+            if not self.building:
+                self._change(cert.number, "added")
             summary.added += 1
             return
-        fiche_id, old_digest, old_data, present = row
+        fiche_id, old_digest, present = row
         if not present:
             self._change(cert.number, "added")
             summary.added += 1
-        if old_digest == digest:
-            if present:
-                summary.unchanged += 1
-            else:
-                self.db.execute(
-                    "UPDATE fiches SET present = 1, removed_export = NULL WHERE id = ?", (fiche_id,)
-                )
+            self.db.execute(
+                "UPDATE fiches SET present = 1, removed_export = NULL WHERE id = ?", (fiche_id,)
+            )
+        if old_digest == fiche.digest:
+            summary.unchanged += bool(present)
             return
+        (old_data,) = self.db.execute("SELECT data FROM fiches WHERE id = ?", (fiche_id,)).fetchone()
         old = store.load(old_data)
-        for name in changed_fields(old_digest, digest):
+        names = changed_fields(fingerprint(old), fingerprint(cert))
+        for name in names:
             self._change(cert.number, "changed", name, _value_json(old, name), _value_json(cert, name))
-        prepared = store.Prepared(cert, digest, cert.model_dump_json(exclude_defaults=True))
-        store.replace(self.db, fiche_id, old, prepared, self.export_id)
+        self.inserts.replace(fiche_id, old, fiche, self.export_id)
         if present:
-            summary.changed += 1
+            if names:
+                summary.changed += 1
+            else:  # same content, serialised differently (e.g. access routes reordered)
+                summary.unchanged += 1
 
-    def rejected(self, error: FicheError, declared: str | None) -> None:
+    def rejected(self, error: FicheError) -> None:
         """An invalid fiche: reported, and its stored version (if any) left as it was."""
         self.summary.read += 1
         self.summary.rejected += 1
@@ -180,10 +192,18 @@ class _Applier:
 
     def finish(self, files: list[str], declared: set[str]) -> None:
         """Mark the fiches of the covered répertoires not seen as removed; close the export."""
+        self.inserts.flush()
         covered = sorted(self.covered | declared)
         summary = self.summary
         summary.repertoires = tuple(covered)
-        if covered:
+        if self.building:
+            self.db.execute(
+                "INSERT INTO changes (export_id, as_of, number, change) "
+                "SELECT ?, ?, number, 'added' FROM fiches ORDER BY id",
+                (self.export_id, summary.as_of.isoformat()),
+            )
+        elif covered:
+            self.db.executemany("INSERT INTO temp.seen VALUES (?)", ((n,) for n in self.seen))
             marks = ", ".join("?" * len(covered))
             gone = self.db.execute(
                 f"SELECT id, number FROM fiches WHERE present = 1 AND repertoire IN ({marks}) "
@@ -234,13 +254,15 @@ def _apply(
             declared_all.add(declared)
         for result in read_records(source, progress=progress):
             if isinstance(result, FicheError):
-                applier.rejected(result, declared)
+                applier.rejected(result)
             else:
                 applier.fiche(result.certification, name, declared)
             count += 1
-            if batch and count % BATCH == 0:
-                db.execute("COMMIT")
-                db.execute("BEGIN")
+            if count % BATCH == 0:
+                applier.inserts.flush()
+                if batch:
+                    db.execute("COMMIT")
+                    db.execute("BEGIN")
     applier.finish(files, declared_all)
 
 

@@ -7,11 +7,11 @@ the deletes and docs/register.md's schema all come from it.
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from rncpkit.diff import fingerprint
 from rncpkit.model import Certification
 from rncpkit.register.schema import FTS_COLUMNS, TABLES
 
@@ -162,55 +162,82 @@ def fiche_values(cert: Certification, digest: bytes, data: str) -> tuple[object,
     )
 
 
+def digest_of(data: str) -> bytes:
+    """The content digest of a stored fiche (its JSON)."""
+    return hashlib.blake2b(data.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
 @dataclass(frozen=True)
 class Prepared:
-    """A fiche ready to store: its digest and JSON, computed once."""
+    """A fiche ready to store: its JSON and digest, computed once."""
 
     cert: Certification
-    digest: bytes
     data: str
+    digest: bytes
 
     @classmethod
     def of(cls, cert: Certification) -> Prepared:
-        return cls(cert, fingerprint(cert), cert.model_dump_json(exclude_defaults=True))
+        data = cert.model_dump_json(exclude_defaults=True)
+        return cls(cert, data, digest_of(data))
 
 
-def insert(db: sqlite3.Connection, fiche: Prepared, export_id: int) -> int:
-    """Insert a new fiche with its children and text; its id."""
-    values = fiche_values(fiche.cert, fiche.digest, fiche.data)
-    cursor = db.execute(
-        "INSERT INTO fiches (number, repertoire, title, level, active, state, "
-        "registration_start, registration_end, digest, data, present, first_export, "
-        "changed_export) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
-        (*values, export_id, export_id),
-    )
-    fiche_id = cursor.lastrowid
-    assert fiche_id is not None
-    _insert_children(db, fiche_id, fiche.cert)
-    return fiche_id
+class Inserts:
+    """New fiches gathered and written a batch at a time (one ``executemany`` per table)."""
 
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+        (last,) = db.execute("SELECT coalesce(max(id), 0) FROM fiches").fetchone()
+        self.next_id = int(last) + 1
+        self.fiches: list[tuple[object, ...]] = []
+        self.children: dict[str, list[tuple[object, ...]]] = {c.name: [] for c in CHILDREN}
+        self.texts: list[tuple[object, ...]] = []
 
-def replace(db: sqlite3.Connection, fiche_id: int, old: Certification, new: Prepared, export_id: int) -> None:
-    """Replace a stored fiche's content (children and text included), keeping its id."""
-    values = fiche_values(new.cert, new.digest, new.data)
-    db.execute(
-        "UPDATE fiches SET number = ?, repertoire = ?, title = ?, level = ?, active = ?, "
-        "state = ?, registration_start = ?, registration_end = ?, digest = ?, data = ?, "
-        "present = 1, changed_export = ?, removed_export = NULL WHERE id = ?",
-        (*values, export_id, fiche_id),
-    )
-    for child in CHILDREN:
-        db.execute(f"DELETE FROM {child.name} WHERE fiche_id = ?", (fiche_id,))
-    db.execute(FTS_DELETE, (fiche_id, *fts_texts(old)))
-    _insert_children(db, fiche_id, new.cert)
+    def add(self, fiche: Prepared, export_id: int) -> int:
+        fiche_id = self.next_id
+        self.next_id += 1
+        values = fiche_values(fiche.cert, fiche.digest, fiche.data)
+        self.fiches.append((fiche_id, *values, export_id, export_id))
+        self._children(fiche_id, fiche.cert)
+        return fiche_id
 
+    def _children(self, fiche_id: int, cert: Certification) -> None:
+        for child in CHILDREN:
+            self.children[child.name].extend(
+                (fiche_id, position, *row) for position, row in enumerate(child.rows(cert))
+            )
+        self.texts.append((fiche_id, *fts_texts(cert)))
 
-def _insert_children(db: sqlite3.Connection, fiche_id: int, cert: Certification) -> None:
-    for child in CHILDREN:
-        rows = [(fiche_id, position, *row) for position, row in enumerate(child.rows(cert))]
-        if rows:
-            db.executemany(child.insert, rows)
-    db.execute(FTS_INSERT, (fiche_id, *fts_texts(cert)))
+    def replace(self, fiche_id: int, old: Certification, new: Prepared, export_id: int) -> None:
+        """Rewrite a stored fiche (children and text included), keeping its id."""
+        values = fiche_values(new.cert, new.digest, new.data)
+        self.db.execute(
+            "UPDATE fiches SET number = ?, repertoire = ?, title = ?, level = ?, active = ?, "
+            "state = ?, registration_start = ?, registration_end = ?, digest = ?, data = ?, "
+            "present = 1, changed_export = ?, removed_export = NULL WHERE id = ?",
+            (*values, export_id, fiche_id),
+        )
+        for child in CHILDREN:
+            self.db.execute(f"DELETE FROM {child.name} WHERE fiche_id = ?", (fiche_id,))
+        self.db.execute(FTS_DELETE, (fiche_id, *fts_texts(old)))
+        self._children(fiche_id, new.cert)
+
+    def flush(self) -> None:
+        if self.fiches:
+            self.db.executemany(
+                "INSERT INTO fiches (id, number, repertoire, title, level, active, state, "
+                "registration_start, registration_end, digest, data, present, first_export, "
+                "changed_export) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
+                self.fiches,
+            )
+        for child in CHILDREN:
+            rows = self.children[child.name]
+            if rows:
+                self.db.executemany(child.insert, rows)
+                rows.clear()
+        if self.texts:
+            self.db.executemany(FTS_INSERT, self.texts)
+        self.fiches.clear()
+        self.texts.clear()
 
 
 def load(data: str) -> Certification:
@@ -219,7 +246,7 @@ def load(data: str) -> Certification:
 
 
 def iter_fiches(db: sqlite3.Connection, where: str = "present = 1", params: tuple[object, ...] = ()) -> Iterator[Certification]:
-    """Stored fiches in répertoire and number order, one at a time."""
-    query = f"SELECT data FROM fiches WHERE {where} ORDER BY repertoire, length(number), number"
+    """Stored fiches in the order they were first read, one at a time."""
+    query = f"SELECT data FROM fiches WHERE {where} ORDER BY id"
     for (data,) in db.execute(query, params):
         yield load(data)

@@ -31,7 +31,11 @@ DAY2 = "2026-08-17"
 def three(tmp_path: Path) -> list[rncpkit.Certification]:
     return [
         fiche("RNCP35080"),
-        fiche("RNCP41336", title="Manager de l’économie sociale et solidaire", predecessors=["RNCP35080"]),
+        fiche(
+            "RNCP41336",
+            title="Manager de l’économie sociale et solidaire",
+            predecessors=["RNCP35080"],
+        ),
         fiche(
             "RS5000",
             title="Habilitation électrique",
@@ -107,7 +111,10 @@ def test_update_records_added_removed_and_changed_fields(
     built: Path, tmp_path: Path, three: list[rncpkit.Certification]
 ) -> None:
     changed = three[1].model_copy(update={"title": "Nouveau titre", "active": True})
-    newer = export(tmp_path / f"export_{DAY2}.xml", [three[0], changed, fiche("RS6000", level=None, level_label=None)])
+    newer = export(
+        tmp_path / f"export_{DAY2}.xml",
+        [three[0], changed, fiche("RS6000", level=None, level_label=None)],
+    )
     with Register(built) as reg:
         summary = reg.update([newer])
         assert (summary.added, summary.removed, summary.changed, summary.unchanged) == (1, 1, 1, 1)
@@ -118,32 +125,46 @@ def test_update_records_added_removed_and_changed_fields(
             ("RS6000", "added", None),
             ("RS5000", "removed", None),
         ]
-        assert (feed[0].old, feed[0].new) == ("Manager de l’économie sociale et solidaire", "Nouveau titre")
+        assert (feed[0].old, feed[0].new) == (
+            "Manager de l’économie sociale et solidaire",
+            "Nouveau titre",
+        )
         assert (feed[1].old, feed[1].new) == (False, True)
         # removed fiches keep their last content, marked absent
         assert reg.get("RS5000") == three[2] and not reg.is_present("RS5000")
         assert len(reg) == 3
         assert reg.get("RNCP41336") == changed
-        assert [e.field for e in reg.changes(numbers=["41336"], fields=["title"])] == [None, "title"]
+        assert [e.field for e in reg.changes(numbers=["41336"], fields=["title"])] == [
+            None,
+            "title",
+        ]
         # the same export again records nothing
         again = reg.update([newer])
         assert (again.added, again.removed, again.changed, again.unchanged) == (0, 0, 0, 3)
         assert len(list(reg.changes(since=dt.date(2026, 8, 17)))) == 4
         # and a removed fiche that comes back is added again
-        back = reg.update([export(tmp_path / "export_2026-08-18.xml", [*three[:2], three[2]])], force=False)
+        back = reg.update(
+            [export(tmp_path / "export_2026-08-18.xml", [*three[:2], three[2]])], force=False
+        )
         assert back.added == 1 and reg.is_present("RS5000")
 
 
-def test_update_covers_only_the_repertoires_given(built: Path, tmp_path: Path, three: list[rncpkit.Certification]) -> None:
+def test_update_covers_only_the_repertoires_given(
+    built: Path, tmp_path: Path, three: list[rncpkit.Certification]
+) -> None:
     rncp_only = export(tmp_path / f"export_fiches_RNCP_V4_1_{DAY2}.xml", three[:1])
     with Register(built) as reg:
         summary = reg.update([rncp_only])
         assert summary.repertoires == ("RNCP",)
-        assert [(e.number, e.change) for e in reg.changes(since=dt.date(2026, 8, 17))] == [("RNCP41336", "removed")]
+        assert [(e.number, e.change) for e in reg.changes(since=dt.date(2026, 8, 17))] == [
+            ("RNCP41336", "removed")
+        ]
         assert reg.is_present("RS5000")
 
 
-def test_an_older_export_is_refused_unless_forced(built: Path, tmp_path: Path, three: list[rncpkit.Certification]) -> None:
+def test_an_older_export_is_refused_unless_forced(
+    built: Path, tmp_path: Path, three: list[rncpkit.Certification]
+) -> None:
     older = export(tmp_path / "export_2026-08-01.xml", three)
     before = built.read_bytes()
     with Register(built) as reg:
@@ -154,14 +175,16 @@ def test_an_older_export_is_refused_unless_forced(built: Path, tmp_path: Path, t
         assert [e.kind for e in reg.exports()] == ["build", "update"]
 
 
-def test_update_needs_a_date(built: Path, tmp_path: Path, three: list[rncpkit.Certification]) -> None:
+def test_update_needs_a_date(
+    built: Path, tmp_path: Path, three: list[rncpkit.Certification]
+) -> None:
     undated = export(tmp_path / "fiches.xml", three)
     with Register(built) as reg, pytest.raises(rncpkit.UsageError, match="--as-of"):
         reg.update([undated])
 
 
 def test_invalid_fiche_is_reported_and_left_as_it_was(built: Path, tmp_path: Path) -> None:
-    text = (tmp_path / "x.xml")
+    text = tmp_path / "x.xml"
     export(text, [fiche("RNCP35080"), fiche("RNCP41336")])
     broken = tmp_path / f"export_{DAY2}.xml"
     broken.write_text(text.read_text().replace("<NIVEAU>NIV7</NIVEAU>", "<NIVEAU>NIV9</NIVEAU>", 1))
@@ -187,24 +210,41 @@ def test_search_is_accent_and_case_insensitive_and_ranked(built: Path) -> None:
 
 def test_search_filters_combine(built: Path) -> None:
     with Register(built) as reg:
+
         def numbers(text: str = "", **kw: object) -> list[str]:
             return sorted(h.number for h in reg.search(text, **kw))  # type: ignore[arg-type]
 
-        assert numbers(where=FicheFilter(levels=frozenset({Level.NIV7}))) == ["RNCP35080", "RNCP41336"]
+        assert numbers(where=FicheFilter(levels=frozenset({Level.NIV7}))) == [
+            "RNCP35080",
+            "RNCP41336",
+        ]
         assert numbers(where=FicheFilter(repertoire=Repertoire.RS)) == ["RS5000"]
         assert numbers("manager", rome=["k1206"], nsf=["332"]) == ["RNCP35080", "RNCP41336"]
         assert numbers(nsf=["331"]) == []
-        assert numbers(formacode=["32135"], certifier_name="arts et") == ["RNCP35080", "RNCP41336", "RS5000"]
-        assert numbers(where=FicheFilter(certifiers=frozenset({"19753471200017"}), in_force_on=dt.date(2024, 1, 1))) == [
-            "RNCP35080", "RNCP41336", "RS5000"
+        assert numbers(formacode=["32135"], certifier_name="arts et") == [
+            "RNCP35080",
+            "RNCP41336",
+            "RS5000",
         ]
+        assert numbers(
+            where=FicheFilter(
+                certifiers=frozenset({"19753471200017"}), in_force_on=dt.date(2024, 1, 1)
+            )
+        ) == ["RNCP35080", "RNCP41336", "RS5000"]
         assert numbers(where=FicheFilter(in_force_on=dt.date(2026, 1, 1))) == []
         assert numbers("35080") == ["RNCP35080"] and numbers("rncp35080") == ["RNCP35080"]
         assert len(reg.search("", limit=2)) == 2
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.text(alphabet=st.sampled_from(list('"*-^:()+ NEARORANDNOTéa{}0123456789\'\\%_')), max_size=30) | st.text(max_size=20))
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.text(
+        alphabet=st.sampled_from(list("\"*-^:()+ NEARORANDNOTéa{}0123456789'\\%_")), max_size=30
+    )
+    | st.text(max_size=20)
+)
 def test_fts_syntax_typed_by_a_user_is_text(built: Path, text: str) -> None:
     with Register(built) as reg:
         hits = reg.search(text)
@@ -231,8 +271,19 @@ def test_number_candidates() -> None:
 def test_lineage_chain_cycle_and_dangling(tmp_path: Path) -> None:
     fiches = [
         fiche("RNCP100", successors=["RNCP200"], registration_end=dt.date(2020, 1, 1)),
-        fiche("RNCP200", predecessors=["RNCP100"], successors=["RS300"], registration_end=dt.date(2023, 1, 1)),
-        fiche("RS300", level=None, level_label=None, decision_date=dt.date(2022, 6, 1), registration_end=dt.date(2030, 1, 1)),
+        fiche(
+            "RNCP200",
+            predecessors=["RNCP100"],
+            successors=["RS300"],
+            registration_end=dt.date(2023, 1, 1),
+        ),
+        fiche(
+            "RS300",
+            level=None,
+            level_label=None,
+            decision_date=dt.date(2022, 6, 1),
+            registration_end=dt.date(2030, 1, 1),
+        ),
         fiche("RNCP400", successors=["RNCP500", "RNCP999"]),  # RNCP999 is not in the register
         fiche("RNCP500", successors=["RNCP400"]),  # a cycle
     ]
@@ -247,7 +298,11 @@ def test_lineage_chain_cycle_and_dangling(tmp_path: Path) -> None:
         ]
         assert graph.cycles == () and graph.dangling == ()
         # from the middle, predecessors are in the graph too
-        assert {n.number for n in reg.lineage("RS300", on=dt.date(2026, 1, 1)).nodes} == {"RNCP100", "RNCP200", "RS300"}
+        assert {n.number for n in reg.lineage("RS300", on=dt.date(2026, 1, 1)).nodes} == {
+            "RNCP100",
+            "RNCP200",
+            "RS300",
+        }
         looped = reg.lineage("RNCP400", on=dt.date(2026, 1, 1))
         assert looped.cycles == (("RNCP400", "RNCP500", "RNCP400"),)
         assert looped.dangling == ("RNCP999",)
@@ -260,7 +315,12 @@ def test_lineage_chain_cycle_and_dangling(tmp_path: Path) -> None:
 
 def test_habilitations_by_siret_and_siren(tmp_path: Path) -> None:
     base = seed()
-    partner = {"name": "ORGANISME A", "siret": "12345678900011", "habilitation": "HABILITATION_FORMER", "habilitation_state": "Actif"}
+    partner = {
+        "name": "ORGANISME A",
+        "siret": "12345678900011",
+        "habilitation": "HABILITATION_FORMER",
+        "habilitation_state": "Actif",
+    }
     other = {**partner, "siret": "12345678900029", "habilitation": "HABILITATION_ORGA_FORM"}
     gone = {**partner, "habilitation_state": "Supprimé"}
     fiches = [
@@ -273,15 +333,27 @@ def test_habilitations_by_siret_and_siren(tmp_path: Path) -> None:
     Register.build(target, [export(tmp_path / f"export_{DAY1}.xml", fiches)])
     day = dt.date(2026, 1, 1)
     with Register(target) as reg:
-        assert [h.number for h in reg.habilitations("123 456 789 00011", on=day)] == ["RNCP1", "RNCP3", "RNCP4"]
-        assert [h.number for h in reg.habilitations("123456789", on=day)] == ["RNCP1", "RNCP2", "RNCP3", "RNCP4"]
+        assert [h.number for h in reg.habilitations("123 456 789 00011", on=day)] == [
+            "RNCP1",
+            "RNCP3",
+            "RNCP4",
+        ]
+        assert [h.number for h in reg.habilitations("123456789", on=day)] == [
+            "RNCP1",
+            "RNCP2",
+            "RNCP3",
+            "RNCP4",
+        ]
         certifier = reg.habilitations(base.certifiers[0].siret or "", number="RNCP1", on=day)
         assert [(h.role, h.in_force) for h in certifier] == [("certifier", True)]
         yes = reg.habilitation("12345678900011", "1", on=day)
         assert yes.yes and "partner (HABILITATION_FORMER)" in yes.reason
         assert not reg.habilitation("12345678900011", "RNCP2", on=day).yes
         assert "not active (Supprimé)" in reg.habilitation("12345678900011", "RNCP3", on=day).reason
-        assert "not in force on 2026-01-01" in reg.habilitation("12345678900011", "RNCP4", on=day).reason
+        assert (
+            "not in force on 2026-01-01"
+            in reg.habilitation("12345678900011", "RNCP4", on=day).reason
+        )
         assert "not in the register" in reg.habilitation("12345678900011", "RNCP9", on=day).reason
         with pytest.raises(rncpkit.UsageError):
             reg.habilitations("1234")
@@ -311,10 +383,15 @@ def test_a_newer_schema_is_refused(built: Path) -> None:
         Register(built)
 
 
-def test_an_export_of_another_repertoire_mixed_in(built: Path, tmp_path: Path, three: list[rncpkit.Certification]) -> None:
+def test_an_export_of_another_repertoire_mixed_in(
+    built: Path, tmp_path: Path, three: list[rncpkit.Certification]
+) -> None:
     mixed = export(tmp_path / f"export_fiches_RNCP_V4_1_{DAY2}.xml", three)
     before = built.read_bytes()
-    with Register(built) as reg, pytest.raises(rncpkit.InputError, match="another répertoire is mixed in"):
+    with (
+        Register(built) as reg,
+        pytest.raises(rncpkit.InputError, match="another répertoire is mixed in"),
+    ):
         reg.update([mixed])
     assert built.read_bytes() == before
     with pytest.raises(rncpkit.InputError, match="given twice"):
@@ -351,7 +428,9 @@ def test_kill_9_during_update_leaves_the_register_as_it_was(tmp_path: Path) -> N
     second = [fiche(f"RNCP{n}", title=f"Nouveau {n}") for n in range(20, 90)]
     newer = export(tmp_path / f"export_{DAY2}.xml", second)
     before = _dump(target)
-    done = subprocess.run([sys.executable, "-c", KILLER, str(target), str(newer), "50"], check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", KILLER, str(target), str(newer), "50"], check=False
+    )
     assert done.returncode == -9
     assert _dump(target) == before
     with Register(target) as reg:

@@ -15,7 +15,8 @@ from rncpkit.cli._filters import filter_options
 from rncpkit.errors import InputError
 from rncpkit.filters import FicheFilter
 from rncpkit.register.api import Register
-from rncpkit.register.ingest import UpdateSummary, build as build_register
+from rncpkit.register.ingest import UpdateSummary
+from rncpkit.register.ingest import build as build_register
 
 F = TypeVar("F", bound=Callable[..., Any])
 _DATE = click.DateTime(formats=["%Y-%m-%d"])
@@ -33,9 +34,9 @@ def _format_option(*choices: str, default: str = "text") -> Callable[[F], F]:
 
 
 def _register_argument(function: F) -> F:
-    return click.argument(
-        "register_path", metavar="REGISTER", type=click.Path(dir_okay=False)
-    )(function)
+    return click.argument("register_path", metavar="REGISTER", type=click.Path(dir_okay=False))(
+        function
+    )
 
 
 def _day(value: dt.datetime | None) -> dt.date | None:
@@ -82,7 +83,8 @@ def register() -> None:
 
     \b
     Examples:
-      rncpkit register build export_fiches_RNCP_V4_1_2026-08-16.zip export_fiches_RS_V4_1_2026-08-16.zip -o register.sqlite
+      rncpkit register build export_fiches_RNCP_V4_1_2026-08-16.zip \
+          export_fiches_RS_V4_1_2026-08-16.zip -o register.sqlite
       rncpkit register update register.sqlite export_fiches_RNCP_V4_1_2026-08-17.zip
       rncpkit register search register.sqlite "manager économie sociale" --level 7 --active
       rncpkit register lineage register.sqlite RNCP35080
@@ -92,7 +94,11 @@ def register() -> None:
 
 
 _EXPORTS = click.argument(
-    "exports", metavar="EXPORT...", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True)
+    "exports",
+    metavar="EXPORT...",
+    nargs=-1,
+    required=True,
+    type=click.Path(dir_okay=False, allow_dash=True),
 )
 _AS_OF = click.option(
     "--as-of",
@@ -104,11 +110,19 @@ _AS_OF = click.option(
 
 @register.command()
 @_EXPORTS
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="Register file to create (replaced only when the build succeeds).")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="Register file to create (replaced only when the build succeeds).",
+)
 @_AS_OF
 @_format_option("text", "json")
 @handle_errors
-def build(exports: tuple[str, ...], output: str, as_of: dt.datetime | None, output_format: str) -> None:
+def build(
+    exports: tuple[str, ...], output: str, as_of: dt.datetime | None, output_format: str
+) -> None:
     """Build a register from one or more exports (any format rncpkit reads; RNCP and RS
     files together). Invalid fiches are reported and left out (exit code 1)."""
     with progress_bar("Building") as progress:
@@ -124,7 +138,11 @@ def build(exports: tuple[str, ...], output: str, as_of: dt.datetime | None, outp
 @_format_option("text", "json")
 @handle_errors
 def update(
-    register_path: str, exports: tuple[str, ...], as_of: dt.datetime | None, force: bool, output_format: str
+    register_path: str,
+    exports: tuple[str, ...],
+    as_of: dt.datetime | None,
+    force: bool,
+    output_format: str,
 ) -> None:
     """Apply newer exports: fiches added, removed (kept, marked absent) and changed, in one
     transaction recorded in the change feed. Only the répertoires present in EXPORT are
@@ -138,7 +156,13 @@ def update(
 @_register_argument
 @click.option("--since", type=_DATE, metavar="AAAA-MM-JJ", help="Exports of this date or later.")
 @click.option("--numero", multiple=True, metavar="NUMERO", help="Only this fiche (repeatable).")
-@click.option("--field", "fields", multiple=True, metavar="FIELD", help="Only this model field, e.g. title (repeatable).")
+@click.option(
+    "--field",
+    "fields",
+    multiple=True,
+    metavar="FIELD",
+    help="Only this model field, e.g. title (repeatable).",
+)
 @_format_option("text", "json", "jsonl")
 @handle_errors
 def changes(
@@ -180,10 +204,19 @@ def _stream(items: Iterable[dict[str, Any]], output_format: str) -> None:
 @_register_argument
 @click.argument("query", required=False, default="")
 @filter_options
-@click.option("--rome", multiple=True, metavar="CODE", help="Fiches with this ROME code (repeatable).")
-@click.option("--nsf", multiple=True, metavar="CODE", help="Fiches with this NSF code or code prefix (332 → 332n).")
+@click.option(
+    "--rome", multiple=True, metavar="CODE", help="Fiches with this ROME code (repeatable)."
+)
+@click.option(
+    "--nsf",
+    multiple=True,
+    metavar="CODE",
+    help="Fiches with this NSF code or code prefix (332 → 332n).",
+)
 @click.option("--formacode", multiple=True, metavar="CODE", help="Fiches with this Formacode.")
-@click.option("--certifier-name", metavar="TEXT", help="Fiches one of whose certifiers' names contains TEXT.")
+@click.option(
+    "--certifier-name", metavar="TEXT", help="Fiches one of whose certifiers' names contains TEXT."
+)
 @click.option("--include-removed", is_flag=True, help="Also fiches no longer in the exports.")
 @click.option("--limit", type=click.IntRange(min=0), default=20, show_default=True)
 @_format_option("table", "text", "json", "jsonl", default="table")
@@ -228,7 +261,12 @@ def search(
 @register.command()
 @_register_argument
 @click.argument("numero")
-@click.option("--on", type=_DATE, metavar="AAAA-MM-JJ", help="Day the current certification must be in force (default today).")
+@click.option(
+    "--on",
+    type=_DATE,
+    metavar="AAAA-MM-JJ",
+    help="Day the current certification must be in force (default today).",
+)
 @_format_option("text", "json")
 @handle_errors
 def lineage(register_path: str, numero: str, on: dt.datetime | None, output_format: str) -> None:
@@ -236,7 +274,9 @@ def lineage(register_path: str, numero: str, on: dt.datetime | None, output_form
     certification (the newest successor in force); cycles and dangling links reported."""
     with Register(register_path) as reg:
         if reg.resolve(numero) is None:
-            raise InputError(f"no fiche {numero.strip().upper()} in the register", file=register_path)
+            raise InputError(
+                f"no fiche {numero.strip().upper()} in the register", file=register_path
+            )
         graph = reg.lineage(numero, on=_day(on))
     if output_format == "json":
         click.echo(_dump(graph.as_dict()))
@@ -250,7 +290,9 @@ def lineage(register_path: str, numero: str, on: dt.datetime | None, output_form
         gone = ", absent from the exports" if not node.present else ""
         click.echo(f"  {node.number:11} {force:12}{gone}  {node.title}")
     for edge in graph.edges:
-        click.echo(f"  {edge.predecessor} → {edge.successor}  (declared by {', '.join(edge.declared_by)})")
+        click.echo(
+            f"  {edge.predecessor} → {edge.successor}  (declared by {', '.join(edge.declared_by)})"
+        )
     if graph.current:
         click.echo(f"current: {graph.current} via {' → '.join(graph.chain)}")
     else:
@@ -266,7 +308,9 @@ def lineage(register_path: str, numero: str, on: dt.datetime | None, output_form
 @register.command()
 @_register_argument
 @click.argument("siret")
-@click.option("--numero", metavar="NUMERO", help="Answer yes (exit 0) or no (exit 1) for this fiche.")
+@click.option(
+    "--numero", metavar="NUMERO", help="Answer yes (exit 0) or no (exit 1) for this fiche."
+)
 @click.option("--on", type=_DATE, metavar="AAAA-MM-JJ", help="Day of the answer (default today).")
 @_format_option("text", "json")
 @handle_errors

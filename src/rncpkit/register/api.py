@@ -10,7 +10,7 @@ import re
 import sqlite3
 from collections.abc import Iterable, Iterator
 from types import TracebackType
-from typing import Any
+from typing import Any, Literal
 
 from rncpkit.api import Progress
 from rncpkit.errors import UsageError
@@ -135,7 +135,9 @@ class Register:
     def get(self, number: str) -> Certification | None:
         """The fiche as last read (also when it has since left the exports), or None."""
         for candidate in number_candidates(number):
-            row = self._db.execute("SELECT data FROM fiches WHERE number = ?", (candidate,)).fetchone()
+            row = self._db.execute(
+                "SELECT data FROM fiches WHERE number = ?", (candidate,)
+            ).fetchone()
             if row is not None:
                 return store.load(row[0])
         return None
@@ -157,8 +159,13 @@ class Register:
         """The exports applied, oldest first."""
         return [
             ExportEntry(
-                row[0], row[1], dt.date.fromisoformat(row[2]), row[3],
-                tuple(filter(None, row[4].split(","))), tuple(json.loads(row[5])), *row[6:],
+                row[0],
+                row[1],
+                dt.date.fromisoformat(row[2]),
+                row[3],
+                tuple(filter(None, row[4].split(","))),
+                tuple(json.loads(row[5])),
+                *row[6:],
             )
             for row in self._db.execute(
                 "SELECT id, kind, as_of, applied_at, repertoires, files, fiches, added, "
@@ -218,8 +225,14 @@ class Register:
         params.append(max(0, limit))
         return [
             SearchHit(
-                number, title, repertoire, level,
-                None if active is None else bool(active), _day(end), bool(present), score,
+                number,
+                title,
+                repertoire,
+                level,
+                None if active is None else bool(active),
+                _day(end),
+                bool(present),
+                score,
             )
             for number, title, repertoire, level, active, end, present, score in self._db.execute(
                 query, params
@@ -312,7 +325,11 @@ class Register:
         )
         for as_of, export_id, number, change, name, old, new in self._db.execute(query, params):
             yield ChangeEntry(
-                dt.date.fromisoformat(as_of), export_id, number, change, name,
+                dt.date.fromisoformat(as_of),
+                export_id,
+                number,
+                change,
+                name,
                 None if old is None else json.loads(old),
                 None if new is None else json.loads(new),
             )
@@ -329,8 +346,13 @@ class Register:
             return LineageNode(number, in_register=False)
         title, present, active, start, end = row
         return LineageNode(
-            number, True, title, bool(present), None if active is None else bool(active),
-            _day(end), _in_force(start, end, present, on),
+            number,
+            True,
+            title,
+            bool(present),
+            None if active is None else bool(active),
+            _day(end),
+            _in_force(start, end, present, on),
         )
 
     def _links(self, number: str) -> list[tuple[str, str, str]]:
@@ -341,13 +363,17 @@ class Register:
             "WHERE f.number = ?",
             (number,),
         ):
-            out.append((number, target, number) if relation == "successor" else (target, number, number))
+            out.append(
+                (number, target, number) if relation == "successor" else (target, number, number)
+            )
         for relation, source in self._db.execute(
             "SELECT l.relation, f.number FROM links l JOIN fiches f ON f.id = l.fiche_id "
             "WHERE l.target = ?",
             (number,),
         ):
-            out.append((source, number, source) if relation == "successor" else (number, source, source))
+            out.append(
+                (source, number, source) if relation == "successor" else (number, source, source)
+            )
         return out
 
     def lineage(self, number: str, *, on: dt.date | None = None) -> Lineage:
@@ -430,23 +456,39 @@ class Register:
             extra = " AND f.number = ?"
             params.append(self.resolve(number) or number.strip().upper())
         out: list[Habilitation] = []
-        for table, role in (("certifiers", "certifier"), ("partners", "partner")):
+        roles: tuple[tuple[str, Literal["certifier", "partner"]], ...] = (
+            ("certifiers", "certifier"),
+            ("partners", "partner"),
+        )
+        for table, role in roles:
             kind = "c.habilitation" if table == "partners" else "NULL"
             query = (
                 f"SELECT f.number, f.title, c.name, c.siret, {kind}, c.state, f.present, "
                 f"f.registration_start, f.registration_end FROM {table} c "
-                f"JOIN fiches f ON f.id = c.fiche_id WHERE c.{column} = ?{extra} ORDER BY f.id, c.position"
+                f"JOIN fiches f ON f.id = c.fiche_id WHERE c.{column} = ?{extra} "
+                "ORDER BY f.id, c.position"
             )
-            for num, title, name, found, hab, state, present, start, end in self._db.execute(query, params):
+            for num, title, name, found, hab, state, present, start, end in self._db.execute(
+                query, params
+            ):
                 out.append(
                     Habilitation(
-                        num, title, role, name, found, hab, state,  # type: ignore[arg-type]
-                        _in_force(start, end, present, day), bool(present),
+                        num,
+                        title,
+                        role,
+                        name,
+                        found,
+                        hab,
+                        state,
+                        _in_force(start, end, present, day),
+                        bool(present),
                     )
                 )
         return out
 
-    def habilitation(self, siret: str, number: str, *, on: dt.date | None = None) -> HabilitationAnswer:
+    def habilitation(
+        self, siret: str, number: str, *, on: dt.date | None = None
+    ) -> HabilitationAnswer:
         """Whether this organisation certifies or is habilitated for fiche ``number`` on
         ``on``, with the reason."""
         day = on or dt.date.today()
@@ -473,7 +515,11 @@ class Register:
             reason = f"its role on {resolved} is not active ({states})"
             return HabilitationAnswer(resolved, digits, day, False, reason, roles)
         best = active[0]
-        what = "certifier" if best.role == "certifier" else f"partner ({best.kind or 'habilitation not given'})"
+        what = (
+            "certifier"
+            if best.role == "certifier"
+            else f"partner ({best.kind or 'habilitation not given'})"
+        )
         reason = f"{best.name} is {what} of {resolved}, in force on {day.isoformat()}"
         return HabilitationAnswer(resolved, digits, day, True, reason, roles)
 
@@ -504,7 +550,7 @@ def _cycles(successors: dict[str, list[str]]) -> Iterator[tuple[str, ...]]:
                 path.pop()
                 state[node] = 2
             elif state.get(child) == 1:
-                cycle = tuple(path[path.index(child):])
+                cycle = tuple(path[path.index(child) :])
                 if frozenset(cycle) not in found:
                     found.add(frozenset(cycle))
                     yield (*cycle, child)

@@ -72,7 +72,7 @@ FORMAT = Format(
 )
 
 
-def find_in_file(path: str, number: str) -> Certification | None | bool:
+def find_in_file(path: str, number: str) -> Certification | bool | None:
     """``show``'s fast path: False when ``path`` is not a register, else the fiche ``number``
     means (``35080`` → RNCP35080, then RS35080) or None."""
     if path == "-" or not Path(path).is_file():

@@ -89,7 +89,9 @@ def _value_json(cert: Certification, name: str) -> str | None:
     value = getattr(cert, name)
     if value is None or value == [] or value == {}:
         return None
-    return to_json(cert.__pydantic_serializer__.to_python(cert, include={name}, mode="json")[name]).decode()
+    return to_json(
+        cert.__pydantic_serializer__.to_python(cert, include={name}, mode="json")[name]
+    ).decode()
 
 
 class _Applier:
@@ -108,14 +110,20 @@ class _Applier:
         cursor = db.execute(
             "INSERT INTO exports (kind, as_of, applied_at, repertoires, files, fiches, added, "
             "removed, changed, rejected) VALUES (?, ?, ?, '', '[]', 0, 0, 0, 0, 0)",
-            (kind, summary.as_of.isoformat(), dt.datetime.now(dt.UTC).isoformat(timespec="seconds")),
+            (
+                kind,
+                summary.as_of.isoformat(),
+                dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            ),
         )
         assert cursor.lastrowid is not None
         self.export_id = summary.export_id = cursor.lastrowid
 
     def _see(self, number: str, file: str) -> None:
         if number in self.seen:
-            raise InputError("fiche given twice in the exports read together", file=file, fiche=number)
+            raise InputError(
+                "fiche given twice in the exports read together", file=file, fiche=number
+            )
         self.seen.add(number)
 
     def _change(
@@ -167,11 +175,15 @@ class _Applier:
         if old_digest == fiche.digest:
             summary.unchanged += bool(present)
             return
-        (old_data,) = self.db.execute("SELECT data FROM fiches WHERE id = ?", (fiche_id,)).fetchone()
+        (old_data,) = self.db.execute(
+            "SELECT data FROM fiches WHERE id = ?", (fiche_id,)
+        ).fetchone()
         old = store.load(old_data)
         names = changed_fields(fingerprint(old), fingerprint(cert))
         for name in names:
-            self._change(cert.number, "changed", name, _value_json(old, name), _value_json(cert, name))
+            self._change(
+                cert.number, "changed", name, _value_json(old, name), _value_json(cert, name)
+            )
         self.inserts.replace(fiche_id, old, fiche, self.export_id)
         if present:
             if names:

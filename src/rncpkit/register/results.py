@@ -23,7 +23,9 @@ class SearchHit:
 
     def as_dict(self) -> dict[str, Any]:
         out = asdict(self)
-        out["registration_end"] = self.registration_end.isoformat() if self.registration_end else None
+        out["registration_end"] = (
+            self.registration_end.isoformat() if self.registration_end else None
+        )
         return out
 
 
@@ -85,7 +87,9 @@ class LineageNode:
 
     def as_dict(self) -> dict[str, Any]:
         out = asdict(self)
-        out["registration_end"] = self.registration_end.isoformat() if self.registration_end else None
+        out["registration_end"] = (
+            self.registration_end.isoformat() if self.registration_end else None
+        )
         return out
 
 

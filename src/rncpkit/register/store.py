@@ -79,8 +79,15 @@ CHILDREN: tuple[Child, ...] = (
         ),
         ("siret", "siren"),
     ),
-    Child("rome", (("code", "CODES_ROME/ROME/CODE"),), lambda c: ((x.code,) for x in c.rome), ("code",)),
-    Child("nsf", (("code", "CODES_NSF/NSF/CODE"),), lambda c: ((x.code,) for x in c.nsf), ("code",)),
+    Child(
+        "rome",
+        (("code", "CODES_ROME/ROME/CODE"),),
+        lambda c: ((x.code,) for x in c.rome),
+        ("code",),
+    ),
+    Child(
+        "nsf", (("code", "CODES_NSF/NSF/CODE"),), lambda c: ((x.code,) for x in c.nsf), ("code",)
+    ),
     Child(
         "formacodes",
         (("code", "FORMACODES/FORMACODE/CODE"),),
@@ -95,15 +102,24 @@ CHILDREN: tuple[Child, ...] = (
     Child(
         "links",
         (
-            ("relation", "successor (NOUVELLE_CERTIFICATION) | predecessor (ANCIENNE_CERTIFICATION)"),
+            (
+                "relation",
+                "successor (NOUVELLE_CERTIFICATION) | predecessor (ANCIENNE_CERTIFICATION)",
+            ),
             ("target", "the other fiche's number"),
         ),
-        lambda c: [*(("successor", n) for n in c.successors), *(("predecessor", n) for n in c.predecessors)],
+        lambda c: [
+            *(("successor", n) for n in c.successors),
+            *(("predecessor", n) for n in c.predecessors),
+        ],
         ("target",),
     ),
     Child(
         "routes",
-        (("code", "SI_JURY_FI … SI_JURY_VAE: FI, CA, FC, CQ, CL, VAE"), ("open", "ACTIF: 1 open, 0 closed")),
+        (
+            ("code", "SI_JURY_FI … SI_JURY_VAE: FI, CA, FC, CQ, CL, VAE"),
+            ("open", "ACTIF: 1 open, 0 closed"),
+        ),
         lambda c: ((code.value, int(route.open)) for code, route in c.access_routes.items()),
     ),
 )
@@ -245,7 +261,9 @@ def load(data: str) -> Certification:
     return Certification.model_validate_json(data)
 
 
-def iter_fiches(db: sqlite3.Connection, where: str = "present = 1", params: tuple[object, ...] = ()) -> Iterator[Certification]:
+def iter_fiches(
+    db: sqlite3.Connection, where: str = "present = 1", params: tuple[object, ...] = ()
+) -> Iterator[Certification]:
     """Stored fiches in the order they were first read, one at a time."""
     query = f"SELECT data FROM fiches WHERE {where} ORDER BY id"
     for (data,) in db.execute(query, params):

@@ -18,7 +18,7 @@ import rncpkit
 from rncpkit import Register
 from rncpkit.filters import FicheFilter
 from rncpkit.model import Level, Repertoire
-from rncpkit.register import RegisterError, number_candidates
+from rncpkit.register import RegisterError, ingest, number_candidates
 from rncpkit.register.schema import SCHEMA_VERSION
 from tests.conftest import REAL_V41_SAMPLES, reference
 from tests.register_support import SEED_XML, export, fiche, seed
@@ -466,3 +466,81 @@ def test_seed_sample_builds(tmp_path: Path) -> None:
         "0 unchanged, 0 rejected"
     )
     assert os.path.getsize(tmp_path / "r.sqlite") > 0
+
+
+# ----------------------------------------------------------------------------- the XML fast path
+
+
+def test_fast_path_and_ordinary_reader_store_the_same(
+    tmp_path: Path, three: list[rncpkit.Certification]
+) -> None:
+    xml = export(tmp_path / f"export_{DAY1}.xml", three)
+    jsonl = tmp_path / f"export_{DAY1}.jsonl"
+    rncpkit.write(three, jsonl, to="jsonl")
+    Register.build(tmp_path / "a.sqlite", [xml])
+    Register.build(tmp_path / "b.sqlite", [jsonl])
+
+    def rows(path: Path) -> list[tuple[object, ...]]:
+        db = sqlite3.connect(path)
+        try:
+            return db.execute(
+                "SELECT number, digest, data, raw_digest IS NULL FROM fiches"
+            ).fetchall()
+        finally:
+            db.close()
+
+    a, b = rows(tmp_path / "a.sqlite"), rows(tmp_path / "b.sqlite")
+    assert [r[:3] for r in a] == [r[:3] for r in b]
+    assert [r[3] for r in a] == [0, 0, 0] and [r[3] for r in b] == [1, 1, 1]
+
+
+def test_reformatted_flux_is_parsed_and_found_unchanged(built: Path, tmp_path: Path) -> None:
+    flux = (built.parent / f"export_{DAY1}.xml").read_text()
+    newer = tmp_path / f"export_{DAY2}.xml"
+    newer.write_text(flux.replace("\n        <", "\n\t\t<"))  # same fiches, other indentation
+    with Register(built) as reg:
+        summary = reg.update([newer])
+        assert (summary.unchanged, summary.changed) == (3, 0)
+        assert list(reg.changes(since=dt.date(2026, 8, 17))) == []
+
+
+def test_unusual_flux_falls_back_to_the_ordinary_reader(
+    built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    flux = (built.parent / f"export_{DAY1}.xml").read_text()
+    newer = tmp_path / f"export_{DAY2}.xml"
+    # an attribute on the root is not the plain layout: the byte cutter gives up
+    newer.write_text(
+        flux.replace("<FICHES>", '<FICHES source="test">', 1).replace(
+            "Manager d’organismes", "Directeur d’organismes", 1
+        )
+    )
+    attempts: list[bool] = []
+    update = ingest._update
+
+    def spy(*args: object, fast: bool) -> ingest.UpdateSummary:
+        attempts.append(fast)
+        return update(*args, fast=fast)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ingest, "_update", spy)
+    with Register(built) as reg:
+        summary = reg.update([newer])
+        assert attempts == [True, False]
+        assert (summary.read, summary.changed, summary.unchanged) == (3, 1, 2)
+        assert [e.field for e in reg.changes(since=dt.date(2026, 8, 17))] == ["title"]
+
+
+def test_malformed_flux_is_reported_located_and_changes_nothing(
+    built: Path, tmp_path: Path
+) -> None:
+    flux = (built.parent / f"export_{DAY1}.xml").read_text()
+    newer = tmp_path / f"export_{DAY2}.xml"
+    newer.write_text(flux.replace("<INTITULE>", "<INTITULE><b>", 1))
+    before = _dump(built)
+    with (
+        Register(built) as reg,
+        pytest.raises(rncpkit.InputError, match="not well-formed") as caught,
+    ):
+        reg.update([newer])
+    assert caught.value.line is not None
+    assert _dump(built) == before

@@ -31,7 +31,7 @@ from rncpkit.diff import FIELDS, changed_fields, fingerprint
 from rncpkit.errors import FicheError, InputError, RncpkitError, UsageError
 from rncpkit.io import Source, display_name
 from rncpkit.model import Certification
-from rncpkit.register import store
+from rncpkit.register import rawflux, store
 from rncpkit.register.schema import APPLICATION_ID, SCHEMA_VERSION, RegisterError, connect
 from rncpkit.validation import export_date
 
@@ -140,20 +140,40 @@ class _Applier:
             (self.export_id, self.summary.as_of.isoformat(), number, change, name, old, new),
         )
 
-    def fiche(self, cert: Certification, file: str, declared: str | None) -> None:
-        summary = self.summary
-        summary.read += 1
-        repertoire = cert.repertoire.value
+    def _count(self, number: str, file: str, declared: str | None) -> None:
+        """Every fiche read: its répertoire checked and covered, its number seen once."""
+        self.summary.read += 1
+        repertoire = "RS" if number.startswith("RS") else "RNCP"
         if declared is not None and repertoire != declared:
             raise InputError(
                 f"a {repertoire} fiche in an export of the {declared}: an export of another "
                 "répertoire is mixed in",
                 file=file,
-                fiche=cert.number,
+                fiche=number,
             )
         self.covered.add(repertoire)
-        self._see(cert.number, file)
-        fiche = store.Prepared.of(cert)
+        self._see(number, file)
+
+    def same_bytes(self, number: str, raw_digest: bytes, file: str, declared: str | None) -> bool:
+        """Whether a fiche of an XML flux has the very bytes stored (then it is counted
+        unchanged, without being parsed)."""
+        if self.building:
+            return False
+        row = self.db.execute(
+            "SELECT raw_digest, present FROM fiches WHERE number = ?", (number,)
+        ).fetchone()
+        if row is None or row[0] != raw_digest or not row[1]:
+            return False
+        self._count(number, file, declared)
+        self.summary.unchanged += 1
+        return True
+
+    def fiche(
+        self, cert: Certification, file: str, declared: str | None, raw_digest: bytes | None = None
+    ) -> None:
+        summary = self.summary
+        self._count(cert.number, file, declared)
+        fiche = store.Prepared.of(cert, raw_digest)
         row = None
         if not self.building:
             row = self.db.execute(
@@ -174,6 +194,7 @@ class _Applier:
             )
         if old_digest == fiche.digest:
             summary.unchanged += bool(present)
+            self.db.execute("UPDATE fiches SET raw_digest = ? WHERE id = ?", (raw_digest, fiche_id))
             return
         (old_data,) = self.db.execute(
             "SELECT data FROM fiches WHERE id = ?", (fiche_id,)
@@ -253,28 +274,52 @@ def _apply(
     kind: str,
     progress: Progress | None,
     batch: bool,
+    fast: bool,
 ) -> None:
+    """Read every source into the register; ``fast``: XML fluxes through :mod:`rawflux`
+    (which may raise :class:`rawflux.Fallback`: the caller then starts again without)."""
     applier = _Applier(db, summary, kind)
     files: list[str] = []
     declared_all: set[str] = set()
     count = 0
+
+    def step() -> None:
+        nonlocal count
+        count += 1
+        if count % BATCH == 0:
+            applier.inserts.flush()
+            if batch:
+                db.execute("COMMIT")
+                db.execute("BEGIN")
+
     for source in sources:
         name = display_name(source)
         files.append(name)
         declared = named_repertoire(name)
         if declared:
             declared_all.add(declared)
+        with rawflux.raw_fiches(source) if fast else contextlib.nullcontext() as raw:
+            if raw is not None:
+                opened, fiches = raw
+                for item in fiches:
+                    if item.number is None or not applier.same_bytes(
+                        item.number, item.digest, item.name, declared
+                    ):
+                        parsed = item.parse()
+                        if isinstance(parsed, FicheError):
+                            applier.rejected(parsed)
+                        else:
+                            applier.fiche(parsed, item.name, declared, item.digest)
+                    if progress is not None:
+                        progress(opened.bytes_read, opened.size)
+                    step()
+                continue
         for result in read_records(source, progress=progress):
             if isinstance(result, FicheError):
                 applier.rejected(result)
             else:
                 applier.fiche(result.certification, name, declared)
-            count += 1
-            if count % BATCH == 0:
-                applier.inserts.flush()
-                if batch:
-                    db.execute("COMMIT")
-                    db.execute("BEGIN")
+            step()
     applier.finish(files, declared_all)
 
 
@@ -291,8 +336,16 @@ def build(
     if not sources:
         raise UsageError("give at least one export")
     day = export_day(sources, as_of) or dt.date.today()
+    try:
+        return _build(Path(target), sources, day, progress, fast=True)
+    except rawflux.Fallback:
+        return _build(Path(target), sources, day, progress, fast=False)
+
+
+def _build(
+    path: Path, sources: list[Source], day: dt.date, progress: Progress | None, fast: bool
+) -> UpdateSummary:
     summary = UpdateSummary(as_of=day)
-    path = Path(target)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     os.close(fd)
@@ -309,7 +362,7 @@ def build(
                 (_version(), dt.datetime.now(dt.UTC).isoformat(timespec="seconds")),
             )
             db.execute("BEGIN")
-            _apply(db, sources, summary, "build", progress, batch=True)
+            _apply(db, sources, summary, "build", progress, batch=True, fast=fast)
             db.execute("COMMIT")
             db.execute("INSERT INTO fiche_text (fiche_text) VALUES ('optimize')")
             db.execute("PRAGMA optimize")
@@ -337,7 +390,6 @@ def update(
     as_of: dt.date | None = None,
     force: bool = False,
     progress: Progress | None = None,
-    db: sqlite3.Connection | None = None,
 ) -> UpdateSummary:
     """Apply newer exports to the register at ``path`` in one transaction."""
     sources = list(sources)
@@ -346,24 +398,37 @@ def update(
     day = export_day(sources, as_of)
     if day is None:
         raise UsageError("the export names carry no date (…_2026-08-16.xml): give --as-of")
-    summary = UpdateSummary(as_of=day)
-    own = db is None
-    connection = connect(path, write=True) if db is None else db
+    connection = connect(path, write=True)
     try:
-        connection.execute("BEGIN IMMEDIATE")
         try:
-            last = _last_applied(connection)
-            declared = {r for s in sources if (r := named_repertoire(display_name(s)))}
-            _refuse_older(last, day, declared, force, os.fspath(path))
-            _apply(connection, sources, summary, "update", progress, batch=False)
-            _refuse_older(last, day, set(summary.repertoires), force, os.fspath(path))
-            connection.execute("COMMIT")
-        except BaseException:
-            connection.execute("ROLLBACK")
-            raise
+            return _update(connection, sources, day, force, progress, os.fspath(path), fast=True)
+        except rawflux.Fallback:
+            return _update(connection, sources, day, force, progress, os.fspath(path), fast=False)
     finally:
-        if own:
-            connection.close()
+        connection.close()
+
+
+def _update(
+    db: sqlite3.Connection,
+    sources: list[Source],
+    day: dt.date,
+    force: bool,
+    progress: Progress | None,
+    name: str,
+    fast: bool,
+) -> UpdateSummary:
+    summary = UpdateSummary(as_of=day)
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        last = _last_applied(db)
+        declared = {r for s in sources if (r := named_repertoire(display_name(s)))}
+        _refuse_older(last, day, declared, force, name)
+        _apply(db, sources, summary, "update", progress, batch=False, fast=fast)
+        _refuse_older(last, day, set(summary.repertoires), force, name)
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
     return summary
 
 

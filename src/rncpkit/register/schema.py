@@ -69,7 +69,8 @@ CREATE TABLE fiches (
     first_export       INTEGER NOT NULL REFERENCES exports(id),
     changed_export     INTEGER NOT NULL REFERENCES exports(id),
     removed_export     INTEGER REFERENCES exports(id),  -- set while absent
-    digest             BLOB NOT NULL,          -- 8-byte digest per model field
+    digest             BLOB NOT NULL,          -- digest of data
+    raw_digest         BLOB,                   -- digest of the FICHE bytes in an XML flux
     data               TEXT NOT NULL           -- the fiche: the model's JSON
 );
 CREATE INDEX fiches_repertoire ON fiches (repertoire, level);

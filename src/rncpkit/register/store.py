@@ -154,13 +154,11 @@ FTS_INSERT = f"INSERT INTO fiche_text (rowid, {_FTS_NAMES}) VALUES (?, {_FTS_MAR
 FTS_DELETE = (
     f"INSERT INTO fiche_text (fiche_text, rowid, {_FTS_NAMES}) VALUES ('delete', ?, {_FTS_MARKS})"
 )
-FICHE_COLUMNS = (
-    "number, repertoire, title, level, active, state, registration_start, registration_end, "
-    "present, first_export, changed_export, removed_export, digest, data"
-)
 
 
-def fiche_values(cert: Certification, digest: bytes, data: str) -> tuple[object, ...]:
+def fiche_values(
+    cert: Certification, digest: bytes, raw_digest: bytes | None, data: str
+) -> tuple[object, ...]:
     """The queried columns of ``fiches`` (everything but ids, presence and exports)."""
     start = cert.registration_start
     end = cert.registration_end
@@ -174,6 +172,7 @@ def fiche_values(cert: Certification, digest: bytes, data: str) -> tuple[object,
         start.isoformat() if start else None,
         end.isoformat() if end else None,
         digest,
+        raw_digest,
         data,
     )
 
@@ -190,11 +189,12 @@ class Prepared:
     cert: Certification
     data: str
     digest: bytes
+    raw_digest: bytes | None = None
 
     @classmethod
-    def of(cls, cert: Certification) -> Prepared:
+    def of(cls, cert: Certification, raw_digest: bytes | None = None) -> Prepared:
         data = cert.model_dump_json(exclude_defaults=True)
-        return cls(cert, data, digest_of(data))
+        return cls(cert, data, digest_of(data), raw_digest)
 
 
 class Inserts:
@@ -211,7 +211,7 @@ class Inserts:
     def add(self, fiche: Prepared, export_id: int) -> int:
         fiche_id = self.next_id
         self.next_id += 1
-        values = fiche_values(fiche.cert, fiche.digest, fiche.data)
+        values = fiche_values(fiche.cert, fiche.digest, fiche.raw_digest, fiche.data)
         self.fiches.append((fiche_id, *values, export_id, export_id))
         self._children(fiche_id, fiche.cert)
         return fiche_id
@@ -225,10 +225,11 @@ class Inserts:
 
     def replace(self, fiche_id: int, old: Certification, new: Prepared, export_id: int) -> None:
         """Rewrite a stored fiche (children and text included), keeping its id."""
-        values = fiche_values(new.cert, new.digest, new.data)
+        values = fiche_values(new.cert, new.digest, new.raw_digest, new.data)
         self.db.execute(
             "UPDATE fiches SET number = ?, repertoire = ?, title = ?, level = ?, active = ?, "
-            "state = ?, registration_start = ?, registration_end = ?, digest = ?, data = ?, "
+            "state = ?, registration_start = ?, registration_end = ?, digest = ?, raw_digest = ?, "
+            "data = ?, "
             "present = 1, changed_export = ?, removed_export = NULL WHERE id = ?",
             (*values, export_id, fiche_id),
         )
@@ -241,8 +242,9 @@ class Inserts:
         if self.fiches:
             self.db.executemany(
                 "INSERT INTO fiches (id, number, repertoire, title, level, active, state, "
-                "registration_start, registration_end, digest, data, present, first_export, "
-                "changed_export) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
+                "registration_start, registration_end, digest, raw_digest, data, present, "
+                "first_export, changed_export) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
                 self.fiches,
             )
         for child in CHILDREN:

@@ -544,3 +544,29 @@ def test_malformed_flux_is_reported_located_and_changes_nothing(
         reg.update([newer])
     assert caught.value.line is not None
     assert _dump(built) == before
+
+
+# ----------------------------------------------------------------------------- documentation
+
+DOCS = Path(__file__).resolve().parents[1] / "docs" / "register.md"
+
+
+def _sql_blocks() -> list[str]:
+    text = DOCS.read_text(encoding="utf-8")
+    return [block.split("```", 1)[0].strip() for block in text.split("```sql\n")[1:]]
+
+
+def test_the_documented_schema_is_the_schema() -> None:
+    from rncpkit.register import store
+
+    assert _sql_blocks()[0] == store.ddl().strip()
+
+
+def test_the_documented_queries_run(built: Path) -> None:
+    db = sqlite3.connect(f"file:{built}?mode=ro", uri=True)
+    results = [db.execute(query).fetchall() for query in _sql_blocks()[1:]]
+    assert len(results) == 4
+    assert sorted(row[0] for row in results[1]) == ["RNCP35080", "RNCP41336"]
+    assert results[0] == []  # the level-7 sample fiches are not active
+    assert len(results[2]) == 3  # the build: three fiches added
+    assert results[3] == []  # the sample's certifier is no partner

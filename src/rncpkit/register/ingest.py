@@ -35,7 +35,7 @@ from rncpkit.register import rawflux, store
 from rncpkit.register.schema import APPLICATION_ID, SCHEMA_VERSION, RegisterError, connect
 from rncpkit.validation import export_date
 
-BATCH = 500
+BATCH = 200
 """Fiches written per batch (and per transaction while building: the build file is
 private until renamed)."""
 _NAMED_REPERTOIRE = re.compile(r"(?:^|[_\-])(rncp|rs)[_\-]v\d", re.IGNORECASE)
@@ -354,7 +354,7 @@ def _build(
         try:
             db.execute("PRAGMA journal_mode = OFF")
             db.execute("PRAGMA synchronous = OFF")
-            db.execute("PRAGMA cache_size = -32000")
+            db.execute("PRAGMA cache_size = -16000")
             db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             db.executescript(store.ddl())
             db.execute(

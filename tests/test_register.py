@@ -99,7 +99,8 @@ def test_schema_is_versioned_and_marked(built: Path) -> None:
     # any SQL tool reads it: the documented example query
     rows = db.execute(
         "SELECT f.number FROM fiches f JOIN rome r ON r.fiche_id = f.id "
-        "WHERE r.code = 'K1206' AND json_extract(f.data, '$.level') = 'NIV7' ORDER BY f.number"
+        "JOIN fiche_json j ON j.fiche_id = f.id "
+        "WHERE r.code = 'K1206' AND json_extract(j.data, '$.level') = 'NIV7' ORDER BY f.number"
     ).fetchall()
     assert rows == [("RNCP35080",), ("RNCP41336",)]
 
@@ -484,7 +485,8 @@ def test_fast_path_and_ordinary_reader_store_the_same(
         db = sqlite3.connect(path)
         try:
             return db.execute(
-                "SELECT number, digest, data, raw_digest IS NULL FROM fiches"
+                "SELECT number, digest, data, raw_digest IS NULL FROM fiches "
+                "JOIN fiche_json ON fiche_id = id"
             ).fetchall()
         finally:
             db.close()
@@ -570,3 +572,23 @@ def test_the_documented_queries_run(built: Path) -> None:
     assert results[0] == []  # the level-7 sample fiches are not active
     assert len(results[2]) == 3  # the build: three fiches added
     assert results[3] == []  # the sample's certifier is no partner
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {"where": FicheFilter(levels=frozenset({Level.NIV7}), active=False)},
+        {"where": FicheFilter(repertoire=Repertoire.RS)},
+        {"where": FicheFilter(certifiers=frozenset({"19753471200017"}))},
+        {"rome": ["K1206", "M1301"], "nsf": ["332n"]},
+        {"nsf": ["310"], "formacode": ["32135"]},
+        {"nsf": ["33"]},  # not a facet word: filtered in SQL
+    ],
+)
+def test_filters_as_facet_words_agree_with_sql(built: Path, filters: dict[str, object]) -> None:
+    """With words, filters are FTS5 facet words; without, SQL on the tables: same fiches."""
+    with Register(built) as reg:
+        texts = {h.number for h in reg.search("manager")}
+        by_sql = {h.number for h in reg.search("", **filters)}  # type: ignore[arg-type]
+        by_facets = {h.number for h in reg.search("manager", **filters)}  # type: ignore[arg-type]
+        assert by_facets == by_sql & texts

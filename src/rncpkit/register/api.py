@@ -32,6 +32,8 @@ from rncpkit.register.schema import FTS_COLUMNS, connect
 
 _NUMBER = re.compile(r"^\s*(rncp|rs)?\s*(\d+)\s*$", re.IGNORECASE)
 _WORD = re.compile(r"\w+")
+_NSF = re.compile(r"^[0-9]{3}[a-zA-Z]?$")
+"""An NSF code or specialty group, which the index holds as facet words."""
 _BM25 = ", ".join(str(weight) for _, weight in FTS_COLUMNS)
 MAX_LINEAGE = 500
 """Fiches a lineage graph may hold before it is cut (real chains hold a handful)."""
@@ -135,9 +137,7 @@ class Register:
     def get(self, number: str) -> Certification | None:
         """The fiche as last read (also when it has since left the exports), or None."""
         for candidate in number_candidates(number):
-            row = self._db.execute(
-                "SELECT data FROM fiches WHERE number = ?", (candidate,)
-            ).fetchone()
+            row = self._db.execute(store.DATA_BY_NUMBER, (candidate,)).fetchone()
             if row is not None:
                 return store.load(row[0])
         return None
@@ -149,7 +149,7 @@ class Register:
 
     def fiches(self, *, include_removed: bool = False) -> Iterator[Certification]:
         """Every fiche, in the order they were first read (present ones only by default)."""
-        return store.iter_fiches(self._db, "1 = 1" if include_removed else "present = 1")
+        return store.iter_fiches(self._db, "1 = 1" if include_removed else "f.present = 1")
 
     def __len__(self) -> int:
         (count,) = self._db.execute("SELECT count(*) FROM fiches WHERE present = 1").fetchone()
@@ -194,21 +194,25 @@ class Register:
         typed by a user are plain text, never FTS syntax. A fiche number (``35080``,
         ``rncp35080``) finds that fiche. ``nsf`` codes match as prefixes (``332`` → ``332n``).
         """
+        numbers = number_candidates(text)
+        words = [] if numbers else _WORD.findall(text)
+        facets: list[str] | None = [] if words else None
         conditions, params = self._conditions(
-            where, rome, nsf, formacode, certifier_name, include_removed
+            where, rome, nsf, formacode, certifier_name, include_removed, facets
         )
         columns = (
             "f.number, f.title, f.repertoire, f.level, f.active, f.registration_end, f.present"
         )
-        numbers = number_candidates(text)
-        words = _WORD.findall(text)
         if numbers:
             marks = ", ".join("?" * len(numbers))
             conditions.insert(0, f"f.number IN ({marks})")
             params[:0] = numbers
             query = f"SELECT {columns}, NULL FROM fiches f WHERE {' AND '.join(conditions)}"
         elif words:
-            match = " ".join('"' + word.replace('"', '""') + '"' for word in words)
+            phrase = " ".join('"' + word.replace('"', '""') + '"' for word in words)
+            # no column filter on the words: it makes FTS5 decode every position list, and
+            # a user's words cannot be facet words (those start with "zz" and a code)
+            match = " AND ".join([f"({phrase})", *(facets or [])])
             params.insert(0, match)
             conditions.insert(0, "fiche_text MATCH ?")
             query = (
@@ -247,8 +251,14 @@ class Register:
         formacode: Iterable[str],
         certifier_name: str | None,
         include_removed: bool,
+        facets: list[str] | None = None,
     ) -> tuple[list[str], list[Any]]:
-        """SQL for the filters: the same criteria as :class:`FicheFilter` on the columns."""
+        """SQL for the filters: the same criteria as :class:`FicheFilter` on the columns.
+
+        With ``facets`` (a full-text search), the filters that are facet words of the index
+        are added there instead, as FTS5 expressions: FTS5 then intersects word lists before
+        any fiche is ranked.
+        """
         sql: list[str] = [] if include_removed else ["f.present = 1"]
         params: list[Any] = []
 
@@ -265,18 +275,26 @@ class Register:
             )
             params.extend(values)
 
+        def facet(kind: str, values: Iterable[str]) -> bool:
+            """Add the filter as facet words when searching text; False otherwise."""
+            if facets is None:
+                return False
+            words = " OR ".join(f'"{store.facet(kind, value)}"' for value in sorted(values))
+            facets.append(f"facets : ({words})")
+            return True
+
         if where is not None:
             if where.numbers is not None:
                 among("f.number", where.numbers)
-            if where.repertoire is not None:
+            if where.repertoire is not None and not facet("r", [where.repertoire.value]):
                 sql.append("f.repertoire = ?")
                 params.append(where.repertoire.value)
-            if where.active is not None:
+            if where.active is not None and not facet("a", [str(int(where.active))]):
                 sql.append("f.active = ?")
                 params.append(int(where.active))
-            if where.levels is not None:
+            if where.levels is not None and not facet("l", (lv.value for lv in where.levels)):
                 among("f.level", (level.value for level in where.levels))
-            if where.certifiers is not None:
+            if where.certifiers is not None and not facet("siret", where.certifiers):
                 child("certifiers", "c.siret = ?", sorted(where.certifiers))
             if where.in_force_on is not None:
                 day = where.in_force_on.isoformat()
@@ -285,11 +303,13 @@ class Register:
                     "OR f.registration_start <= ?)"
                 )
                 params += [day, day]
-        if codes := [code.strip().upper() for code in rome]:
+        if (codes := [code.strip().upper() for code in rome]) and not facet("rome", codes):
             child("rome", "c.code = ?", codes)
         if codes := [code.strip() for code in nsf]:
-            child("nsf", "c.code GLOB ?", [_glob_prefix(code) for code in codes])
-        if codes := [code.strip() for code in formacode]:
+            whole = all(_NSF.match(code) for code in codes)
+            if not (whole and facet("nsf", codes)):
+                child("nsf", "c.code GLOB ?", [_glob_prefix(code) for code in codes])
+        if (codes := [code.strip() for code in formacode]) and not facet("fc", codes):
             child("formacodes", "c.code = ?", codes)
         if certifier_name:
             child("certifiers", "c.name LIKE ? ESCAPE '\\'", [f"%{_like(certifier_name)}%"])

@@ -18,6 +18,7 @@ from rncpkit.formats.base import Format, ReadResult, Record
 from rncpkit.io import InputFile
 from rncpkit.model import Certification
 from rncpkit.register.schema import SQLITE_HEADER, connect
+from rncpkit.register.store import DATA_BY_NUMBER, iter_fiches
 
 
 def sniff(opened: InputFile) -> bool:
@@ -45,8 +46,8 @@ def read(opened: InputFile) -> Iterator[ReadResult]:
     with _as_file(opened) as path:
         db = connect(path)
         try:
-            for (data,) in db.execute("SELECT data FROM fiches WHERE present = 1 ORDER BY id"):
-                yield Record(Certification.model_validate_json(data))
+            for cert in iter_fiches(db):
+                yield Record(cert)
         finally:
             db.close()
 
@@ -56,7 +57,7 @@ def find(opened: InputFile, number: str) -> Certification | None:
     with _as_file(opened) as path:
         db = connect(path)
         try:
-            row = db.execute("SELECT data FROM fiches WHERE number = ?", (number,)).fetchone()
+            row = db.execute(DATA_BY_NUMBER, (number,)).fetchone()
         finally:
             db.close()
     return None if row is None else Certification.model_validate_json(row[0])
@@ -85,7 +86,7 @@ def find_in_file(path: str, number: str) -> Certification | bool | None:
     db = connect(path)
     try:
         for candidate in number_candidates(number) or (number.strip().upper(),):
-            row = db.execute("SELECT data FROM fiches WHERE number = ?", (candidate,)).fetchone()
+            row = db.execute(DATA_BY_NUMBER, (candidate,)).fetchone()
             if row is not None:
                 return Certification.model_validate_json(row[0])
     finally:

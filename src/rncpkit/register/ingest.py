@@ -197,7 +197,7 @@ class _Applier:
             self.db.execute("UPDATE fiches SET raw_digest = ? WHERE id = ?", (raw_digest, fiche_id))
             return
         (old_data,) = self.db.execute(
-            "SELECT data FROM fiches WHERE id = ?", (fiche_id,)
+            "SELECT data FROM fiche_json WHERE fiche_id = ?", (fiche_id,)
         ).fetchone()
         old = store.load(old_data)
         names = changed_fields(fingerprint(old), fingerprint(cert))

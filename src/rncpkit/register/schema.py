@@ -34,8 +34,11 @@ FTS_COLUMNS: tuple[tuple[str, float], ...] = (
     ("skills", 1.0),  # CAPACITES_ATTESTEES
     ("job_types", 2.0),  # TYPE_EMPLOI_ACCESSIBLES
     ("blocks", 1.5),  # BLOCS_COMPETENCES: LIBELLE and LISTE_COMPETENCES
+    ("facets", 0.0),  # filter values as tokens (see rncpkit.register.store.facets)
 )
-"""Indexed text columns with their bm25 weight (a word of the title counts most)."""
+"""Indexed columns with their bm25 weight (a word of the title counts most; the facets,
+which only narrow a search, count for nothing)."""
+
 
 TABLES = f"""
 CREATE TABLE meta (
@@ -70,8 +73,11 @@ CREATE TABLE fiches (
     changed_export     INTEGER NOT NULL REFERENCES exports(id),
     removed_export     INTEGER REFERENCES exports(id),  -- set while absent
     digest             BLOB NOT NULL,          -- digest of data
-    raw_digest         BLOB,                   -- digest of the FICHE bytes in an XML flux
-    data               TEXT NOT NULL           -- the fiche: the model's JSON
+    raw_digest         BLOB                    -- digest of the FICHE bytes in an XML flux
+);
+CREATE TABLE fiche_json (
+    fiche_id INTEGER PRIMARY KEY REFERENCES fiches(id),
+    data     TEXT NOT NULL        -- the fiche: the model's JSON
 );
 CREATE INDEX fiches_repertoire ON fiches (repertoire, level);
 CREATE INDEX fiches_end ON fiches (registration_end);

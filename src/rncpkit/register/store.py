@@ -130,6 +130,28 @@ def ddl() -> str:
     return TABLES + "\n".join(child.ddl() for child in CHILDREN) + "\n"
 
 
+def facets(cert: Certification) -> str:
+    """The filter values of a fiche as words of the full-text index (``zzlniv7``,
+    ``zzrome_k1206`` is written ``zzromek1206``…), so that a search with filters intersects
+    short word lists inside FTS5 instead of ranking every fiche that has the words."""
+    words = [f"zzr{cert.repertoire.value}"]
+    if cert.level is not None:
+        words.append(f"zzl{cert.level.value}")
+    if cert.active is not None:
+        words.append(f"zza{int(cert.active)}")
+    words += [f"zzrome{x.code}" for x in cert.rome]
+    words += [f"zznsf{x.code}" for x in cert.nsf]
+    words += sorted({f"zznsf{x.code[:3]}" for x in cert.nsf if len(x.code) > 3})
+    words += [f"zzfc{x.code}" for x in cert.formacodes]
+    words += [f"zzsiret{x.siret}" for x in cert.certifiers if x.siret]
+    return " ".join(words).lower()
+
+
+def facet(kind: str, value: str) -> str:
+    """The facet word of one filter value (as :func:`facets` writes it)."""
+    return f"zz{kind}{value}".lower()
+
+
 def fts_texts(cert: Certification) -> tuple[str, ...]:
     """The values of :data:`FTS_COLUMNS` for one fiche."""
     abbreviation = (
@@ -143,6 +165,7 @@ def fts_texts(cert: Certification) -> tuple[str, ...]:
         cert.attested_skills or "",
         cert.job_types or "",
         blocks,
+        facets(cert),
     )
     assert len(texts) == len(FTS_COLUMNS)
     return texts
@@ -157,7 +180,7 @@ FTS_DELETE = (
 
 
 def fiche_values(
-    cert: Certification, digest: bytes, raw_digest: bytes | None, data: str
+    cert: Certification, digest: bytes, raw_digest: bytes | None
 ) -> tuple[object, ...]:
     """The queried columns of ``fiches`` (everything but ids, presence and exports)."""
     start = cert.registration_start
@@ -173,7 +196,6 @@ def fiche_values(
         end.isoformat() if end else None,
         digest,
         raw_digest,
-        data,
     )
 
 
@@ -207,12 +229,14 @@ class Inserts:
         self.fiches: list[tuple[object, ...]] = []
         self.children: dict[str, list[tuple[object, ...]]] = {c.name: [] for c in CHILDREN}
         self.texts: list[tuple[object, ...]] = []
+        self.data: list[tuple[int, str]] = []
 
     def add(self, fiche: Prepared, export_id: int) -> int:
         fiche_id = self.next_id
         self.next_id += 1
-        values = fiche_values(fiche.cert, fiche.digest, fiche.raw_digest, fiche.data)
+        values = fiche_values(fiche.cert, fiche.digest, fiche.raw_digest)
         self.fiches.append((fiche_id, *values, export_id, export_id))
+        self.data.append((fiche_id, fiche.data))
         self._children(fiche_id, fiche.cert)
         return fiche_id
 
@@ -225,14 +249,14 @@ class Inserts:
 
     def replace(self, fiche_id: int, old: Certification, new: Prepared, export_id: int) -> None:
         """Rewrite a stored fiche (children and text included), keeping its id."""
-        values = fiche_values(new.cert, new.digest, new.raw_digest, new.data)
+        values = fiche_values(new.cert, new.digest, new.raw_digest)
         self.db.execute(
             "UPDATE fiches SET number = ?, repertoire = ?, title = ?, level = ?, active = ?, "
             "state = ?, registration_start = ?, registration_end = ?, digest = ?, raw_digest = ?, "
-            "data = ?, "
             "present = 1, changed_export = ?, removed_export = NULL WHERE id = ?",
             (*values, export_id, fiche_id),
         )
+        self.db.execute("UPDATE fiche_json SET data = ? WHERE fiche_id = ?", (new.data, fiche_id))
         for child in CHILDREN:
             self.db.execute(f"DELETE FROM {child.name} WHERE fiche_id = ?", (fiche_id,))
         self.db.execute(FTS_DELETE, (fiche_id, *fts_texts(old)))
@@ -242,11 +266,12 @@ class Inserts:
         if self.fiches:
             self.db.executemany(
                 "INSERT INTO fiches (id, number, repertoire, title, level, active, state, "
-                "registration_start, registration_end, digest, raw_digest, data, present, "
+                "registration_start, registration_end, digest, raw_digest, present, "
                 "first_export, changed_export) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
                 self.fiches,
             )
+            self.db.executemany("INSERT INTO fiche_json VALUES (?, ?)", self.data)
         for child in CHILDREN:
             rows = self.children[child.name]
             if rows:
@@ -256,6 +281,7 @@ class Inserts:
             self.db.executemany(FTS_INSERT, self.texts)
         self.fiches.clear()
         self.texts.clear()
+        self.data.clear()
 
 
 def load(data: str) -> Certification:
@@ -263,10 +289,19 @@ def load(data: str) -> Certification:
     return Certification.model_validate_json(data)
 
 
+DATA_BY_NUMBER = (
+    "SELECT j.data FROM fiches f JOIN fiche_json j ON j.fiche_id = f.id WHERE f.number = ?"
+)
+"""The stored JSON of one fiche, by number."""
+
+
 def iter_fiches(
-    db: sqlite3.Connection, where: str = "present = 1", params: tuple[object, ...] = ()
+    db: sqlite3.Connection, where: str = "f.present = 1", params: tuple[object, ...] = ()
 ) -> Iterator[Certification]:
     """Stored fiches in the order they were first read, one at a time."""
-    query = f"SELECT data FROM fiches WHERE {where} ORDER BY id"
+    query = (
+        "SELECT j.data FROM fiches f JOIN fiche_json j ON j.fiche_id = f.id "
+        f"WHERE {where} ORDER BY f.id"
+    )
     for (data,) in db.execute(query, params):
         yield load(data)

@@ -8,6 +8,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,8 +18,9 @@ from hypothesis import strategies as st
 import rncpkit
 from rncpkit import Register
 from rncpkit.filters import FicheFilter
+from rncpkit.formats.base import Piece, ReadResult
 from rncpkit.model import Level, Repertoire
-from rncpkit.register import RegisterError, ingest, number_candidates
+from rncpkit.register import RegisterError, number_candidates, pieces
 from rncpkit.register.schema import SCHEMA_VERSION
 from tests.conftest import REAL_V41_SAMPLES, reference
 from tests.register_support import SEED_XML, export, fiche, seed
@@ -506,28 +508,23 @@ def test_reformatted_flux_is_parsed_and_found_unchanged(built: Path, tmp_path: P
         assert list(reg.changes(since=dt.date(2026, 8, 17))) == []
 
 
-def test_unusual_flux_falls_back_to_the_ordinary_reader(
+def test_unchanged_fiches_of_a_flux_are_not_read_again(
     built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     flux = (built.parent / f"export_{DAY1}.xml").read_text()
     newer = tmp_path / f"export_{DAY2}.xml"
-    # an attribute on the root is not the plain layout: the byte cutter gives up
-    newer.write_text(
-        flux.replace("<FICHES>", '<FICHES source="test">', 1).replace(
-            "Manager d’organismes", "Directeur d’organismes", 1
-        )
-    )
-    attempts: list[bool] = []
-    update = ingest._update
+    newer.write_text(flux.replace("Manager d’organismes", "Directeur d’organismes", 1))
+    read: list[str] = []
+    original = pieces.Split_.read
 
-    def spy(*args: object, fast: bool) -> ingest.UpdateSummary:
-        attempts.append(fast)
-        return update(*args, fast=fast)  # type: ignore[arg-type]
+    def spy(self: pieces.Split_, batch: list[Piece]) -> Iterator[ReadResult]:
+        read.extend(pieces.number(piece) or "?" for piece in batch)
+        return original(self, batch)
 
-    monkeypatch.setattr(ingest, "_update", spy)
+    monkeypatch.setattr(pieces.Split_, "read", spy)
     with Register(built) as reg:
         summary = reg.update([newer])
-        assert attempts == [True, False]
+        assert read == ["RNCP35080"]  # the two others are known by their bytes
         assert (summary.read, summary.changed, summary.unchanged) == (3, 1, 2)
         assert [e.field for e in reg.changes(since=dt.date(2026, 8, 17))] == ["title"]
 

@@ -8,8 +8,6 @@ from rncpkit.formats import (
     europass_xml,
     fc_csv,
     fc_xml,
-    fc_xml_legacy,
-    fc_xml_v12,
     json_format,
     openbadges,
     supplement_html,
@@ -18,9 +16,6 @@ from rncpkit.formats import (
 from rncpkit.formats.base import Format
 from rncpkit.io import InputFile
 from rncpkit.register import format as register_format
-
-fc_xml_legacy.register()  # fc-xml also reads flux V3.0/V2.0 and writes V3.0
-fc_xml_v12.register()  # and reads flux V1.2
 
 FORMATS: dict[str, Format] = {
     fmt.name: fmt

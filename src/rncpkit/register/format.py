@@ -69,7 +69,6 @@ FORMAT = Format(
     extensions=(".sqlite", ".sqlite3", ".db"),
     sniff=sniff,
     reader=read,
-    media_type="application/vnd.sqlite3",
 )
 
 

@@ -20,7 +20,7 @@ import os
 import re
 import sqlite3
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
@@ -29,9 +29,10 @@ from pydantic_core import to_json
 from rncpkit.api import Progress, read_records
 from rncpkit.diff import FIELDS, changed_fields, fingerprint
 from rncpkit.errors import FicheError, InputError, RncpkitError, UsageError
+from rncpkit.formats.base import Piece
 from rncpkit.io import Source, display_name
 from rncpkit.model import Certification
-from rncpkit.register import rawflux, store
+from rncpkit.register import pieces, store
 from rncpkit.register.schema import APPLICATION_ID, SCHEMA_VERSION, RegisterError, connect
 from rncpkit.validation import export_date
 
@@ -267,17 +268,53 @@ class _Applier:
         self.db.execute("DELETE FROM temp.seen")
 
 
+def _read_pieces(
+    split: pieces.Split_,
+    applier: _Applier,
+    name: str,
+    declared: str | None,
+    step: Callable[[], None],
+    progress: Progress | None,
+) -> None:
+    """Apply an input its format cut into pieces: a piece with the very bytes stored is
+    counted unchanged; the others are read in batches by the format."""
+    batch: list[tuple[Piece, bytes]] = []
+
+    def read_batch() -> None:
+        results = split.read([piece for piece, _ in batch])
+        for (_piece, raw_digest), result in zip(batch, results, strict=True):
+            if isinstance(result, FicheError):
+                applier.rejected(result)
+            else:
+                applier.fiche(result.certification, name, declared, raw_digest)
+            step()
+        batch.clear()
+
+    for piece in split.pieces:
+        raw_digest = pieces.digest(piece)
+        found = pieces.number(piece)
+        if found is not None and applier.same_bytes(found, raw_digest, name, declared):
+            step()
+        else:
+            batch.append((piece, raw_digest))
+            if len(batch) == pieces.BATCH:
+                read_batch()
+        if progress is not None:
+            progress(split.opened.bytes_read, split.opened.size)
+    if batch:
+        read_batch()
+
+
 def _apply(
     db: sqlite3.Connection,
     sources: list[Source],
     summary: UpdateSummary,
     kind: str,
     progress: Progress | None,
-    batch: bool,
-    fast: bool,
+    commit_batches: bool,
 ) -> None:
-    """Read every source into the register; ``fast``: XML fluxes through :mod:`rawflux`
-    (which may raise :class:`rawflux.Fallback`: the caller then starts again without)."""
+    """Read every source into the register: through :mod:`.pieces` when its format can
+    cut it into records (unchanged fiches are then not even read), else record by record."""
     applier = _Applier(db, summary, kind)
     files: list[str] = []
     declared_all: set[str] = set()
@@ -288,7 +325,7 @@ def _apply(
         count += 1
         if count % BATCH == 0:
             applier.inserts.flush()
-            if batch:
+            if commit_batches:
                 db.execute("COMMIT")
                 db.execute("BEGIN")
 
@@ -298,21 +335,9 @@ def _apply(
         declared = named_repertoire(name)
         if declared:
             declared_all.add(declared)
-        with rawflux.raw_fiches(source) if fast else contextlib.nullcontext() as raw:
-            if raw is not None:
-                opened, fiches = raw
-                for item in fiches:
-                    if item.number is None or not applier.same_bytes(
-                        item.number, item.digest, item.name, declared
-                    ):
-                        parsed = item.parse()
-                        if isinstance(parsed, FicheError):
-                            applier.rejected(parsed)
-                        else:
-                            applier.fiche(parsed, item.name, declared, item.digest)
-                    if progress is not None:
-                        progress(opened.bytes_read, opened.size)
-                    step()
+        with pieces.split_input(source) as split:
+            if split is not None:
+                _read_pieces(split, applier, name, declared, step, progress)
                 continue
         for result in read_records(source, progress=progress):
             if isinstance(result, FicheError):
@@ -336,14 +361,11 @@ def build(
     if not sources:
         raise UsageError("give at least one export")
     day = export_day(sources, as_of) or dt.date.today()
-    try:
-        return _build(Path(target), sources, day, progress, fast=True)
-    except rawflux.Fallback:
-        return _build(Path(target), sources, day, progress, fast=False)
+    return _build(Path(target), sources, day, progress)
 
 
 def _build(
-    path: Path, sources: list[Source], day: dt.date, progress: Progress | None, fast: bool
+    path: Path, sources: list[Source], day: dt.date, progress: Progress | None
 ) -> UpdateSummary:
     summary = UpdateSummary(as_of=day)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -362,7 +384,7 @@ def _build(
                 (_version(), dt.datetime.now(dt.UTC).isoformat(timespec="seconds")),
             )
             db.execute("BEGIN")
-            _apply(db, sources, summary, "build", progress, batch=True, fast=fast)
+            _apply(db, sources, summary, "build", progress, commit_batches=True)
             db.execute("COMMIT")
             db.execute("INSERT INTO fiche_text (fiche_text) VALUES ('optimize')")
             db.execute("PRAGMA optimize")
@@ -400,10 +422,7 @@ def update(
         raise UsageError("the export names carry no date (…_2026-08-16.xml): give --as-of")
     connection = connect(path, write=True)
     try:
-        try:
-            return _update(connection, sources, day, force, progress, os.fspath(path), fast=True)
-        except rawflux.Fallback:
-            return _update(connection, sources, day, force, progress, os.fspath(path), fast=False)
+        return _update(connection, sources, day, force, progress, os.fspath(path))
     finally:
         connection.close()
 
@@ -415,7 +434,6 @@ def _update(
     force: bool,
     progress: Progress | None,
     name: str,
-    fast: bool,
 ) -> UpdateSummary:
     summary = UpdateSummary(as_of=day)
     db.execute("BEGIN IMMEDIATE")
@@ -423,7 +441,7 @@ def _update(
         last = _last_applied(db)
         declared = {r for s in sources if (r := named_repertoire(display_name(s)))}
         _refuse_older(last, day, declared, force, name)
-        _apply(db, sources, summary, "update", progress, batch=False, fast=fast)
+        _apply(db, sources, summary, "update", progress, commit_batches=False)
         _refuse_older(last, day, set(summary.repertoires), force, name)
         db.execute("COMMIT")
     except BaseException:

@@ -3,7 +3,7 @@
 V1.2 uses the element names of V3.0 (``INTITULE`` labels for the level and NSF codes,
 ``LIBELLE`` for Formacodes, ROME and ``ABREGE``; flat ``SI_JURY_*`` flags with ``JURY_*``
 compositions; ``NOUVELLE_CERTIFICATION``/``ANCIENNE_CERTIFICATION`` text children), so its
-table is V3.0's (:data:`rncpkit.formats.fc_xml_legacy.V30`) with one change. What else
+table is V3.0's (:data:`rncpkit.formats.fc_xml.legacy.V30`) with one change. What else
 differs is layout, which the reader already takes:
 
 * tab indentation, and most texts in CDATA sections holding raw HTML (``<br />``, ``<p>``,
@@ -28,19 +28,19 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from rncpkit.formats import fc_xml, fc_xml_legacy
-from rncpkit.formats.fc_xml import Codec, Group, Leaf
+from rncpkit.formats.fc_xml.legacy import V30, html_to_text, text_to_html
+from rncpkit.formats.xmltable import Codec, Group, Leaf, Node
 
 
 def _one_line(value: str) -> str:
-    return " ".join(fc_xml_legacy.html_to_text(value).split())
+    return " ".join(html_to_text(value).split())
 
 
-LABEL = Codec("label", _one_line, fc_xml_legacy.text_to_html)
+LABEL = Codec("label", _one_line, text_to_html)
 """A short label: HTML to text, every run of white space (line breaks too) one space."""
 
 
-def _level_group(node: fc_xml.Node) -> fc_xml.Node:
+def _level_group(node: Node) -> Node:
     assert isinstance(node, Group)
     children = tuple(
         replace(child, codec=LABEL)
@@ -52,18 +52,11 @@ def _level_group(node: fc_xml.Node) -> fc_xml.Node:
 
 
 V12 = replace(
-    fc_xml_legacy.V30,
+    V30,
     children=tuple(
-        _level_group(node) if node.tag == "NOMENCLATURE_EUROPE" else node
-        for node in fc_xml_legacy.V30.children
+        _level_group(node) if node.tag == "NOMENCLATURE_EUROPE" else node for node in V30.children
     ),
 )
 """Flux V1.2 (2019–2020)."""
 
-
-def register() -> None:
-    """Make ``fc-xml`` read V1.2 (idempotent)."""
-    fc_xml.SPECS.setdefault("1.2", V12)
-
-
-register()
+__all__ = ["LABEL", "V12"]

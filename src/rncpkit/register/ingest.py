@@ -1,10 +1,12 @@
 """Building a register from exports and applying newer exports to it.
 
-Both stream the exports through :func:`rncpkit.read_records` (any readable format) and store
-each fiche's model JSON with one 8-byte digest per model field
-(:func:`rncpkit.diff.fingerprint`). An update compares digests: an unchanged fiche costs one
-indexed lookup and nothing is written for it; a changed fiche is rewritten with the list of
-changed fields, their old and new values going to the change feed.
+Both stream the exports, one fiche at a time, through the formats' readers (the whole
+record stream of :func:`rncpkit.read_records`, or the pieces of a format that can cut its
+input: :mod:`.pieces`), and store each fiche's model JSON with a digest of it. An update
+compares digests: an unchanged fiche costs one indexed lookup and nothing is written for it;
+a changed fiche is compared field by field (:func:`rncpkit.diff.fingerprint`: one digest per
+model field) and rewritten, the changed fields with their old and new values going to the
+change feed.
 
 Atomicity: a build writes a temporary file renamed over the target at the end; an update is
 one SQLite transaction (WAL), so a failure or a ``kill -9`` halfway leaves the previous

@@ -425,20 +425,24 @@ with Register(sys.argv[1]) as reg:
 
 
 def test_kill_9_during_update_leaves_the_register_as_it_was(tmp_path: Path) -> None:
-    first = [fiche(f"RNCP{n}", title=f"Titre {n}") for n in range(1, 61)]
+    first = [fiche(f"RNCP{n}", title=f"Titre {n}") for n in range(1, 301)]
     target = tmp_path / "r.sqlite"
     Register.build(target, [export(tmp_path / f"export_{DAY1}.xml", first)])
-    second = [fiche(f"RNCP{n}", title=f"Nouveau {n}") for n in range(20, 90)]
+    second = [fiche(f"RNCP{n}", title=f"Nouveau {n}") for n in range(50, 451)]
     newer = export(tmp_path / f"export_{DAY2}.xml", second)
     before = _dump(target)
     done = subprocess.run(
-        [sys.executable, "-c", KILLER, str(target), str(newer), "50"], check=False
+        # killed once batches of fiches were written into the open transaction (beyond
+        # SQLite's page cache: into the WAL file)
+        [sys.executable, "-c", KILLER, str(target), str(newer), "390"],
+        check=False,
     )
     assert done.returncode == -9
+    assert os.path.getsize(f"{target}-wal") > 0  # the update had written when it was killed
     assert _dump(target) == before
     with Register(target) as reg:
-        assert reg.get("RNCP30") == first[29] and reg.get("RNCP80") is None
-        assert reg.update([newer]).changed == 41  # and the next update goes through
+        assert reg.get("RNCP60") == first[59] and reg.get("RNCP400") is None
+        assert reg.update([newer]).changed == 251  # and the next update goes through
 
 
 def test_readers_see_the_last_commit_while_an_update_runs(built: Path) -> None:

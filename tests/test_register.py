@@ -350,7 +350,7 @@ def test_habilitations_by_siret_and_siren(tmp_path: Path) -> None:
         certifier = reg.habilitations(base.certifiers[0].siret or "", number="RNCP1", on=day)
         assert [(h.role, h.in_force) for h in certifier] == [("certifier", True)]
         yes = reg.habilitation("12345678900011", "1", on=day)
-        assert yes.yes and "partner (HABILITATION_FORMER)" in yes.reason
+        assert yes.yes and "partner: to train (HABILITATION_FORMER) of RNCP1" in yes.reason
         assert not reg.habilitation("12345678900011", "RNCP2", on=day).yes
         assert "not active (Supprimé)" in reg.habilitation("12345678900011", "RNCP3", on=day).reason
         assert (

@@ -333,7 +333,8 @@ def habilitation(
         click.echo(_dump([role.as_dict() for role in roles]))
         return
     for role in roles:
-        what = role.role if role.role == "certifier" else f"partner {role.kind or '?'}"
         force = "in force" if role.in_force else "not in force"
-        click.echo(f"{role.number:11} {what:32} {role.state or '-':9} {force:12}  {role.title}")
+        click.echo(
+            f"{role.number:11} {role.description:46} {role.state or '-':9} {force:12}  {role.title}"
+        )
     click.echo(f"rncpkit: {len(roles)} roles found", err=True)

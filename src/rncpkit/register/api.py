@@ -535,11 +535,7 @@ class Register:
             reason = f"its role on {resolved} is not active ({states})"
             return HabilitationAnswer(resolved, digits, day, False, reason, roles)
         best = active[0]
-        what = (
-            "certifier"
-            if best.role == "certifier"
-            else f"partner ({best.kind or 'habilitation not given'})"
-        )
+        what = best.description + (f" ({best.kind})" if best.kind else "")
         reason = f"{best.name} is {what} of {resolved}, in force on {day.isoformat()}"
         return HabilitationAnswer(resolved, digits, day, True, reason, roles)
 

@@ -163,8 +163,23 @@ class Habilitation:
         """Whether the role itself is in effect (state ``Actif`` or not given)."""
         return self.state in (None, "Actif")
 
+    @property
+    def description(self) -> str:
+        """The role in words: ``certifier``, ``partner: to train``…"""
+        if self.role == "certifier":
+            return "certifier"
+        return "partner: " + _KINDS.get(self.kind or "", self.kind or "habilitation not given")
+
     def as_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "active": self.active}
+        return {**asdict(self), "active": self.active, "description": self.description}
+
+
+_KINDS = {
+    "HABILITATION_FORMER": "to train",
+    "HABILITATION_ORGA_FORM": "to train and organise the assessment",
+    "HABILITATION_ORGANISER": "to organise the assessment",
+}
+"""What each HABILITATION_PARTENAIRE value allows."""
 
 
 @dataclass(frozen=True)

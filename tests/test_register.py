@@ -593,3 +593,28 @@ def test_filters_as_facet_words_agree_with_sql(built: Path, filters: dict[str, o
         by_sql = {h.number for h in reg.search("", **filters)}  # type: ignore[arg-type]
         by_facets = {h.number for h in reg.search("manager", **filters)}  # type: ignore[arg-type]
         assert by_facets == by_sql & texts
+
+
+def test_a_parallel_build_makes_the_same_register(tmp_path: Path) -> None:
+    fiches = [fiche(f"RNCP{n}", title=f"Titre {n}") for n in range(1, 200)]
+    source = export(tmp_path / f"export_{DAY1}.xml", fiches)
+    one = Register.build(tmp_path / "one.sqlite", [source])
+    two = Register.build(tmp_path / "two.sqlite", [source], jobs=2)
+    assert (one.read, one.added) == (two.read, two.added) == (199, 199)
+
+    def rows(path: Path) -> list[list[tuple[object, ...]]]:
+        db = sqlite3.connect(path)
+        try:
+            tables = ["fiches", "fiche_json", "certifiers", "partners", "blocks", "routes"]
+            out = [
+                db.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall()
+                for t in tables
+            ]
+            out.append(
+                db.execute("SELECT rowid FROM fiche_text WHERE fiche_text MATCH 'titre'").fetchall()
+            )
+            return out
+        finally:
+            db.close()
+
+    assert rows(tmp_path / "one.sqlite") == rows(tmp_path / "two.sqlite")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
@@ -118,15 +119,29 @@ _AS_OF = click.option(
     help="Register file to create (replaced only when the build succeeds).",
 )
 @_AS_OF
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    help="Processes for a France Compétences XML input (0 = one per core); same register.",
+)
 @_format_option("text", "json")
 @handle_errors
 def build(
-    exports: tuple[str, ...], output: str, as_of: dt.datetime | None, output_format: str
+    exports: tuple[str, ...],
+    output: str,
+    as_of: dt.datetime | None,
+    jobs: int,
+    output_format: str,
 ) -> None:
     """Build a register from one or more exports (any format rncpkit reads; RNCP and RS
     files together). Invalid fiches are reported and left out (exit code 1)."""
     with progress_bar("Building") as progress:
-        summary = build_register(output, exports, as_of=_day(as_of), progress=progress)
+        summary = build_register(
+            output, exports, as_of=_day(as_of), progress=progress, jobs=jobs or os.cpu_count() or 1
+        )
     _report(summary, output_format)
 
 

@@ -96,9 +96,11 @@ class Register:
         *,
         as_of: dt.date | None = None,
         progress: Progress | None = None,
+        jobs: int = 1,
     ) -> ingest.UpdateSummary:
-        """Build a register at ``path`` from exports (any format rncpkit reads)."""
-        return ingest.build(path, sources, as_of=as_of, progress=progress)
+        """Build a register at ``path`` from exports (any format rncpkit reads); ``jobs``
+        processes for the XML flux (:func:`rncpkit.register.ingest.build`)."""
+        return ingest.build(path, sources, as_of=as_of, progress=progress, jobs=jobs)
 
     def update(
         self,

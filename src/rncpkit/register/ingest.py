@@ -15,6 +15,7 @@ register exactly as it was.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import datetime as dt
 import json
@@ -23,6 +24,7 @@ import re
 import sqlite3
 import tempfile
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
@@ -171,6 +173,12 @@ class _Applier:
         self.summary.unchanged += 1
         return True
 
+    def new_rows(self, rows: store.Rows, file: str, declared: str | None) -> None:
+        """A fiche of a build, read (possibly by a worker process) into its rows."""
+        self._count(rows.number, file, declared)
+        self.inserts.add_rows(rows, self.export_id)
+        self.summary.added += 1
+
     def fiche(
         self, cert: Certification, file: str, declared: str | None, raw_digest: bytes | None = None
     ) -> None:
@@ -277,34 +285,61 @@ def _read_pieces(
     declared: str | None,
     step: Callable[[], None],
     progress: Progress | None,
+    jobs: int,
 ) -> None:
     """Apply an input its format cut into pieces: a piece with the very bytes stored is
-    counted unchanged; the others are read in batches by the format."""
+    counted unchanged; the others are read in batches by the format. A build reads them
+    into rows (:func:`pieces.prepare`), with ``jobs`` > 1 in worker processes while this
+    one cuts and writes."""
     batch: list[tuple[Piece, bytes]] = []
+    pending: collections.deque[Future[list[store.Rows | FicheError]]] = collections.deque()
+    with contextlib.ExitStack() as stack:
+        pool = (
+            stack.enter_context(ProcessPoolExecutor(max_workers=jobs - 1))
+            if applier.building and jobs > 1
+            else None
+        )
 
-    def read_batch() -> None:
-        results = split.read([piece for piece, _ in batch])
-        for (_piece, raw_digest), result in zip(batch, results, strict=True):
-            if isinstance(result, FicheError):
-                applier.rejected(result)
+        def apply_rows(results: list[store.Rows | FicheError]) -> None:
+            for result in results:
+                if isinstance(result, FicheError):
+                    applier.rejected(result)
+                else:
+                    applier.new_rows(result, name, declared)
+                step()
+
+        def read_batch() -> None:
+            if pool is not None:
+                pending.append(pool.submit(pieces.prepare, split.format_name, name, list(batch)))
+                while len(pending) > 2 * jobs:
+                    apply_rows(pending.popleft().result())
+            elif applier.building:
+                apply_rows(pieces.prepare(split.format_name, name, batch))
             else:
-                applier.fiche(result.certification, name, declared, raw_digest)
-            step()
-        batch.clear()
+                results = split.read([piece for piece, _ in batch])
+                for (_piece, raw_digest), result in zip(batch, results, strict=True):
+                    if isinstance(result, FicheError):
+                        applier.rejected(result)
+                    else:
+                        applier.fiche(result.certification, name, declared, raw_digest)
+                    step()
+            batch.clear()
 
-    for piece in split.pieces:
-        raw_digest = pieces.digest(piece)
-        found = pieces.number(piece)
-        if found is not None and applier.same_bytes(found, raw_digest, name, declared):
-            step()
-        else:
-            batch.append((piece, raw_digest))
-            if len(batch) == pieces.BATCH:
-                read_batch()
-        if progress is not None:
-            progress(split.opened.bytes_read, split.opened.size)
-    if batch:
-        read_batch()
+        for piece in split.pieces:
+            raw_digest = pieces.digest(piece)
+            found = pieces.number(piece)
+            if found is not None and applier.same_bytes(found, raw_digest, name, declared):
+                step()
+            else:
+                batch.append((piece, raw_digest))
+                if len(batch) == pieces.BATCH:
+                    read_batch()
+            if progress is not None:
+                progress(split.opened.bytes_read, split.opened.size)
+        if batch:
+            read_batch()
+        while pending:
+            apply_rows(pending.popleft().result())
 
 
 def _apply(
@@ -314,6 +349,7 @@ def _apply(
     kind: str,
     progress: Progress | None,
     commit_batches: bool,
+    jobs: int = 1,
 ) -> None:
     """Read every source into the register: through :mod:`.pieces` when its format can
     cut it into records (unchanged fiches are then not even read), else record by record."""
@@ -339,7 +375,7 @@ def _apply(
             declared_all.add(declared)
         with pieces.split_input(source) as split:
             if split is not None:
-                _read_pieces(split, applier, name, declared, step, progress)
+                _read_pieces(split, applier, name, declared, step, progress, jobs)
                 continue
         for result in read_records(source, progress=progress):
             if isinstance(result, FicheError):
@@ -356,18 +392,21 @@ def build(
     *,
     as_of: dt.date | None = None,
     progress: Progress | None = None,
+    jobs: int = 1,
 ) -> UpdateSummary:
     """Build a new register at ``target`` from ``sources`` (replacing any file there, only
-    once the build has succeeded)."""
+    once the build has succeeded). ``jobs`` > 1: fiches of an input its format can cut
+    (the XML flux) are read by ``jobs - 1`` worker processes while this one cuts and
+    writes; the register is the same."""
     sources = list(sources)
     if not sources:
         raise UsageError("give at least one export")
     day = export_day(sources, as_of) or dt.date.today()
-    return _build(Path(target), sources, day, progress)
+    return _build(Path(target), sources, day, progress, max(1, jobs))
 
 
 def _build(
-    path: Path, sources: list[Source], day: dt.date, progress: Progress | None
+    path: Path, sources: list[Source], day: dt.date, progress: Progress | None, jobs: int
 ) -> UpdateSummary:
     summary = UpdateSummary(as_of=day)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -386,7 +425,7 @@ def _build(
                 (_version(), dt.datetime.now(dt.UTC).isoformat(timespec="seconds")),
             )
             db.execute("BEGIN")
-            _apply(db, sources, summary, "build", progress, commit_batches=True)
+            _apply(db, sources, summary, "build", progress, commit_batches=True, jobs=jobs)
             db.execute("COMMIT")
             db.execute("INSERT INTO fiche_text (fiche_text) VALUES ('optimize')")
             db.execute("PRAGMA optimize")

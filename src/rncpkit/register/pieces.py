@@ -21,10 +21,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from rncpkit._version import __version__
-from rncpkit.errors import InputError
+from rncpkit.errors import FicheError, InputError
 from rncpkit.formats.base import Piece, ReadResult, Split
-from rncpkit.formats.registry import detect_format
+from rncpkit.formats.registry import detect_format, get_format
 from rncpkit.io import InputFile, Source, open_input
+from rncpkit.register.store import Rows
 
 _NUMBER = re.compile(rb"<NUMERO_FICHE>\s*((?:RNCP|RS)[0-9]+)\s*</NUMERO_FICHE>")
 _SALT = f"rncpkit {__version__}\n".encode()
@@ -51,6 +52,7 @@ class Split_:
     opened: InputFile
     pieces: Iterator[Piece]
     split: Split
+    format_name: str
 
     def read(self, batch: list[Piece]) -> Iterator[ReadResult]:
         return self.split.read(batch, self.opened.name)
@@ -70,4 +72,18 @@ def split_input(source: Source) -> Iterator[Split_ | None]:
         if fmt is None or fmt.split is None:
             yield None
             return
-        yield Split_(opened, fmt.split.pieces(opened), fmt.split)
+        yield Split_(opened, fmt.split.pieces(opened), fmt.split, fmt.name)
+
+
+def prepare(
+    format_name: str, name: str, batch: list[tuple[Piece, bytes]]
+) -> list[Rows | FicheError]:
+    """Read a batch of pieces into the rows of new fiches (in a worker process of a
+    parallel build, or in line): errors as the format reports them."""
+    split = get_format(format_name).split
+    assert split is not None
+    results = split.read([piece for piece, _ in batch], name)
+    return [
+        result if isinstance(result, FicheError) else Rows.of(result.certification, raw_digest)
+        for (_piece, raw_digest), result in zip(batch, results, strict=True)
+    ]

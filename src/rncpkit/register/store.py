@@ -219,6 +219,34 @@ class Prepared:
         return cls(cert, data, digest_of(data), raw_digest)
 
 
+@dataclass(frozen=True)
+class Rows:
+    """A new fiche as the rows that store it, ids aside: what a worker process of a
+    parallel build hands the writing process (plain values, cheap to pickle)."""
+
+    number: str
+    values: tuple[object, ...]
+    """:func:`fiche_values`."""
+    data: str
+    children: dict[str, list[tuple[object, ...]]]
+    """Rows of each child table, position first."""
+    texts: tuple[str, ...]
+
+    @classmethod
+    def of(cls, cert: Certification, raw_digest: bytes | None, data: str | None = None) -> Rows:
+        data = cert.model_dump_json(exclude_defaults=True) if data is None else data
+        return cls(
+            cert.number,
+            fiche_values(cert, digest_of(data), raw_digest),
+            data,
+            {
+                child.name: [(position, *row) for position, row in enumerate(child.rows(cert))]
+                for child in CHILDREN
+            },
+            fts_texts(cert),
+        )
+
+
 class Inserts:
     """New fiches gathered and written a batch at a time (one ``executemany`` per table)."""
 
@@ -232,12 +260,17 @@ class Inserts:
         self.data: list[tuple[int, str]] = []
 
     def add(self, fiche: Prepared, export_id: int) -> int:
+        return self.add_rows(Rows.of(fiche.cert, fiche.raw_digest, fiche.data), export_id)
+
+    def add_rows(self, rows: Rows, export_id: int) -> int:
+        """Queue a new fiche's rows; its id."""
         fiche_id = self.next_id
         self.next_id += 1
-        values = fiche_values(fiche.cert, fiche.digest, fiche.raw_digest)
-        self.fiches.append((fiche_id, *values, export_id, export_id))
-        self.data.append((fiche_id, fiche.data))
-        self._children(fiche_id, fiche.cert)
+        self.fiches.append((fiche_id, *rows.values, export_id, export_id))
+        self.data.append((fiche_id, rows.data))
+        for name, items in rows.children.items():
+            self.children[name].extend((fiche_id, *item) for item in items)
+        self.texts.append((fiche_id, *rows.texts))
         return fiche_id
 
     def _children(self, fiche_id: int, cert: Certification) -> None:

@@ -14,6 +14,7 @@ EXPECTED = {
     "Level",
     "OutputError",
     "Record",
+    "Register",
     "Repertoire",
     "RncpkitError",
     "Severity",

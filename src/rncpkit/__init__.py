@@ -24,6 +24,7 @@ from rncpkit.errors import (
 )
 from rncpkit.formats import FORMATS, Record, WriteOptions
 from rncpkit.model import AccessRouteCode, Certification, Level, Repertoire
+from rncpkit.register.api import Register
 from rncpkit.validation import Finding, Severity, validate
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "Level",
     "OutputError",
     "Record",
+    "Register",
     "Repertoire",
     "RncpkitError",
     "Severity",

@@ -15,6 +15,7 @@ and ``idFlux`` it lands in; the ledger commits right after the files are renamed
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io

@@ -15,7 +15,7 @@ import codecs
 import csv
 import io
 from collections.abc import Iterable, Iterator
-from typing import IO, Any
+from typing import Any
 
 from rncpkit.accrochage.cells import CellError
 from rncpkit.accrochage.columns import (

@@ -10,6 +10,7 @@ from rncpkit.cli.accrochage import accrochage
 from rncpkit.cli.convert import convert
 from rncpkit.cli.credentials import credentials
 from rncpkit.cli.diff import diff
+from rncpkit.cli.register import register
 from rncpkit.cli.schema import schema
 from rncpkit.cli.show import show
 from rncpkit.cli.stats import stats
@@ -51,7 +52,7 @@ def list_formats() -> None:
         click.echo(f"{fmt.name:18} {modes:11} {fmt.description}")
 
 
-COMMANDS = [convert, validate, show, schema, accrochage, stats, diff, credentials]
+COMMANDS = [convert, validate, show, schema, accrochage, stats, diff, register, credentials]
 for command in COMMANDS:
     cli.add_command(command)
 

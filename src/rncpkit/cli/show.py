@@ -12,6 +12,7 @@ from rncpkit.cli._common import encoding_option, fail, from_option, handle_error
 from rncpkit.model import Certification
 from rncpkit.model.numbers import fiche_number_candidates
 from rncpkit.model.text import flattened_lines
+from rncpkit.register.format import find_in_file
 
 
 def _wrap(text: str, indent: str = "    ") -> str:
@@ -140,6 +141,14 @@ def show(
         candidates = fiche_number_candidates(numero)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="NUMERO") from None
+    if from_format in (None, "register"):  # a register: one indexed lookup
+        in_register = find_in_file(input_path, numero)
+        if isinstance(in_register, Certification):
+            click.echo(render(in_register, full=full))
+            return
+        if in_register is None:
+            fail(f"error: {input_path}: no fiche {' or '.join(candidates)} in the register")
+            return
     found: dict[str, Certification] = {}
     for cert in read(with_encoding(input_path, encoding), from_format, on_error=_skip):
         if cert.number in candidates and cert.number not in found:

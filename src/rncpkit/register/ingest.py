@@ -290,7 +290,20 @@ def _read_pieces(
     """Apply an input its format cut into pieces: a piece with the very bytes stored is
     counted unchanged; the others are read in batches by the format. A build reads them
     into rows (:func:`pieces.prepare`), with ``jobs`` > 1 in worker processes while this
-    one cuts and writes."""
+    one cuts and writes; with one job, from a single parse (:func:`pieces.cut_and_read`)."""
+    if applier.building and jobs <= 1:
+        walked = pieces.cut_and_read(split)
+        if walked is not None:
+            for piece, result in walked:
+                if isinstance(result, FicheError):
+                    applier.rejected(result)
+                else:
+                    rows = store.Rows.of(result.certification, pieces.digest(piece))
+                    applier.new_rows(rows, name, declared)
+                step()
+                if progress is not None:
+                    progress(split.opened.bytes_read, split.opened.size)
+            return
     batch: list[tuple[Piece, bytes]] = []
     pending: collections.deque[Future[list[store.Rows | FicheError]]] = collections.deque()
     with contextlib.ExitStack() as stack:
@@ -419,7 +432,8 @@ def _build(
             db.execute("PRAGMA synchronous = OFF")
             db.execute("PRAGMA cache_size = -16000")
             db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            db.executescript(store.ddl())
+            tables, indexes = store.ddl_tables_then_indexes()
+            db.executescript(tables)
             db.execute(
                 "INSERT INTO meta VALUES ('created_by', ?), ('created_at', ?)",
                 (_version(), dt.datetime.now(dt.UTC).isoformat(timespec="seconds")),
@@ -427,6 +441,7 @@ def _build(
             db.execute("BEGIN")
             _apply(db, sources, summary, "build", progress, commit_batches=True, jobs=jobs)
             db.execute("COMMIT")
+            db.executescript(indexes)
             db.execute("INSERT INTO fiche_text (fiche_text) VALUES ('optimize')")
             db.execute("PRAGMA optimize")
             db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")

@@ -22,7 +22,9 @@ from dataclasses import dataclass
 
 from rncpkit._version import __version__
 from rncpkit.errors import FicheError, InputError
-from rncpkit.formats.base import Piece, ReadResult, Split
+from lxml import etree
+
+from rncpkit.formats.base import Piece, ReadResult, Record, Split
 from rncpkit.formats.registry import detect_format, get_format
 from rncpkit.io import InputFile, Source, open_input
 from rncpkit.register.store import Rows
@@ -43,6 +45,31 @@ def number(piece: Piece) -> str | None:
     """The fiche number a piece declares, found without parsing (None if not found)."""
     found = _NUMBER.search(piece.data)
     return found.group(1).decode() if found else None
+
+
+def cut_and_read(split: Split_) -> Iterator[tuple[Piece, ReadResult]] | None:
+    """Each fiche of an XML flux as its piece (for the digest) and what it reads as, from
+    ONE parse of the flux; None for another format (the build then cuts, and parses each
+    batch of pieces again). The pieces are the very bytes ``Format.split`` cuts, so the
+    digests a build stores are those an update compares.
+
+    This walks the fc-xml reader's own ``FICHE`` iteration: the format's ``Split`` has no
+    "cut and read in one pass" entry yet (see docs/register.md, Performance)."""
+    if split.format_name != "fc-xml":
+        return None
+    from rncpkit.formats.fc_xml import VERSIONS, reading
+
+    def walk() -> Iterator[tuple[Piece, ReadResult]]:
+        name = split.opened.name
+        for version, element in reading._fiches(split.opened, VERSIONS):
+            line = element.sourceline or 0
+            piece = Piece(version, line, etree.tostring(element, with_tail=False))
+            result = reading.read_fiche(element, VERSIONS[version], name)
+            yield piece, (
+                result if isinstance(result, FicheError) else Record(result, element.sourceline)
+            )
+
+    return walk()
 
 
 @dataclass

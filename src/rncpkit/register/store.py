@@ -130,6 +130,17 @@ def ddl() -> str:
     return TABLES + "\n".join(child.ddl() for child in CHILDREN) + "\n"
 
 
+def ddl_tables_then_indexes() -> tuple[str, str]:
+    """:func:`ddl` in two parts: a build creates the indexes once the fiches are in (one
+    sort per index instead of as many scattered B-tree inserts as rows)."""
+    lines = ddl().splitlines(keepends=True)
+    index = [line.startswith("CREATE INDEX") for line in lines]
+    return (
+        "".join(line for line, is_index in zip(lines, index, strict=True) if not is_index),
+        "".join(line for line, is_index in zip(lines, index, strict=True) if is_index),
+    )
+
+
 def facets(cert: Certification) -> str:
     """The filter values of a fiche as words of the full-text index (``zzlniv7``,
     ``zzrome_k1206`` is written ``zzromek1206``…), so that a search with filters intersects
@@ -199,9 +210,16 @@ def fiche_values(
     )
 
 
-def digest_of(data: str) -> bytes:
-    """The content digest of a stored fiche (its JSON)."""
-    return hashlib.blake2b(data.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+def digest_of(data: bytes) -> bytes:
+    """The content digest of a stored fiche (its JSON, UTF-8)."""
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def dump(cert: Certification) -> tuple[str, bytes]:
+    """A fiche's stored JSON (the model's, fields at their default left out) and its
+    digest, serialised once: the digest is taken on the serialiser's own UTF-8 bytes."""
+    data = cert.__pydantic_serializer__.to_json(cert, exclude_defaults=True)
+    return data.decode(), digest_of(data)
 
 
 @dataclass(frozen=True)
@@ -215,8 +233,7 @@ class Prepared:
 
     @classmethod
     def of(cls, cert: Certification, raw_digest: bytes | None = None) -> Prepared:
-        data = cert.model_dump_json(exclude_defaults=True)
-        return cls(cert, data, digest_of(data), raw_digest)
+        return cls(cert, *dump(cert), raw_digest)
 
 
 @dataclass(frozen=True)
@@ -228,21 +245,20 @@ class Rows:
     values: tuple[object, ...]
     """:func:`fiche_values`."""
     data: str
-    children: dict[str, list[tuple[object, ...]]]
-    """Rows of each child table, position first."""
+    children: dict[str, list[tuple[int, Row]]]
+    """(position, row) of each child table."""
     texts: tuple[str, ...]
 
     @classmethod
-    def of(cls, cert: Certification, raw_digest: bytes | None, data: str | None = None) -> Rows:
-        data = cert.model_dump_json(exclude_defaults=True) if data is None else data
+    def of(
+        cls, cert: Certification, raw_digest: bytes | None, prepared: Prepared | None = None
+    ) -> Rows:
+        data, digest = dump(cert) if prepared is None else (prepared.data, prepared.digest)
         return cls(
             cert.number,
-            fiche_values(cert, digest_of(data), raw_digest),
+            fiche_values(cert, digest, raw_digest),
             data,
-            {
-                child.name: [(position, *row) for position, row in enumerate(child.rows(cert))]
-                for child in CHILDREN
-            },
+            {child.name: list(enumerate(child.rows(cert))) for child in CHILDREN},
             fts_texts(cert),
         )
 
@@ -260,7 +276,7 @@ class Inserts:
         self.data: list[tuple[int, str]] = []
 
     def add(self, fiche: Prepared, export_id: int) -> int:
-        return self.add_rows(Rows.of(fiche.cert, fiche.raw_digest, fiche.data), export_id)
+        return self.add_rows(Rows.of(fiche.cert, fiche.raw_digest, fiche), export_id)
 
     def add_rows(self, rows: Rows, export_id: int) -> int:
         """Queue a new fiche's rows; its id."""
@@ -269,7 +285,7 @@ class Inserts:
         self.fiches.append((fiche_id, *rows.values, export_id, export_id))
         self.data.append((fiche_id, rows.data))
         for name, items in rows.children.items():
-            self.children[name].extend((fiche_id, *item) for item in items)
+            self.children[name].extend((fiche_id, position, *row) for position, row in items)
         self.texts.append((fiche_id, *rows.texts))
         return fiche_id
 

@@ -606,10 +606,7 @@ def test_a_parallel_build_makes_the_same_register(tmp_path: Path) -> None:
         db = sqlite3.connect(path)
         try:
             tables = ["fiches", "fiche_json", "certifiers", "partners", "blocks", "routes"]
-            out = [
-                db.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall()
-                for t in tables
-            ]
+            out = [db.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall() for t in tables]
             out.append(
                 db.execute("SELECT rowid FROM fiche_text WHERE fiche_text MATCH 'titre'").fetchall()
             )
@@ -618,3 +615,39 @@ def test_a_parallel_build_makes_the_same_register(tmp_path: Path) -> None:
             db.close()
 
     assert rows(tmp_path / "one.sqlite") == rows(tmp_path / "two.sqlite")
+
+
+def test_ranked_search_is_the_exact_head_of_the_filtered_ranking(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both ranking plans (capped then filtered by presence; filtered then ranked) give
+    the first fiches of the full ranking that pass the filters, also when the cap cut
+    every fiche that passes (the search is then run again uncapped)."""
+    from rncpkit.register import api
+
+    def titled(n: int) -> rncpkit.Certification:
+        end = dt.date(2020, 1, 1) if n % 3 == 0 else dt.date(2030, 1, 1)
+        return fiche(f"RNCP{n}", title="Titre " + "gestion " * (n % 4 + 1), registration_end=end)
+
+    everyone = [titled(n) for n in range(1, 61)]
+    target = tmp_path / "r.sqlite"
+    Register.build(target, [export(tmp_path / f"export_{DAY1}.xml", everyone)])
+    # the next night drops the 30 fiches that rank first (the title says "gestion" 4 times)
+    best_first = sorted(everyone, key=lambda c: (-c.title.count("gestion"), int(c.number[4:])))
+    dropped = {c.number for c in best_first[:30]}
+    kept = [c for c in everyone if c.number not in dropped]
+    with Register(target) as reg:
+        reg.update([export(tmp_path / f"export_{DAY2}.xml", kept)])
+        full = reg.search("gestion", include_removed=True, limit=100)
+        assert len(full) == 60 and {h.number for h in full[:30]} == dropped
+        scores = [(h.score, int(h.number[4:])) for h in full]
+        assert scores == sorted(scores)  # type: ignore[type-var]
+        monkeypatch.setattr(api, "RANKED", 0)  # cap = 4 × limit: only dropped fiches
+        present = [h.number for h in full if h.present]
+        assert [h.number for h in reg.search("gestion", limit=3)] == present[:3]
+        day = dt.date(2026, 1, 1)
+        in_force = [
+            h.number for h in full if h.present and h.registration_end and h.registration_end >= day
+        ]
+        hits = reg.search("gestion", where=FicheFilter(in_force_on=day), limit=3)
+        assert [h.number for h in hits] == in_force[:3] and len(in_force) > 3

@@ -35,6 +35,10 @@ _WORD = re.compile(r"\w+")
 _NSF = re.compile(r"^[0-9]{3}[a-zA-Z]?$")
 """An NSF code or specialty group, which the index holds as facet words."""
 _BM25 = ", ".join(str(weight) for _, weight in FTS_COLUMNS)
+RANKED = 64
+"""Fiches ranked beyond ``4 × limit`` before the presence filter applies
+(:meth:`Register._ranked`)."""
+PRESENT = "f.present = 1"
 MAX_LINEAGE = 500
 """Fiches a lineage graph may hold before it is cut (real chains hold a handful)."""
 
@@ -197,6 +201,7 @@ class Register:
         columns = (
             "f.number, f.title, f.repertoire, f.level, f.active, f.registration_end, f.present"
         )
+        limit = max(0, limit)
         if numbers:
             marks = ", ".join("?" * len(numbers))
             conditions.insert(0, f"f.number IN ({marks})")
@@ -207,20 +212,56 @@ class Register:
             # no column filter on the words: it makes FTS5 decode every position list, and
             # a user's words cannot be facet words (those start with "zz" and a code)
             match = " AND ".join([f"({phrase})", *(facets or [])])
-            params.insert(0, match)
-            conditions.insert(0, "fiche_text MATCH ?")
-            query = (
-                f"SELECT {columns}, bm25(fiche_text, {_BM25}) AS score FROM fiche_text "
-                f"JOIN fiches f ON f.id = fiche_text.rowid WHERE {' AND '.join(conditions)} "
-                "ORDER BY score, f.id"
-            )
+            return self._ranked(match, columns, conditions, params, limit)
         else:
             query = (
                 f"SELECT {columns}, NULL FROM fiches f WHERE {' AND '.join(conditions) or '1'} "
                 "ORDER BY f.id"
             )
-        query += " LIMIT ?"
-        params.append(max(0, limit))
+        return self._hits(query + " LIMIT ?", [*params, limit])
+
+    def _ranked(
+        self, match: str, columns: str, conditions: list[str], params: list[Any], limit: int
+    ) -> list[SearchHit]:
+        """The ``limit`` best fiches for an FTS5 expression that pass ``conditions``.
+
+        FTS5 scores every fiche the expression matches (bm25 needs them all; the filters
+        that are facet words are in the expression, so it only matches fiches that pass
+        them). Then two plans, both exact:
+
+        - only the presence condition left (nearly every fiche passes it): the ranking is
+          done on the index alone, capped to the best ``4 × limit + RANKED`` by score (ties
+          by id), which are then joined to ``fiches`` and filtered; if too few pass, the
+          search is run again uncapped. Joining each match would cost as much as scoring it.
+        - other conditions (dates, names…), which may reject half the matches: each match is
+          joined and filtered first, so only fiches that pass are scored; the sort carries
+          ids and scores only, the columns of the hits are read for the best ones.
+        """
+        score = f"bm25(fiche_text, {_BM25})"
+        columns_of = f"SELECT {columns}, t.score FROM ({{}}) t JOIN fiches f ON f.id = t.id"
+        if [c for c in conditions if c != PRESENT]:
+            ranked = (
+                f"SELECT fiche_text.rowid AS id, {score} AS score FROM fiche_text "
+                "JOIN fiches f ON f.id = fiche_text.rowid "
+                f"WHERE fiche_text MATCH ? AND {' AND '.join(conditions)} "
+                "ORDER BY score, id LIMIT ?"
+            )
+            query = columns_of.format(ranked) + " ORDER BY t.score, t.id"
+            return self._hits(query, [match, *params, limit])
+        ranked = (
+            f"SELECT rowid AS id, {score} AS score FROM fiche_text "
+            "WHERE fiche_text MATCH ? ORDER BY score, id LIMIT ?"
+        )
+        query = (
+            columns_of.format(ranked)
+            + f" WHERE {' AND '.join(conditions) or '1'} ORDER BY t.score, t.id LIMIT ?"
+        )
+        hits = self._hits(query, [match, limit * 4 + RANKED, *params, limit])
+        if len(hits) < limit and conditions:  # the cap may have cut fiches that pass
+            hits = self._hits(query, [match, -1, *params, limit])
+        return hits
+
+    def _hits(self, query: str, params: list[Any]) -> list[SearchHit]:
         return [
             SearchHit(
                 number,
@@ -253,7 +294,7 @@ class Register:
         are added there instead, as FTS5 expressions: FTS5 then intersects word lists before
         any fiche is ranked.
         """
-        sql: list[str] = [] if include_removed else ["f.present = 1"]
+        sql: list[str] = [] if include_removed else [PRESENT]
         params: list[Any] = []
 
         def among(column: str, values: Iterable[str]) -> None:

@@ -20,10 +20,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from rncpkit._version import __version__
-from rncpkit.errors import FicheError, InputError
 from lxml import etree
 
+from rncpkit._version import __version__
+from rncpkit.errors import FicheError, InputError
 from rncpkit.formats.base import Piece, ReadResult, Record, Split
 from rncpkit.formats.registry import detect_format, get_format
 from rncpkit.io import InputFile, Source, open_input
@@ -65,8 +65,9 @@ def cut_and_read(split: Split_) -> Iterator[tuple[Piece, ReadResult]] | None:
             line = element.sourceline or 0
             piece = Piece(version, line, etree.tostring(element, with_tail=False))
             result = reading.read_fiche(element, VERSIONS[version], name)
-            yield piece, (
-                result if isinstance(result, FicheError) else Record(result, element.sourceline)
+            yield (
+                piece,
+                (result if isinstance(result, FicheError) else Record(result, element.sourceline)),
             )
 
     return walk()

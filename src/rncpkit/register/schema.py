@@ -23,6 +23,12 @@ SCHEMA_VERSION = 1
 APPLICATION_ID = 0x524E4350
 """``RNCP`` in ASCII: what tells a register from any other SQLite file."""
 SQLITE_HEADER = b"SQLite format 3\x00"
+MMAP_BYTES = 256 * 1024 * 1024
+"""Address space a connection may map (pages read in place rather than copied; the
+memory stays the page cache's, shared by every process reading the file)."""
+CACHE_KIB = -16_000
+"""Page cache of a reading connection (negative: in KiB): the FTS index and ``fiches``
+pages. A writing one keeps SQLite's default, so an update spills to the WAL early."""
 
 TOKENIZER = "unicode61 remove_diacritics 2"
 """Case- and accent-insensitive words: ``economie`` finds ``économie``."""
@@ -144,6 +150,9 @@ def connect(path: str | os.PathLike[str], *, write: bool = False) -> sqlite3.Con
     try:
         check(connection, name)
         connection.execute("PRAGMA busy_timeout = 10000")
+        if not write:  # queries read pages in place and keep the index pages they revisit
+            connection.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
+            connection.execute(f"PRAGMA cache_size = {CACHE_KIB}")
         if write:
             connection.execute("PRAGMA journal_mode = WAL")
             connection.execute("PRAGMA synchronous = NORMAL")

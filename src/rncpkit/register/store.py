@@ -11,6 +11,7 @@ import hashlib
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from enum import StrEnum
 
 from rncpkit.model import Certification
 from rncpkit.register.schema import FTS_COLUMNS, TABLES
@@ -48,8 +49,9 @@ def _siren(siret: str | None) -> str | None:
     return siret[:9] if siret else None
 
 
-def _value(enum: object) -> str | None:
-    return None if enum is None else str(getattr(enum, "value", enum))
+def _value(enum: StrEnum | None) -> str | None:
+    """The value of one of the model's codes (all ``StrEnum``: ``str`` gives the value)."""
+    return None if enum is None else str(enum)
 
 
 CHILDREN: tuple[Child, ...] = (

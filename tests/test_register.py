@@ -651,3 +651,27 @@ def test_ranked_search_is_the_exact_head_of_the_filtered_ranking(
         ]
         hits = reg.search("gestion", where=FicheFilter(in_force_on=day), limit=3)
         assert [h.number for h in hits] == in_force[:3] and len(in_force) > 3
+
+
+def test_an_invalid_fiche_of_a_flux_is_located_alike_with_one_or_two_jobs(
+    tmp_path: Path,
+) -> None:
+    """One job reads the flux in a single parse, two jobs re-parse cut pieces: the same
+    fiche is rejected with the same line of the whole file, and the others are stored."""
+    fiches = [fiche(f"RNCP{n}", title=f"Titre {n}") for n in range(1, 6)]
+    flux = export(tmp_path / "model.xml", fiches).read_text()
+    at = flux.index("<NUMERO_FICHE>RNCP3</NUMERO_FICHE>")
+    end = flux.index("<DATE_FIN_ENREGISTREMENT>", at) + len("<DATE_FIN_ENREGISTREMENT>")
+    source = tmp_path / f"export_{DAY1}.xml"
+    source.write_text(flux[:end] + "31/02/2025x" + flux[flux.index("<", end) :])
+    expected_line = flux[:end].count("\n") + 1
+    found = []
+    for jobs in (1, 2):
+        summary = Register.build(tmp_path / f"{jobs}.sqlite", [source], jobs=jobs)
+        assert (summary.read, summary.added, summary.rejected) == (5, 4, 1)
+        (error,) = summary.errors
+        assert (error.fiche, error.line) == ("RNCP3", expected_line)
+        found.append((error.field, str(error)))
+        with Register(tmp_path / f"{jobs}.sqlite") as reg:
+            assert reg.get("RNCP3") is None and reg.get("RNCP4") == fiches[3]
+    assert found[0] == found[1]

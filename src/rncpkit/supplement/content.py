@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
+from rncpkit import samples
 from rncpkit.errors import UsageError
 from rncpkit.formats.base import WriteOptions
 from rncpkit.formats.options import FormatOptions, option
@@ -50,12 +51,7 @@ def assessment_summary(certification: Certification) -> list[str]:
 
 def schema_path() -> Path:
     """The project XSD: inside the installed package, or in the source tree."""
-    package = Path(__file__).resolve().parents[1]
-    for candidate in (package / "_schemas", package.parents[1] / "schemas"):
-        path = candidate / "certificate-supplement.xsd"
-        if path.exists():
-            return path
-    raise FileNotFoundError("certificate-supplement.xsd not found")
+    return samples.schema_path("certificate-supplement.xsd")
 
 
 @dataclass(frozen=True)

@@ -73,7 +73,9 @@ def _model_of(annotation: Any) -> type[BaseModel] | None:
             if found is not None:
                 return found
         return None
-    return annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
+    return (
+        annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
+    )
 
 
 def _enum_of(annotation: Any) -> type[enum.Enum] | None:

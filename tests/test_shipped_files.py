@@ -29,5 +29,5 @@ def test_wheel_files_come_first(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
 
 
 def test_a_missing_file_says_so() -> None:
-    with pytest.raises(FileNotFoundError, match="samples/absent.xml is not installed"):
+    with pytest.raises(FileNotFoundError, match=r"samples/absent\.xml is not installed"):
         samples.sample_path("absent.xml")

@@ -9,11 +9,15 @@ Read any supported file into :class:`Certification` models, one at a time::
 and write them in another format::
 
     rncpkit.write(rncpkit.read("fiches.xml"), "fiches.jsonl", to="jsonl")
+
+Everything public is listed in ``__all__`` here or in the ``__all__`` of a public module;
+modules whose name starts with ``_`` are internal.
 """
 
 from rncpkit._version import __version__
 from rncpkit.api import Summary, convert, read, read_records, write
 from rncpkit.errors import (
+    ArgumentTypeError,
     FicheError,
     InputError,
     OutputError,
@@ -29,6 +33,7 @@ from rncpkit.validation import Finding, Severity, validate
 __all__ = [
     "FORMATS",
     "AccessRouteCode",
+    "ArgumentTypeError",
     "Certification",
     "FicheError",
     "Finding",

@@ -1,6 +1,11 @@
 """The library entry points: :func:`read`, :func:`write`, :func:`convert`.
 
 Data flows one way, one fiche at a time: bytes → reader → model → writer → bytes.
+
+Formats are named by keyword, the same way everywhere: ``from_format=`` for what is read
+(detected when omitted), ``to=`` for what is written, as the command line's ``--from`` and
+``--to``. Deprecated: a format given positionally (``read(path, "json")``,
+``write(certs, path, "jsonl")``) and ``read(…, format=…)``; they still work.
 """
 
 from __future__ import annotations
@@ -12,11 +17,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from rncpkit.errors import FicheError, OutputError, RncpkitError, UsageError
+from rncpkit import _arguments
+from rncpkit.errors import ArgumentTypeError, FicheError, OutputError, RncpkitError, UsageError
 from rncpkit.formats import Format, ReadResult, RecordWriter, WriteOptions
 from rncpkit.formats.registry import detect_format, get_format
 from rncpkit.io import InputFile, Source, atomic_output, open_input
 from rncpkit.model import Certification
+
+__all__ = ["ErrorHandler", "Progress", "Summary", "convert", "read", "read_records", "write"]
 
 ErrorHandler = Callable[[RncpkitError], None]
 Progress = Callable[[int, int | None], None]
@@ -44,25 +52,51 @@ def _with_progress(
 
 
 def read_records(
-    source: Source, format: str | None = None, *, progress: Progress | None = None
+    source: Source,
+    *legacy: str | None,
+    from_format: str | None = None,
+    progress: Progress | None = None,
+    format: str | None = None,
 ) -> Iterator[ReadResult]:
     """Like :func:`read`, but yields each fiche's error instead of raising it, and gives
     each record the line where it starts (what validators and bulk converters need)."""
-    with _opened_records(source, format, progress) as records:
+    _arguments.check_source(source, "read_records")
+    chosen = _arguments.from_format_argument(legacy, from_format, format, "read_records")
+    return _read_records(source, chosen, progress)
+
+
+def _read_records(
+    source: Source, from_format: str | None, progress: Progress | None
+) -> Iterator[ReadResult]:
+    with _opened_records(source, from_format, progress) as records:
         yield from records
 
 
 def read(
-    source: Source, format: str | None = None, *, on_error: ErrorHandler | None = None
+    source: Source,
+    *legacy: str | None,
+    from_format: str | None = None,
+    on_error: ErrorHandler | None = None,
+    format: str | None = None,
 ) -> Iterator[Certification]:
     """Yield the certifications of ``source`` one at a time, whatever its format.
 
-    ``source`` is a path (``-`` for stdin), bytes or a binary file object; ``format`` a
-    name from :data:`rncpkit.formats.FORMATS` (detected when omitted). An invalid fiche
+    ``source`` is a path (``-`` for stdin), bytes or a binary file object; ``from_format``
+    a name from :data:`rncpkit.formats.FORMATS` (detected when omitted). An invalid fiche
     raises :class:`~rncpkit.errors.FicheError`, unless ``on_error`` is given: it then
-    receives the error and reading goes on with the next fiche.
+    receives the error and reading goes on with the next fiche. Arguments of the wrong
+    kind (XML text instead of a path, a text stream) raise
+    :class:`~rncpkit.errors.ArgumentTypeError` at once.
     """
-    for result in read_records(source, format):
+    _arguments.check_source(source, "read")
+    chosen = _arguments.from_format_argument(legacy, from_format, format, "read")
+    return _read(source, chosen, on_error)
+
+
+def _read(
+    source: Source, from_format: str | None, on_error: ErrorHandler | None
+) -> Iterator[Certification]:
+    for result in _read_records(source, from_format, None):
         if isinstance(result, FicheError):
             if on_error is None:
                 raise result
@@ -88,8 +122,8 @@ def _writer_for(fmt: Format, destination: str | os.PathLike[str] | IO[bytes]) ->
 def write(
     certifications: Iterable[Certification],
     destination: str | os.PathLike[str] | IO[bytes],
-    to: str,
-    *,
+    *legacy: str,
+    to: str | None = None,
     options: WriteOptions | None = None,
     on_error: ErrorHandler | None = None,
 ) -> int:
@@ -99,6 +133,12 @@ def write(
     failure); ``-`` is stdout. A fiche the format cannot express raises
     :class:`~rncpkit.errors.OutputError`, unless ``on_error`` takes it.
     """
+    _arguments.check_certifications(certifications, "write")
+    _arguments.check_destination(destination, "write")
+    _arguments.check_options(options, "write")
+    to = _arguments.format_argument(legacy, to, "to", "write")
+    if to is None:
+        raise UsageError("write() needs the output format: to='jsonl', to='fc-xml'…")
     fmt = get_format(to)
     options = options or WriteOptions()
     written = 0
@@ -121,6 +161,10 @@ def _drain(
 ) -> int:
     written = 0
     for certification in certifications:
+        if not isinstance(certification, Certification):
+            raise ArgumentTypeError(
+                f"write() takes Certification models, got {type(certification).__name__}"
+            )
         try:
             writer.write(certification)
         except OutputError as exc:
@@ -153,8 +197,8 @@ class Summary:
 def convert(
     source: Source,
     destination: str | os.PathLike[str] | IO[bytes],
-    to: str,
-    *,
+    *legacy: str,
+    to: str | None = None,
     from_format: str | None = None,
     options: WriteOptions | None = None,
     where: Callable[[Certification], bool] | None = None,
@@ -169,13 +213,22 @@ def convert(
     ``where`` filters fiches out. Input that cannot be read at all raises. ``jobs`` > 1
     spreads the work over processes (:mod:`rncpkit.parallel`): same output, byte for byte.
     """
+    _arguments.check_source(source, "convert")
+    _arguments.check_destination(destination, "convert")
+    _arguments.check_options(options, "convert")
+    to = _arguments.format_argument(legacy, to, "to", "convert")
+    if to is None:
+        raise UsageError("convert() needs the output format: to='jsonl', to='fc-xml'…")
+    from_format = _arguments.format_name(from_format, "from_format", "convert")
+    if not isinstance(jobs, int) or jobs < 1:
+        raise UsageError(f"convert(): jobs must be a whole number ≥ 1, got {jobs!r}")
     if jobs > 1:
         from rncpkit import parallel
 
         return parallel.convert(
             source,
             destination,
-            to,
+            to,  # positional: rncpkit.parallel's own signature
             jobs=jobs,
             from_format=from_format,
             options=options,
@@ -192,7 +245,7 @@ def convert(
         summary.errors.append(error)
 
     def certifications() -> Iterator[Certification]:
-        for result in read_records(source, from_format, progress=progress):
+        for result in _read_records(source, from_format, progress):
             summary.read += 1
             if isinstance(result, FicheError):
                 reject(result)
@@ -201,5 +254,5 @@ def convert(
             else:
                 yield result.certification
 
-    summary.written = write(certifications(), destination, to, options=options, on_error=reject)
+    summary.written = write(certifications(), destination, to=to, options=options, on_error=reject)
     return summary

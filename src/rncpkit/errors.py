@@ -7,11 +7,23 @@ RncpkitError
 │   └── FicheError        – one fiche is invalid; the others of the file may still be read
 ├── OutputError           – a record cannot be expressed in the target format
 └── UsageError            – the call itself is wrong (unknown format, bad option)
+    └── ArgumentTypeError – an argument of the wrong kind (also a TypeError)
 """
 
 from __future__ import annotations
 
 import typing
+
+__all__ = [
+    "ArgumentTypeError",
+    "FicheError",
+    "InputError",
+    "OutputError",
+    "RncpkitError",
+    "UnsafeInputError",
+    "UnsupportedVersionError",
+    "UsageError",
+]
 
 
 class RncpkitError(Exception):
@@ -92,18 +104,49 @@ class FicheError(InputError):
 class OutputError(RncpkitError):
     """A certification cannot be written in the requested format."""
 
-    def __init__(self, message: str, *, fiche: str | None = None, field: str | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        fiche: str | None = None,
+        field: str | None = None,
+        file: str | None = None,
+    ):
         super().__init__(message)
         self.message = message
         self.fiche = fiche
         self.field = field
+        self.file = file
+
+    def location(self) -> str:
+        """``file: fiche RNCP1: field X`` — the parts that are known (as for InputError)."""
+        parts = [self.file] if self.file else []
+        if self.fiche:
+            parts.append(f"fiche {self.fiche}")
+        if self.field:
+            parts.append(f"field {self.field}")
+        return ": ".join(parts)
 
     def __str__(self) -> str:
-        where = [f"fiche {self.fiche}"] if self.fiche else []
-        if self.field:
-            where.append(f"field {self.field}")
-        return ": ".join([*where, self.message])
+        where = self.location()
+        return f"{where}: {self.message}" if where else self.message
+
+    def as_dict(self) -> dict[str, str | int | None]:
+        """Machine-readable form, with the same keys as :meth:`InputError.as_dict`."""
+        return {
+            "file": self.file,
+            "line": None,
+            "fiche": self.fiche,
+            "field": self.field,
+            "message": self.message,
+        }
 
 
 class UsageError(RncpkitError):
     """The call is wrong: unknown format, incompatible options."""
+
+
+class ArgumentTypeError(UsageError, TypeError):
+    """An argument of the wrong kind: one Certification where an iterable of them is
+    expected, XML text where a path is, a text stream where a binary one is. It is both a
+    :class:`UsageError` and the :class:`TypeError` Python code expects."""

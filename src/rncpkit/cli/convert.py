@@ -19,6 +19,8 @@ from rncpkit.cli._filters import filter_options
 from rncpkit.filters import FicheFilter
 from rncpkit.formats import WriteOptions, writable_formats
 
+__all__ = ["convert"]
+
 
 @click.command()
 @click.argument("input_path", metavar="INPUT", type=click.Path(allow_dash=True, dir_okay=False))

@@ -19,6 +19,22 @@ from rncpkit.formats.options import FormatOptions, NoOptions
 from rncpkit.io import InputFile
 from rncpkit.model import Certification
 
+__all__ = [
+    "DirectoryWriterFactory",
+    "Format",
+    "Locator",
+    "Piece",
+    "ReadResult",
+    "Reader",
+    "Record",
+    "RecordWriter",
+    "Split",
+    "StreamWriterFactory",
+    "Versions",
+    "WriteOptions",
+    "fiche_error",
+]
+
 OptionsT = TypeVar("OptionsT", bound=FormatOptions)
 
 

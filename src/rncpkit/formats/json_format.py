@@ -18,6 +18,18 @@ from rncpkit.formats.base import Format, ReadResult, Record, WriteOptions, fiche
 from rncpkit.io import InputFile, single_member
 from rncpkit.model import Certification
 
+__all__ = [
+    "JSON",
+    "JSONL",
+    "MAX_VALUE_SIZE",
+    "JsonLinesWriter",
+    "JsonWriter",
+    "read_json",
+    "read_jsonl",
+    "sniff_json",
+    "sniff_jsonl",
+]
+
 _CHUNK = 1 << 16
 MAX_VALUE_SIZE = 64 * 1024 * 1024
 """A single fiche larger than this (in characters) is refused rather than buffered."""

@@ -16,6 +16,8 @@ from rncpkit.formats import (
 from rncpkit.formats.base import Format
 from rncpkit.io import InputFile
 
+__all__ = ["FORMATS", "detect_format", "get_format", "readable_formats", "writable_formats"]
+
 FORMATS: dict[str, Format] = {
     fmt.name: fmt
     for fmt in (

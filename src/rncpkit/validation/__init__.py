@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
+from rncpkit import _arguments
 from rncpkit.errors import FicheError, InputError, UsageError
 from rncpkit.formats import ReadResult
 from rncpkit.formats.registry import detect_format, get_format
@@ -17,7 +18,6 @@ from rncpkit.validation.findings import Finding, Severity
 from rncpkit.validation.rules import (
     CATALOGUE,
     INPUT_UNREADABLE,
-    READ_INVALID,
     UNCARRIED,
     Collector,
     Context,
@@ -29,7 +29,6 @@ from rncpkit.validation.rules import (
 __all__ = [
     "CATALOGUE",
     "INPUT_UNREADABLE",
-    "READ_ERROR",
     "Finding",
     "Rule",
     "Severity",
@@ -39,9 +38,6 @@ __all__ = [
     "finding_from_error",
     "validate",
 ]
-
-READ_ERROR = READ_INVALID
-"""Rule code of the problems found while reading (types, formats, structure)."""
 
 _READ_TIME = frozenset(
     code for code, item in CATALOGUE.items() if item.check is None and item.collector is None
@@ -139,13 +135,14 @@ class Tally:
 
 def validate(
     source: Source,
-    format: str | None = None,
-    *,
+    *legacy: str | None,
+    from_format: str | None = None,
     today: dt.date | None = None,
     select: Iterable[str] | None = None,
     ignore: Iterable[str] | None = None,
     where: Callable[[Certification], bool] | None = None,
     tally: Tally | None = None,
+    format: str | None = None,
 ) -> Iterator[Finding]:
     """Every problem of every fiche in ``source``: reading errors, then rule findings,
     then the file-level findings (duplicates, link cycles) once the file is read.
@@ -156,7 +153,11 @@ def validate(
     while reading are reported unless their code is in ``ignore`` (``select`` does not
     hide them: a fiche that cannot be read cannot be checked). Input that cannot be read
     at all (not XML, unsafe, wrong version) raises :class:`~rncpkit.errors.InputError`.
+    ``from_format`` names the input format (``format=`` and a positional format are
+    deprecated spellings); a source of the wrong kind raises ArgumentTypeError.
     """
+    _arguments.check_source(source, "validate")
+    format = _arguments.from_format_argument(legacy, from_format, format, "validate")
     name = display_name(source)
     day = today or export_date(name) or dt.date.today()
     ignored = set(ignore or ())

@@ -9,6 +9,7 @@ import click
 from rncpkit.api import convert as run_conversion
 from rncpkit.cli._common import (
     EXIT_INVALID,
+    FormatChoice,
     echo_error,
     format_options,
     from_option,
@@ -17,7 +18,7 @@ from rncpkit.cli._common import (
 )
 from rncpkit.cli._filters import filter_options
 from rncpkit.filters import FicheFilter
-from rncpkit.formats import WriteOptions, writable_formats
+from rncpkit.formats import WriteOptions
 
 __all__ = ["convert"]
 
@@ -32,9 +33,7 @@ __all__ = ["convert"]
     type=click.Path(allow_dash=True),
     help="Output file ('-' for stdout; a directory for one-file-per-fiche formats).",
 )
-@click.option(
-    "--to", "to_format", required=True, type=click.Choice(writable_formats()), help="Output format."
-)
+@click.option("--to", "to_format", required=True, type=FormatChoice("write"), help="Output format.")
 @from_option()
 @click.option("--fail-fast", is_flag=True, help="Stop at the first invalid fiche.")
 @click.option("--base-uri", help="Base URI of the entities minted for Europass outputs.")

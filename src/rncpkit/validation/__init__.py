@@ -18,7 +18,6 @@ from rncpkit.validation.findings import Finding, Severity
 from rncpkit.validation.rules import (
     CATALOGUE,
     INPUT_UNREADABLE,
-    UNCARRIED,
     Collector,
     Context,
     Located,
@@ -169,7 +168,7 @@ def validate(
         fmt = get_format(format) if format else detect_format(opened)
         if fmt.reader is None:
             raise UsageError(f"rncpkit cannot read the {fmt.name} format")
-        context = Context(today=day, uncarried=UNCARRIED.get(fmt.name, frozenset()))
+        context = Context(today=day, uncarried=fmt.uncarried)
         results = fmt.reader(opened)
         yield from _findings(
             results, name, context, per_fiche, collectors, ignored, where, tally or Tally()

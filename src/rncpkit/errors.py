@@ -8,6 +8,8 @@ RncpkitError
 ├── OutputError           – a record cannot be expressed in the target format
 └── UsageError            – the call itself is wrong (unknown format, bad option)
     └── ArgumentTypeError – an argument of the wrong kind (also a TypeError)
+
+RncpkitWarning (a UserWarning, issued with warnings.warn) – worth knowing, not an error
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ __all__ = [
     "InputError",
     "OutputError",
     "RncpkitError",
+    "RncpkitWarning",
     "UnsafeInputError",
     "UnsupportedVersionError",
     "UsageError",
@@ -150,3 +153,9 @@ class ArgumentTypeError(UsageError, TypeError):
     """An argument of the wrong kind: one Certification where an iterable of them is
     expected, XML text where a path is, a text stream where a binary one is. It is both a
     :class:`UsageError` and the :class:`TypeError` Python code expects."""
+
+
+class RncpkitWarning(UserWarning):
+    """Something the user should know that does not stop the run (a translation given for a
+    fiche absent from the input). Issued with :func:`warnings.warn`; the command line
+    prints each as ``rncpkit: warning: …`` on stderr."""

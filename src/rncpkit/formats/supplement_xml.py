@@ -255,6 +255,7 @@ class SupplementXmlWriter:
         self._stream.write(_INDENT.encode() + _serialise(element, 1) + b"\n")
 
     def close(self) -> None:
+        self._translations.warn_unused()
         header = b'<?xml version="1.0" encoding="UTF-8"?>\n'
         if self._count == 0:
             self._stream.write(header + f'<CertificateSupplements xmlns="{NAMESPACE}"/>\n'.encode())

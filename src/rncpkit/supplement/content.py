@@ -8,12 +8,13 @@ the next level, international agreements, durations): those slots are marked
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import warnings
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
 from rncpkit import samples
-from rncpkit.errors import UsageError
+from rncpkit.errors import RncpkitWarning, UsageError
 from rncpkit.formats.base import WriteOptions
 from rncpkit.formats.options import FormatOptions, option
 from rncpkit.model import Certification
@@ -76,6 +77,8 @@ class Translations:
     """
 
     titles: dict[str, str]
+    used: set[str] = field(default_factory=set, compare=False, repr=False)
+    """Fiche numbers whose title was asked for (for :meth:`warn_unused`)."""
 
     @classmethod
     def from_options(cls, options: WriteOptions) -> Translations:
@@ -99,4 +102,20 @@ class Translations:
 
     def title(self, certification: Certification) -> str | None:
         """The English title of the fiche, when one was given."""
-        return self.titles.get(certification.number)
+        title = self.titles.get(certification.number)
+        if title is not None:
+            self.used.add(certification.number)
+        return title
+
+    def warn_unused(self) -> None:
+        """Warn (once, at the end of a run) of titles given for fiches never written: a
+        typo in a fiche number, or a fiche absent from the input."""
+        unused = sorted(set(self.titles) - self.used)
+        if unused:
+            shown = ", ".join(unused[:10]) + (
+                f" and {len(unused) - 10} more" if len(unused) > 10 else ""
+            )
+            warnings.warn(
+                RncpkitWarning(f"English title given for fiches not in the input: {shown}"),
+                stacklevel=2,
+            )

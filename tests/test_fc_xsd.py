@@ -1,7 +1,7 @@
 """The project's XSD of flux V4.1 (schemas/fc-flux-v4.1.xsd) is not a second hand-kept copy of
-the mapping: its element names, their order and its enumerations must equal the V41 table's
-(and the model's enums). The XSD adds what the table has no use for: cardinalities seen in
-real fiches, patterns of codes, notes on assumed positions."""
+the mapping: it is generated from the V41 table and the model
+(``python -m rncpkit.formats.fc_xml.schema``), the committed copy must be current, and its
+element names, order and enumerations are checked against the table and the model enums."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from pydantic import BaseModel
 
 from rncpkit import xmlsafe
 from rncpkit.formats.fc_xml import V41
+from rncpkit.formats.fc_xml.schema import render
 from rncpkit.formats.xmltable import Group, Leaf, ListOf, Node, Repeated, Values
 from rncpkit.model import Certification
 
@@ -59,6 +60,13 @@ def _table(node: Node) -> Shape:
 def _fiche_element() -> etree._Element:
     [fiche] = SCHEMA.xpath("//xs:element[@name='FICHE']", namespaces={"xs": XS[1:-1]})
     return fiche
+
+
+def test_committed_xsd_is_current() -> None:
+    committed = (SCHEMAS / "fc-flux-v4.1.xsd").read_text(encoding="utf-8")
+    assert committed == render(), (
+        "regenerate: python -m rncpkit.formats.fc_xml.schema > schemas/fc-flux-v4.1.xsd"
+    )
 
 
 def test_xsd_elements_and_their_order_equal_the_v41_table() -> None:

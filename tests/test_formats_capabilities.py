@@ -213,3 +213,25 @@ def test_library_users_get_the_warning_too(seed_xml: Path, to: str) -> None:
         warnings.simplefilter("error")
         used = WriteOptions(format=SupplementOptions(title_en={"RNCP35080": "y"}))
         rncpkit.write(rncpkit.read(seed_xml), io.BytesIO(), to=to, options=used)
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"lang": "de"}, "lang must be one of fr, en"),
+        ({"eqf_level": 9}, "eqf_level must be a whole number from 1 to 8"),
+        ({"eqf_level": "7"}, "eqf_level must be"),
+        ({"base_uri": "not a uri"}, "base_uri must be an absolute URI"),
+    ],
+)
+def test_shared_option_faults_are_usage_errors(settings: dict[str, object], message: str) -> None:
+    with pytest.raises(UsageError, match=message):
+        WriteOptions(**settings)  # type: ignore[arg-type]
+
+
+def test_unwritable_flux_version_is_a_usage_error_exit_2(seed_xml: Path) -> None:
+    result = CliRunner().invoke(
+        cli, ["convert", str(seed_xml), "--to", "fc-xml", "--flux-version", "9.9"]
+    )
+    assert result.exit_code == 2
+    assert "cannot write flux version '9.9' (writable: 4.1, 3.0)" in result.output

@@ -7,6 +7,7 @@ A format is one module exposing one or more :class:`Format` objects, listed once
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +37,9 @@ __all__ = [
 ]
 
 OptionsT = TypeVar("OptionsT", bound=FormatOptions)
+LANGUAGES = ("fr", "en")
+"""Languages of rncpkit's human-readable outputs."""
+_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$")
 
 
 @dataclass(slots=True)
@@ -100,6 +104,21 @@ class WriteOptions:
     """Deprecated: the target format's options as untyped ``key: text`` pairs; they are
     parsed (and checked) against the format's options class by :meth:`of`. Use
     ``format=`` with the format's options class instead."""
+
+    def __post_init__(self) -> None:
+        """Faults in the shared settings are usage errors at once, whatever the format."""
+        if self.lang not in LANGUAGES:
+            raise UsageError(f"lang must be one of {', '.join(LANGUAGES)}, got {self.lang!r}")
+        if self.eqf_level is not None and (
+            type(self.eqf_level) is not int or not 1 <= self.eqf_level <= 8
+        ):
+            raise UsageError(
+                f"eqf_level must be a whole number from 1 to 8, got {self.eqf_level!r}"
+            )
+        if self.base_uri is not None and not _URI.match(self.base_uri):
+            raise UsageError(f"base_uri must be an absolute URI (https://…), got {self.base_uri!r}")
+        if not isinstance(self.extra, Mapping):
+            raise UsageError("extra must map option keys to text")
 
     def of(self, kind: type[OptionsT]) -> OptionsT:
         """The format options of class ``kind``: those given, parsed from the deprecated

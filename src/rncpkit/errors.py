@@ -7,26 +7,11 @@ RncpkitError
 │   └── FicheError        – one fiche is invalid; the others of the file may still be read
 ├── OutputError           – a record cannot be expressed in the target format
 └── UsageError            – the call itself is wrong (unknown format, bad option)
-    └── ArgumentTypeError – an argument of the wrong kind (also a TypeError)
-
-RncpkitWarning (a UserWarning, issued with warnings.warn) – worth knowing, not an error
 """
 
 from __future__ import annotations
 
 import typing
-
-__all__ = [
-    "ArgumentTypeError",
-    "FicheError",
-    "InputError",
-    "OutputError",
-    "RncpkitError",
-    "RncpkitWarning",
-    "UnsafeInputError",
-    "UnsupportedVersionError",
-    "UsageError",
-]
 
 
 class RncpkitError(Exception):
@@ -105,7 +90,11 @@ class FicheError(InputError):
 
 
 class OutputError(RncpkitError):
-    """A certification cannot be written in the requested format."""
+    """A certification cannot be written in the requested format.
+
+    ``file`` and ``line`` locate the fiche in the input when the caller knows them
+    (:func:`rncpkit.convert` fills them in from the record being written).
+    """
 
     def __init__(
         self,
@@ -114,16 +103,20 @@ class OutputError(RncpkitError):
         fiche: str | None = None,
         field: str | None = None,
         file: str | None = None,
+        line: int | None = None,
     ):
         super().__init__(message)
         self.message = message
         self.fiche = fiche
         self.field = field
         self.file = file
+        self.line = line
 
     def location(self) -> str:
-        """``file: fiche RNCP1: field X`` — the parts that are known (as for InputError)."""
-        parts = [self.file] if self.file else []
+        """``file:line: fiche RNCP1: field X`` — the parts that are known."""
+        parts: list[str] = []
+        if self.file:
+            parts.append(self.file + (f":{self.line}" if self.line is not None else ""))
         if self.fiche:
             parts.append(f"fiche {self.fiche}")
         if self.field:
@@ -135,14 +128,19 @@ class OutputError(RncpkitError):
         return f"{where}: {self.message}" if where else self.message
 
     def as_dict(self) -> dict[str, str | int | None]:
-        """Machine-readable form, with the same keys as :meth:`InputError.as_dict`."""
+        """Machine-readable form, as :meth:`InputError.as_dict`."""
         return {
             "file": self.file,
-            "line": None,
+            "line": self.line,
             "fiche": self.fiche,
             "field": self.field,
             "message": self.message,
         }
+
+
+class RncpkitWarning(UserWarning):
+    """Something the user should know that does not stop the run (issued through
+    :mod:`warnings`; the command line prints it as ``rncpkit: warning: …``)."""
 
 
 class UsageError(RncpkitError):
@@ -155,7 +153,14 @@ class ArgumentTypeError(UsageError, TypeError):
     :class:`UsageError` and the :class:`TypeError` Python code expects."""
 
 
-class RncpkitWarning(UserWarning):
-    """Something the user should know that does not stop the run (a translation given for a
-    fiche absent from the input). Issued with :func:`warnings.warn`; the command line
-    prints each as ``rncpkit: warning: …`` on stderr."""
+__all__ = [
+    "ArgumentTypeError",
+    "FicheError",
+    "InputError",
+    "OutputError",
+    "RncpkitError",
+    "RncpkitWarning",
+    "UnsafeInputError",
+    "UnsupportedVersionError",
+    "UsageError",
+]

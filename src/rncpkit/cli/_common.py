@@ -5,13 +5,12 @@ from __future__ import annotations
 import contextlib
 import functools
 import sys
-import warnings
 from collections.abc import Callable, Iterator
 from typing import Any, ParamSpec, TypeVar
 
 import click
 
-from rncpkit.errors import InputError, OutputError, RncpkitError, RncpkitWarning, UsageError
+from rncpkit.errors import InputError, OutputError, RncpkitError, UsageError
 from rncpkit.formats.options import FormatOptions
 
 P = ParamSpec("P")
@@ -72,31 +71,13 @@ def fail(message: str, code: int = EXIT_INVALID) -> None:
     sys.exit(code)
 
 
-def _show_warning(
-    message: Warning | str,
-    category: type[Warning],
-    filename: str,
-    lineno: int,
-    file: object = None,
-    line: str | None = None,
-) -> None:
-    """rncpkit's warnings as one line on stderr; others as Python shows them."""
-    if issubclass(category, RncpkitWarning):
-        click.echo(f"rncpkit: warning: {message}", err=True)
-    else:
-        sys.stderr.write(warnings.formatwarning(message, category, filename, lineno, line))
-
-
 def handle_errors(command: Callable[P, R]) -> Callable[P, R]:
     """Turn rncpkit's errors into a located message on stderr and the right exit code."""
 
     @functools.wraps(command)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("always", RncpkitWarning)
-                warnings.showwarning = _show_warning
-                return command(*args, **kwargs)
+            return command(*args, **kwargs)
         except UsageError as exc:
             raise click.UsageError(str(exc)) from None
         except (InputError, OutputError) as exc:

@@ -19,7 +19,7 @@ from pydantic import ValidationError
 
 from rncpkit.errors import FicheError, InputError
 from rncpkit.formats.base import ReadResult, Record, fiche_error
-from rncpkit.formats.fc_csv.table import CHILDREN, FILES, STANDARD, CsvFile, Shape, key
+from rncpkit.formats.fc_csv.table import CHILDREN, FILES, STANDARD, TEXT, CsvFile, Shape, key
 from rncpkit.formats.xmltable import BadValue
 from rncpkit.io import InputFile, open_member
 from rncpkit.model import AccessRouteCode, Certification
@@ -163,19 +163,36 @@ def _set(values: dict[str, Any], field: str, value: Any) -> None:
         values[field] = value
 
 
+_PLANS = {
+    csv_file.name: tuple(
+        tuple(
+            (column.field, None if column.cell is TEXT else column.cell.parse, i)
+            for i, column in columns
+        )
+        for columns in csv_file.slots
+    )
+    for csv_file in FILES
+}
+"""For each file and slot: (field, parser or None for text as is, cell index), built once."""
+_PREFIXED = {
+    csv_file.name: tuple(
+        (column.field, column.prefixed) for column in csv_file.cells if column.prefixed is not None
+    )
+    for csv_file in FILES
+}
+"""Labels the CSV prefixes with their code (``"251 : Mécanique"``): (label, code) fields."""
+
+
 def _item(csv_file: CsvFile, cells: Sequence[str], slot: int) -> dict[str, Any] | None:
     """The item a row holds (in ``slot``); for side-by-side items (CCN), None when all its
     cells are empty."""
-    columns = [(i, c) for i, c in enumerate(csv_file.cells) if c.slot == slot]
-    if csv_file.shape is Shape.SLOTS and not any(cells[i] for i, _ in columns):
+    plan = _PLANS[csv_file.name][slot]
+    if csv_file.shape is Shape.SLOTS and not any(cells[i] for _field, _parse, i in plan):
         return None
-    item: dict[str, Any] = {}
-    for i, column in columns:
-        value = column.cell.parse(cells[i])
-        if column.prefixed is not None and value:
-            prefix = f"{item[column.prefixed]} : "
-            value = value.removeprefix(prefix)
-        item[column.field] = value
+    item = {field: cells[i] if parse is None else parse(cells[i]) for field, parse, i in plan}
+    for label, code in _PREFIXED[csv_file.name]:
+        if item[label]:
+            item[label] = item[label].removeprefix(f"{item[code]} : ")
     return item
 
 
@@ -198,7 +215,10 @@ def _add_child(values: dict[str, Any], csv_file: CsvFile, cells: Sequence[str]) 
     if shape is Shape.ITEMS or shape is Shape.SLOTS:
         assert csv_file.field is not None
         items = values.setdefault(csv_file.field, [])
-        for slot in range(csv_file.slots):
+        if shape is Shape.ITEMS:
+            items.append(_item(csv_file, cells, 0))
+            return
+        for slot in range(len(csv_file.slots)):
             item = _item(csv_file, cells, slot)
             if item is not None:
                 items.append(item)

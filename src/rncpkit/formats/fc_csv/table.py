@@ -8,6 +8,7 @@ statistics or publications. Spellings (dates ``JJ/MM/AAAA``, ``Oui``/``Non``) ar
 
 from __future__ import annotations
 
+import dataclasses
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -48,7 +49,9 @@ class Cell:
 
 
 def _enum_value(value: Any) -> str | None:
-    return None if value is None else str(getattr(value, "value", value))
+    if value is None or type(value) is str:
+        return value
+    return str(getattr(value, "value", value))
 
 
 def _blank_or(parse: Callable[[str], Any]) -> Callable[[str], Any]:
@@ -121,16 +124,22 @@ class CsvFile:
     field: str | None = None
     """The list field of the fiche the rows fill (files other than ``Standard``)."""
     description: str = ""
+    columns: tuple[str, ...] = dataclasses.field(init=False)
+    """The header row: child files start with the fiche number they belong to."""
+    slots: tuple[tuple[tuple[int, Column], ...], ...] = dataclasses.field(init=False, repr=False)
+    """The columns of each item of a row, with their index among the row's cells (computed
+    once: the reader and the writer walk them for every row)."""
 
-    @property
-    def columns(self) -> tuple[str, ...]:
-        """The header row: child files start with the fiche number they belong to."""
+    def __post_init__(self) -> None:
         headers = tuple(column.header for column in self.cells)
-        return headers if self.shape is Shape.FICHE else ("Numero_Fiche", *headers)
-
-    @property
-    def slots(self) -> int:
-        return 1 + max(column.slot for column in self.cells)
+        columns = headers if self.shape is Shape.FICHE else ("Numero_Fiche", *headers)
+        object.__setattr__(self, "columns", columns)
+        count = 1 + max(column.slot for column in self.cells)
+        slots = tuple(
+            tuple((i, c) for i, c in enumerate(self.cells) if c.slot == slot)
+            for slot in range(count)
+        )
+        object.__setattr__(self, "slots", slots)
 
 
 STANDARD = CsvFile(

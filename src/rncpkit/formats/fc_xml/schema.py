@@ -69,6 +69,14 @@ class _Types:
             node = self.resolve(node["additionalProperties"])  # a dict: its values' model
         return node
 
+    def item_model(self, model: dict[str, Any], field: str, scalar: str | None) -> dict[str, Any]:
+        """The schema of one item of a list field; a list of scalars as an item holding the
+        scalar under the table's ``scalar`` key."""
+        if scalar is None:
+            return self.sub_model(model, field)
+        items = self.resolve(model["properties"][field])["items"]
+        return {"properties": {scalar: items}, "required": [scalar]}
+
     def field(self, model: dict[str, Any], field: str) -> tuple[dict[str, Any], str | None]:
         """The field's schema, and the name of its enum when it is one."""
         raw = model["properties"][field]
@@ -148,14 +156,7 @@ def _node(writer: XmlWriter, types: _Types, node: Node, model: dict[str, Any]) -
             _leaf(writer, node.item, node.codec, schema, enum, maxOccurs="unbounded")
     elif isinstance(node, ListOf):
         assert isinstance(field, str)
-        item_model = (
-            {
-                "properties": {"v": types.resolve(model["properties"][field])["items"]},
-                "required": ["v"],
-            }
-            if node.scalar
-            else types.sub_model(model, field)
-        )
+        item_model = types.item_model(model, field, node.scalar)
         with (
             writer.element(_x("element"), {"name": node.tag, "minOccurs": "0"}),
             writer.element(_x("complexType")),
@@ -165,14 +166,7 @@ def _node(writer: XmlWriter, types: _Types, node: Node, model: dict[str, Any]) -
             _children(writer, types, node, item_model)
     elif isinstance(node, Repeated):
         assert isinstance(field, str)
-        item_model = (
-            {
-                "properties": {"v": types.resolve(model["properties"][field])["items"]},
-                "required": ["v"],
-            }
-            if node.scalar
-            else types.sub_model(model, field)
-        )
+        item_model = types.item_model(model, field, node.scalar)
         occurs = {"minOccurs": "0"} if node.slot is not None else _occurs(False, True)
         with writer.element(_x("element"), {"name": node.tag, **occurs}):
             _children(writer, types, node, item_model)

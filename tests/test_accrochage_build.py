@@ -412,3 +412,82 @@ def test_portal_limits_are_the_defaults() -> None:
 def test_rows_are_read_one_at_a_time() -> None:
     rows = read_rows(SAMPLE)
     assert next(rows).number == 3  # a generator: the file is not loaded whole
+
+
+# --------------------------------------------------------------------------- all at once
+
+
+def test_format_and_business_problems_come_in_one_run(tmp_path: Path) -> None:
+    """A row with a bad sex code, a closed route and a future award gets all three at once,
+    and the rules between fields run although a cell failed."""
+    report = run(
+        holders(
+            tmp_path,
+            {
+                0: {"sexe": "X", "voie_acces": "FI", "date_obtention": "27/11/2025"},
+                1: {"date_naissance": "31/09/1985", "date_debut_examen": "20/06/2025"}
+                | {"date_fin_examen": "16/06/2025", "voie_acces": "CL"},
+            },
+        ),
+        tmp_path / "f.xml",
+    )
+    found = [(p.row, p.column, p.reason_en) for p in report.problems]
+    assert [(row, column) for row, column, _ in found] == [
+        (2, "sexe"),
+        (2, "date_obtention"),
+        (2, "voie_acces"),
+        (2, "date_obtention"),
+        (3, "date_naissance"),
+        (3, "date_fin_examen"),
+        (3, "voie_acces"),
+    ]
+    assert found[4][2].startswith("this date does not exist")
+    assert found[5][2] == "the exam ends before it starts"
+    assert report.rejected == 2 and report.files == []
+
+
+def _dated_fiche(tmp_path: Path, **fields: object) -> FicheIndex:
+    routes = {"FI": True, "CA": True, "FC": True, "CQ": True, "CL": True, "VAE": True}
+    path = write_fiche(tmp_path / "fiche.json", "RNCP35080", routes, **fields)
+    return FicheIndex.load([path])
+
+
+def test_award_before_the_registration_warns_naming_the_predecessor(tmp_path: Path) -> None:
+    fiches = _dated_fiche(
+        tmp_path,
+        decision_date=dt.date(2020, 11, 18),
+        registration_end=dt.date(2025, 11, 18),
+        predecessors=["RNCP26845"],
+    )
+    report = run(
+        holders(tmp_path, {0: {"date_obtention": "04/07/2015", "date_inscription": ""}}),
+        tmp_path / "f.xml",
+        fiches=fiches,
+    )
+    assert report.ok and report.written == 12 and report.problems == []
+    [warning] = report.warnings
+    assert (warning.row, warning.column, warning.warning) == (2, "date_obtention", True)
+    assert warning.reason_en == (
+        "before fiche RNCP35080 was registered (18/11/2020): legitimate only if awarded under "
+        "its predecessor RNCP26845"
+    )
+    assert "fiche précédente RNCP26845" in warning.reason_fr
+    assert str(warning).startswith("ligne/row 2 [idTechnique CNAM-MOVS-2025-001]: avertissement")
+
+
+def test_award_before_the_registration_without_predecessor(tmp_path: Path) -> None:
+    fiches = _dated_fiche(tmp_path, effective_date=dt.date(2020, 1, 1))
+    report = run(
+        holders(tmp_path, {0: {"date_obtention": "31/12/2019", "date_inscription": ""}}),
+        tmp_path / "f.xml",
+        fiches=fiches,
+    )
+    [warning] = report.warnings
+    assert "names no predecessor" in warning.reason_en and report.ok
+    assert report.written == 12
+
+
+def test_award_on_the_registration_day_is_silent(tmp_path: Path) -> None:
+    fiches = _dated_fiche(tmp_path, decision_date=dt.date(2025, 7, 4))
+    report = run(holders(tmp_path), tmp_path / "f.xml", fiches=fiches)
+    assert report.warnings == []

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from rncpkit.accrochage import check
+from rncpkit.accrochage.checker import check_xsd
 from rncpkit.errors import InputError, UnsafeInputError
 from tests.accrochage_support import XSD_PARTS, civil, flux_bytes, passage, reference
 
@@ -96,7 +97,7 @@ def test_horodatage_outside_the_pattern(tmp_path: Path, stamp: str) -> None:
             ("emetteur/idClient", "must have at least 8 character(s)"),
         ),
         (
-            '<cpf:dateFinValidite xsi:nil="true"></cpf:dateFinValidite>',
+            '<cpf:dateFinValidite xsi:nil="true"/>',
             "",
             ("dateFinValidite", 'required element missing (write it xsi:nil="true" when unknown)'),
         ),
@@ -133,6 +134,23 @@ def test_problems_are_found(tmp_path: Path, old: str, new: str, expected: tuple[
     assert expected in errors(report)
 
 
+@pytest.mark.parametrize(
+    ("date", "reason"),
+    [
+        ("2025-09-31", "this date does not exist in the calendar (check day and month)"),
+        ("2025-13-04", "this date does not exist in the calendar (check day and month)"),
+        ("04/07/2025", "must be a date YYYY-MM-DD"),
+    ],
+)
+def test_a_date_that_does_not_exist_is_not_a_format_error(
+    tmp_path: Path, date: str, reason: str
+) -> None:
+    text = good().replace(
+        "<cpf:dateDebutValidite>2025-07-04<", f"<cpf:dateDebutValidite>{date}<", 1
+    )
+    assert errors(check(write(tmp_path, text))) == [("dateDebutValidite", reason)]
+
+
 def test_passage_problems_are_located_by_line_and_id(tmp_path: Path) -> None:
     text = good().replace("<cpf:sexe>F<", "<cpf:sexe>X<", 1)
     [problem] = check(write(tmp_path, text)).problems
@@ -152,10 +170,59 @@ def test_personal_values_never_appear(tmp_path: Path) -> None:
 def test_xsd_messages_are_redacted(tmp_path: Path) -> None:
     text = good().replace("<cpf:sexe>F<", "<cpf:sexe>SECRET<", 1)
     text = text.replace("<cpf:anneeNaissance>1990<", "<cpf:anneeNaissance>SECRET<", 1)
-    report = check(write(tmp_path, text), xsd=reference(*XSD_PARTS))
-    xsd = [p for p in report.problems if p.element == "XSD"]
-    assert len(xsd) == 2
+    xsd = check_xsd(write(tmp_path, text), reference(*XSD_PARTS))
+    assert [p.element for p in xsd] == ["anneeNaissance", "sexe"]
     assert all("SECRET" not in str(p) and "hidden" in str(p) for p in xsd)
+    assert [p.reason_fr for p in xsd] == [
+        "la valeur n'a pas le type attendu",
+        "la valeur n'est pas une des valeurs permises {'M', 'F'}",
+    ]
+
+
+@pytest.mark.conformance
+def test_one_finding_per_problem_with_the_xsd(tmp_path: Path) -> None:
+    """A bad value the model refuses is not reported a second time by the XSD."""
+    text = good().replace("<cpf:sexe>F<", "<cpf:sexe>X<", 1)
+    text = text.replace("<cpf:anneeNaissance>1990<", "<cpf:anneeNaissance>1850<", 2)
+    report = check(write(tmp_path, text), xsd=reference(*XSD_PARTS))
+    assert [(p.line, p.element, p.xsd) for p in report.problems] == [
+        (16, "anneeNaissance", False),
+        (16, "sexe", False),
+        (46, "anneeNaissance", False),
+    ]
+    assert all(p.reason_fr != p.reason_en for p in report.problems)
+
+
+@pytest.mark.conformance
+def test_what_only_the_xsd_finds_is_reported_in_both_languages(tmp_path: Path) -> None:
+    text = good().replace("<cpf:idClient>03VML243</cpf:idClient>", "", 1)
+    report = check(write(tmp_path, text), xsd=reference(*XSD_PARTS))
+    xsd = [p for p in report.problems if p.xsd]
+    assert [(p.element, p.reason_fr) for p in xsd] == [
+        (
+            "emetteur",
+            "élément(s) enfant(s) manquant(s) : ( {urn:cdc:cpf:pc5:schema:1.0.0}idClient )",
+        )
+    ]
+    assert len(report.problems) == 2  # and the model's own finding on emetteur/idClient
+
+
+def test_breakdown_adds_up_on_a_broken_flux(tmp_path: Path) -> None:
+    """Invalid passages are counted in the breakdown too (5 declared = 5 counted)."""
+    text = flux_bytes(*(passage(technical_id=f"B-{i}") for i in range(5))).decode()
+    text = text.replace("<cpf:sexe>F<", "<cpf:sexe>X<", 2)
+    text = text.replace(
+        '<cpf:modaliteAcces xsi:nil="true"/>',
+        "<cpf:modaliteAcces>FORMATION_INITIALE_APPRENTISSAGE</cpf:modaliteAcces>",
+        1,
+    )
+    report = check(write(tmp_path, text))
+    [cert] = report.certifications
+    assert report.passages == cert.passages == 5
+    assert sum(cert.access_modes.values()) == sum(cert.identifications.values()) == 5
+    assert dict(cert.identifications) == {"titulaire": 5}
+    assert cert.access_modes["FORMATION_INITIALE_APPRENTISSAGE"] == 1
+    assert len(report.problems) == 2
 
 
 def test_portal_limits(tmp_path: Path) -> None:

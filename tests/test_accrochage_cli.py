@@ -236,3 +236,28 @@ def test_check_rejects_a_bad_flux(runner: CliRunner, tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "[idTechnique CNAM-MOVS-2025-001]: erreur/error: sexe:" in result.stdout
     assert "REJETÉ / REJECTED: 1 erreur(s)/error(s)" in result.stdout
+
+
+def test_skip_invalid_help_says_the_exit_code(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["accrochage", "build", "--help"])
+    text = " ".join(result.output.split())
+    assert "The exit code is still 1 when any row was rejected." in text
+    assert "the exit code is 1 all the same" in text
+
+
+def test_skip_invalid_says_why_it_exits_1(runner: CliRunner, tmp_path: Path) -> None:
+    flux = tmp_path / "flux.xml"
+    result = runner.invoke(
+        cli,
+        [
+            "accrochage",
+            "build",
+            str(bad_holders(tmp_path)),
+            *IDS,
+            "-o",
+            str(flux),
+            "--skip-invalid",
+        ],
+    )
+    assert result.exit_code == 1 and flux.exists()
+    assert "exit code 1 although the valid rows were written" in result.stderr

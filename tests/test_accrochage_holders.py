@@ -293,14 +293,22 @@ def test_cell_formats(cells: dict[str, str], check: object) -> None:
 @pytest.mark.parametrize(
     ("cells", "column", "fragment"),
     [
-        ({"date_obtention": "31/02/2025"}, "date_obtention", "DD/MM/YYYY"),
+        ({"date_obtention": "31/02/2025"}, "date_obtention", "does not exist"),
+        ({"date_obtention": "31/09/2025"}, "date_obtention", "does not exist"),
+        ({"date_obtention": "demain"}, "date_obtention", "DD/MM/YYYY"),
+        ({"date_obtention": "4 juillet 2025"}, "date_obtention", "DD/MM/YYYY"),
+        ({"nom_naissance": ""}, "nom_naissance", "required"),
+        ({"prenom1": "   "}, "prenom1", "required"),
+        ({"id_dossier_cpf": "1", "prenom1": ""}, "prenom1", "required"),
         ({"date_obtention": ""}, "date_obtention", "required"),
         ({"id_technique": ""}, "id_technique", "required"),
         ({"voie_acces": "apprentissage"}, "voie_acces", "FI, CA"),
         ({"sexe": "X"}, "sexe", "M, F"),
         ({"sexe": ""}, "sexe", "required"),
         ({"date_naissance": ""}, "date_naissance", "required"),
-        ({"date_naissance": "1990-13-01"}, "date_naissance", "MM/YYYY"),
+        ({"date_naissance": "1990-13-01"}, "date_naissance", "does not exist"),
+        ({"date_naissance": "13/1990"}, "date_naissance", "month does not exist"),
+        ({"date_naissance": "le 3 mai"}, "date_naissance", "MM/YYYY"),
         ({"code_postal_naissance": "75001"}, "code_postal_naissance", "not both"),
         ({"code_insee_naissance": "123"}, "code_insee_naissance", "five characters"),
         ({"nom_naissance": "X" * 61}, "nom_naissance", "at most 60"),
@@ -456,3 +464,62 @@ def test_any_row_gives_a_passage_or_located_problems_never_personal_data(
             # (only values no reason could spell by chance: with a character beyond Latin)
             if len(value.strip()) >= 4 and any(ord(c) > 0x2FF and c != "’" for c in value):
                 assert value not in problem.reason_en and value not in problem.reason_fr
+
+
+# --------------------------------------------------------------------------- the column table
+
+
+def test_another_feature_reads_its_own_columns_from_the_same_file() -> None:
+    from rncpkit.accrochage import Column
+
+    email = Column("email", "courriel du titulaire", "holder's e-mail", personal=True)
+    blocs = Column("blocs", "blocs obtenus", "blocks obtained", aliases=("blocsCompetences",))
+    data = csv_bytes([[*HEADER, "E-mail", "blocsCompetences"], [*ROW, "zoe@example.org", "1|2"]])
+    with pytest.raises(InputError, match="unknown column"):
+        list(read_rows(data))
+    [row] = read_rows(data, extra_columns=[email, blocs])
+    assert row.cells["email"] == "zoe@example.org" and row.cells["blocs"] == "1|2"
+    _ref, passage, problems = to_passage(row, "RNCP35080")
+    assert problems == [] and passage is not None  # the flux ignores them
+
+
+def test_field_columns_are_derived_from_the_table() -> None:
+    from rncpkit.accrochage.columns import BY_NAME, FIELD_COLUMNS
+
+    for column in COLUMNS:
+        for path in column.fields:
+            assert FIELD_COLUMNS[path.rsplit(".", 1)[-1]] == column.name
+    assert FIELD_COLUMNS["last_name"] == "nom_naissance"  # CPF dossier's nomTitulaire
+    assert set(FIELD_COLUMNS.values()) <= set(BY_NAME)
+
+
+def test_every_model_field_is_filled_by_some_column() -> None:
+    from rncpkit.accrochage import CivilIdentity, CpfFile, NationalId, Passage
+    from rncpkit.accrochage.columns import FIELD_COLUMNS
+
+    derived = {"language_level_present", "digital_level_present", "kind", "holder"}
+    for model in (Passage, CivilIdentity, CpfFile, NationalId):
+        for name in model.model_fields:
+            assert name in FIELD_COLUMNS or name in derived, name
+
+
+def test_the_documented_column_table_is_current() -> None:
+    from rncpkit.accrochage.columns import columns_markdown
+    from tests.conftest import ROOT
+
+    text = (ROOT / "docs" / "accrochage.md").read_text(encoding="utf-8")
+    start = text.index("<!-- columns:start -->\n") + len("<!-- columns:start -->\n")
+    end = text.index("\n<!-- columns:end -->")
+    assert text[start:end] == columns_markdown()
+
+
+@pytest.mark.parametrize(
+    "column",
+    ["nom_naissance", "prenom1", "id_technique", "date_obtention", "sexe", "date_naissance"],
+)
+def test_an_empty_required_cell_says_required_never_must_be_text(column: str) -> None:
+    _ref, passage, problems = convert({column: "  "})
+    assert passage is None
+    assert [(p.column, p.reason_fr, p.reason_en) for p in problems] == [
+        (column, "obligatoire", "required")
+    ]

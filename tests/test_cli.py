@@ -156,3 +156,120 @@ def test_output_files_get_ordinary_permissions(
         os.umask(old)
     assert result.exit_code == 0
     assert stat.S_IMODE(out.stat().st_mode) == 0o644
+
+
+# --------------------------------------------------------------------------- show
+
+
+@pytest.mark.parametrize("numero", ["RNCP35080", "rncp35080", "35080", "Rncp 35080", "035080"])
+def test_show_accepts_the_ways_people_write_a_number(
+    runner: CliRunner, seed_xml: Path, numero: str
+) -> None:
+    result = runner.invoke(cli, ["show", numero, str(seed_xml)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("RNCP35080 — Manager d’organismes")
+
+
+def test_fiche_number_candidates() -> None:
+    from rncpkit.model.numbers import fiche_number_candidates, normalise_fiche_number
+
+    assert fiche_number_candidates("34762") == ("RNCP34762", "RS34762")
+    assert fiche_number_candidates(" rncp34762 ") == ("RNCP34762",)
+    assert fiche_number_candidates("rs5000") == ("RS5000",)
+    assert fiche_number_candidates("RS-05000") == ("RS5000",)
+    assert normalise_fiche_number("35080") == "RNCP35080"
+    for bad in ("", "RNCP", "RNCPX1", "35080a", "٣٥٠٨٠", "RNCP 1 2"):
+        with pytest.raises(ValueError, match="is not a fiche number"):
+            fiche_number_candidates(bad)
+
+
+def test_show_a_bare_number_says_when_rncp_and_rs_both_exist(
+    runner: CliRunner, seed_json: Path, tmp_path: Path
+) -> None:
+    import rncpkit
+
+    cert = next(rncpkit.read(seed_json))
+    rs = cert.model_copy(
+        update={"number": "RS35080", "title": "Une fiche RS", "level": None, "blocks": []}
+    )
+    both = tmp_path / "both.jsonl"
+    rncpkit.write([rs, cert], both, "jsonl")
+    result = runner.invoke(cli, ["show", "35080", str(both)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("RNCP35080 — ")  # RNCP first, though RS comes first
+    assert "both RNCP35080 and RS35080 exist" in result.stderr
+    result = runner.invoke(cli, ["show", "rs35080", str(both)])
+    assert result.stdout.startswith("RS35080 — Une fiche RS") and "both" not in result.stderr
+    result = runner.invoke(cli, ["show", "99", str(both)])
+    assert result.exit_code == 1 and "no valid fiche RNCP99 or RS99 found" in result.stderr
+    result = runner.invoke(cli, ["show", "abc", str(both)])
+    assert result.exit_code == 2 and "'abc' is not a fiche number" in result.output
+
+
+def test_show_dates_are_french_and_full_prints_whole_texts(
+    runner: CliRunner, seed_xml: Path
+) -> None:
+    short = runner.invoke(cli, ["show", "RNCP35080", str(seed_xml)]).stdout
+    assert "  Décision               18/11/2020" in short
+    assert "  Fin d'enregistrement   18/11/2025" in short
+    assert "2020-11-18" not in short and "Prérequis à la validation" not in short
+    full = runner.invoke(cli, ["show", "RNCP35080", str(seed_xml), "--full"]).stdout
+    assert "  Prérequis à la validation" in full
+    assert "    - Animer une équipe" in full  # a block's competences, one item per line
+    assert "--full pour le texte entier" not in full
+
+
+def test_show_truncates_long_objectives_without_full(
+    runner: CliRunner, seed_json: Path, tmp_path: Path
+) -> None:
+    import rncpkit
+
+    cert = next(rncpkit.read(seed_json))
+    long = cert.model_copy(update={"objectives": "Début. " + "mot " * 400 + "Fin du texte."})
+    path = tmp_path / "long.json"
+    rncpkit.write([long], path, "json")
+    short = runner.invoke(cli, ["show", "35080", str(path)]).stdout
+    assert "… (--full pour le texte entier)" in short and "Fin du texte." not in short
+    full = runner.invoke(cli, ["show", "35080", str(path), "--full"]).stdout
+    assert "Fin du texte." in full
+
+
+# --------------------------------------------------------------------------- errors
+
+
+def test_every_error_class_has_location_and_as_dict() -> None:
+    import rncpkit.errors as errors
+
+    classes = [
+        value
+        for value in vars(errors).values()
+        if isinstance(value, type) and issubclass(value, errors.RncpkitError)
+    ]
+    assert len(classes) >= 8
+    keys = {"file", "line", "fiche", "field", "message"}
+    samples: list[errors.RncpkitError] = [
+        errors.RncpkitError("x"),
+        errors.UsageError("bad option"),
+        errors.InputError("bad", file="f.xml", line=3, fiche="RNCP1", field="title"),
+        errors.FicheError("bad", file="f.xml", line=3),
+        errors.OutputError("cannot", fiche="RNCP1", field="level"),
+        errors.OutputFileError("cannot write: Permission denied", path="out/x.json", errno=13),
+    ]
+    for error in samples:
+        assert set(error.as_dict()) == keys, type(error)
+        assert isinstance(error.location(), str), type(error)
+    assert samples[1].location() == "" and samples[1].as_dict()["message"] == "bad option"
+    assert samples[2].location() == "f.xml:3: fiche RNCP1: field title"
+    assert samples[5].location() == "out/x.json"
+    assert str(samples[5]) == "out/x.json: cannot write: Permission denied"
+
+
+def test_validate_report_to_a_file(runner: CliRunner, seed_xml: Path, tmp_path: Path) -> None:
+    report = tmp_path / "findings.json"
+    result = runner.invoke(
+        cli, ["validate", str(seed_xml), "--format", "json", "-o", str(report), "--strict"]
+    )
+    assert result.exit_code == 1  # warnings, --strict: the report is written all the same
+    findings = json.loads(report.read_text("utf-8"))
+    assert {f["rule"] for f in findings} == {"ROUTE-JURY-MISSING"}
+    assert result.stdout == ""

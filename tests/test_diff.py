@@ -149,3 +149,115 @@ def test_one_or_two_processes_agree(pair: tuple[Path, Path]) -> None:
     # Bytes are not a file: read in this process, and the same answer.
     with compare(old.read_bytes(), new.read_bytes()) as result:
         assert result.count() == outcomes[0][1]
+
+
+# --------------------------------------------------------------------------- values, --exit-code
+
+SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "RNCP35080.xml"
+
+
+@pytest.fixture
+def edited(tmp_path: Path) -> tuple[Path, Path]:
+    """The embedded sample, and the same fiche with a new title, end date and a longer
+    objectives text (the change at its very end)."""
+    cert = next(rncpkit.read(SAMPLE))
+    assert cert.objectives is not None and len(cert.objectives) > 200
+    new_cert = cert.model_copy(
+        update={
+            "title": "Nouveau titre",
+            "registration_end": cert.registration_end.replace(year=2030)
+            if cert.registration_end
+            else None,
+            "objectives": cert.objectives + " Ajout.",
+        }
+    )
+    old, new = tmp_path / "old.xml", tmp_path / "new.xml"
+    old.write_bytes(_xml([cert]))
+    new.write_bytes(_xml([new_cert]))
+    return old, new
+
+
+def test_changes_carry_old_and_new_values(edited: tuple[Path, Path]) -> None:
+    old, new = edited
+    with compare(old, new) as result:
+        [change] = list(result.changed())
+    assert change.fields == ("title", "registration_end", "objectives")
+    assert change.values["title"] == (
+        "Manager d’organismes à vocation sociale et culturelle en économie sociale et solidaire",
+        "Nouveau titre",
+    )
+    assert change.values["registration_end"] == ("2025-11-18", "2030-11-18")
+    before, after = change.values["objectives"]
+    assert after == before + " Ajout."
+    assert change.as_dict()["values"]["title"]["new"] == "Nouveau titre"
+
+
+def test_text_mode_shows_values_shortened_around_the_change(edited: tuple[Path, Path]) -> None:
+    old, new = edited
+    result = CliRunner().invoke(cli, ["diff", str(old), str(new)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "~ RNCP35080: title, registration_end, objectives"
+    assert lines[1] == (
+        "    title: 'Manager d’organismes à vocation sociale et culturelle en économie "
+        "soci… (86 characters)' → 'Nouveau titre'"
+    )
+    assert lines[2] == "    registration_end: '2025-11-18' → '2030-11-18'"
+    # the objectives share 281 characters: both are shown from just before the change
+    assert lines[3].startswith("    objectives: '…") and lines[3].endswith(
+        " Ajout. (288 characters)'"
+    )
+    assert max(len(line) for line in lines[:4]) < 200
+
+
+def test_json_mode_has_whole_values(edited: tuple[Path, Path]) -> None:
+    old, new = edited
+    result = CliRunner().invoke(cli, ["diff", str(old), str(new), "--format", "json"])
+    body = json.loads(result.output[: result.output.rindex("}") + 1])
+    [change] = body["changed"]
+    objectives = change["values"]["objectives"]
+    assert objectives["new"] == objectives["old"] + " Ajout."
+    assert len(objectives["old"]) == 281
+
+
+def test_exit_code_option(edited: tuple[Path, Path], tmp_path: Path) -> None:
+    old, new = edited
+    runner = CliRunner()
+    assert runner.invoke(cli, ["diff", str(old), str(new)]).exit_code == 0
+    assert runner.invoke(cli, ["diff", str(old), str(new), "--exit-code"]).exit_code == 1
+    assert runner.invoke(cli, ["diff", str(old), str(old), "--exit-code"]).exit_code == 0
+    report = tmp_path / "changes.json"
+    result = runner.invoke(
+        cli, ["diff", str(old), str(new), "--format", "json", "-o", str(report), "--exit-code"]
+    )
+    assert result.exit_code == 1
+    assert json.loads(report.read_text("utf-8"))["summary"]["counts"]["changed"] == 1
+
+
+def test_names_only(edited: tuple[Path, Path]) -> None:
+    old, new = edited
+    for jobs in (1, 2):
+        with compare(old, new, values=False, jobs=jobs) as result:
+            [change] = list(result.changed())
+        assert change.fields == ("title", "registration_end", "objectives")
+        assert change.values == {} and change.details() == []
+    result = CliRunner().invoke(cli, ["diff", str(old), str(new), "--names-only"])
+    assert result.stdout == "~ RNCP35080: title, registration_end, objectives\n"
+    result = CliRunner().invoke(
+        cli, ["diff", str(old), str(new), "--names-only", "--format", "json"]
+    )
+    [change_json] = json.loads(result.stdout)["changed"]
+    assert change_json == {
+        "number": "RNCP35080",
+        "fields": ["title", "registration_end", "objectives"],
+    }
+
+
+def test_values_survive_the_two_process_merge(edited: tuple[Path, Path]) -> None:
+    old, new = edited
+    found = []
+    for jobs in (1, 2):
+        with compare(old, new, jobs=jobs) as result:
+            [change] = list(result.changed())
+            found.append(change.values)
+    assert found[0] == found[1] and found[0]["title"][1] == "Nouveau titre"

@@ -147,7 +147,7 @@ def test_uncarried_fields_are_model_fields() -> None:
 def test_flux_versions_are_declared_by_the_format_not_patched_on_import() -> None:
     versions = get_format("fc-xml").versions
     assert versions is not None
-    assert versions.reads == ("4.1", "3.0", "2.0")
+    assert versions.reads == ("4.1", "3.0", "2.0", "1.2")
     assert versions.writes == ("4.1", "3.0")
     assert versions.default == "4.1"
     before = dict(fc_xml.VERSIONS)

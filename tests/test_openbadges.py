@@ -55,7 +55,7 @@ def test_fiche_achievement() -> None:
         "url": "https://cnam.fr",
         "otherIdentifier": [
             {
-                "type": ["IdentifierEntry"],
+                "type": "IdentifierEntry",
                 "identifier": "19753471200017",
                 "identifierType": "ext:SIRET",
             }

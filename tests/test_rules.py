@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 import rncpkit
 from rncpkit.cli import cli
+from rncpkit.formats import get_format
 from rncpkit.model import (
     AccessRoute,
     AccessRouteCode,
@@ -22,10 +23,12 @@ from rncpkit.model import (
     Partner,
     PromotionStatistics,
     RegistrationType,
+    RomeOccupation,
     UnknownElement,
 )
 from rncpkit.validation import CATALOGUE, Severity, check, export_date, validate
-from rncpkit.validation.rules import UNCARRIED, Context, add_years
+from rncpkit.validation.catalogue import markdown
+from rncpkit.validation.rules import Context, add_years
 
 from .conftest import FC_REFERENCE, REAL_V41_SAMPLES, SAMPLES, reference
 
@@ -310,7 +313,7 @@ def test_presence_rules_skip_what_the_csv_export_cannot_carry() -> None:
         }
     )
     xml = Context(today=TODAY)
-    csv = Context(today=TODAY, uncarried=UNCARRIED["fc-csv"])
+    csv = Context(today=TODAY, uncarried=get_format("fc-csv").uncarried)
     for code in (
         "FICHE-REQUIRED",
         "RNCP-ACTIVITIES-REQUIRED",
@@ -559,3 +562,122 @@ def test_stale_export_is_noticed_by_the_active_flag() -> None:
     path = reference("france-competences", "export_fiches_RNCP_V4_1_sample.xml")
     late = [(f.rule, f.fiche) for f in validate(path, today=dt.date(2026, 11, 26))]
     assert late == [("ACTIVE-FLAG", "RNCP35809")]  # ended 2026-08-31, still flagged active
+
+
+# --------------------------------------------------------------------------- legacy fiches
+
+_LEGACY_RULES = {
+    "RNCP-LEVEL-REQUIRED",
+    "RNCP-ROME-REQUIRED",
+    "RNCP-ACTIVITIES-REQUIRED",
+    "RNCP-JOBS-REQUIRED",
+    "RNCP-BLOC-REQUIRED",
+    "FICHE-REQUIRED",
+    "REG-REQUEST-DATES",
+    "REG-RIGHT-EFFECTIVE",
+    "PARTNER-SIRET-REQUIRED",
+}
+
+
+def test_the_legacy_policy_is_declared_on_exactly_the_presence_rules() -> None:
+    declared = {code for code, item in CATALOGUE.items() if item.legacy is not None}
+    assert declared == _LEGACY_RULES
+    assert all(CATALOGUE[code].severity is Severity.ERROR for code in declared)
+
+
+def _bare(active: bool) -> Certification:
+    """An RNCP fiche registered on request, as old fiches are published: no decision date,
+    no blocks, no ROME, a partner without SIRET, no activities."""
+    return rncp().model_copy(
+        update={
+            "active": active,
+            "registration_end": dt.date(2022, 4, 21) if not active else dt.date(2026, 1, 1),
+            "decision_date": None,
+            "registration_years": None,
+            "blocks": [],
+            "rome": [],
+            "activities": None,
+            "job_types": None,
+            "state": None,
+            "has_partners": True,
+            "partners": [Partner(name="PARTENAIRE", siret=None)],
+        }
+    )
+
+
+def test_presence_rules_are_warnings_on_an_inactive_fiche() -> None:
+    inactive = {f.rule: f for f in check(_bare(False), today=TODAY)}
+    active = {f.rule: f for f in check(_bare(True), today=TODAY)}
+    expected = {
+        "RNCP-ROME-REQUIRED",
+        "RNCP-ACTIVITIES-REQUIRED",
+        "RNCP-JOBS-REQUIRED",
+        "RNCP-BLOC-REQUIRED",
+        "FICHE-REQUIRED",
+        "REG-REQUEST-DATES",
+        "PARTNER-SIRET-REQUIRED",
+    }
+    assert expected <= set(inactive) and expected <= set(active)
+    for code in expected:
+        assert active[code].severity is Severity.ERROR, code
+        assert inactive[code].severity is Severity.WARNING, code
+        assert inactive[code].message.endswith("(inactive fiche: warning only)"), code
+        assert inactive[code].message_fr is not None
+        assert inactive[code].message_fr.endswith("(fiche inactive : simple avertissement)")
+    # a malformed code stays an error on an inactive fiche: it is wrong, not old
+    broken = _bare(False).model_copy(
+        update={"rome": [RomeOccupation.model_construct(code="M18", label="x")]}
+    )
+    assert {f.rule: f.severity for f in check(broken, today=TODAY)}["ROME-FORMAT"] is (
+        Severity.ERROR
+    )
+
+
+def test_an_unknown_active_flag_is_not_legacy() -> None:
+    unknown = {f.rule: f.severity for f in check(_bare(True).model_copy(update={"active": None}))}
+    assert unknown["RNCP-ROME-REQUIRED"] is Severity.ERROR
+
+
+@pytest.mark.conformance
+@pytest.mark.parametrize(
+    "name", ["export-fiches-csv-2024-02-22.zip", "export_fiches_V3_0_fragment.xml"]
+)
+def test_official_legacy_data_gives_only_read_errors(name: str) -> None:
+    """What France Compétences publishes for its old fiches is reported as warnings; what
+    remains an error is a file that cannot be read as the model (a fiche without a title,
+    a link row for a fiche absent from the extract)."""
+    path = reference("france-competences", name)
+    findings = list(validate(path))
+    errors = {f.rule for f in findings if f.severity is Severity.ERROR}
+    assert errors == {"READ-INVALID"}
+    legacy = [f for f in findings if f.rule in _LEGACY_RULES]
+    assert legacy and all(f.severity is Severity.WARNING for f in legacy)
+
+
+def test_catalogue_order_is_the_published_one() -> None:
+    """Findings of one fiche come in catalogue order: it must not depend on import order."""
+    codes = list(CATALOGUE)
+    assert codes[:3] == ["INPUT-UNREADABLE", "READ-INVALID", "RNCP-LEVEL-REQUIRED"]
+    assert codes.index("FICHE-REQUIRED") < codes.index("REG-REQUEST-DATES")
+    assert codes.index("TEXT-LENGTH") < codes.index("UNKNOWN-ELEMENT") == len(codes) - 2
+    assert codes[-1] == "STATS-RANGE"
+
+
+def test_docs_rule_catalogue_is_current() -> None:
+    """docs/rules.md is generated from the registry: regenerate it with
+    ``python -m rncpkit.validation.catalogue > docs/rules.md``."""
+    committed = (Path(__file__).resolve().parents[1] / "docs" / "rules.md").read_text("utf-8")
+    assert committed == markdown()
+    for code, item in CATALOGUE.items():
+        assert f"| `{code}` | {item.severity.value} |" in committed
+        if item.legacy is not None:
+            assert item.legacy.when_en in committed
+
+
+def test_cli_rules_json_says_when_a_rule_is_a_warning_on_legacy_fiches(
+    runner: CliRunner,
+) -> None:
+    result = runner.invoke(cli, ["validate", "--rules", "--format", "json"])
+    by_code = {item["rule"]: item for item in json.loads(result.output)}
+    assert by_code["REG-REQUEST-DATES"]["legacy"].startswith("on an inactive fiche")
+    assert by_code["ROME-FORMAT"]["legacy"] is None

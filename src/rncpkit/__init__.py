@@ -29,6 +29,7 @@ from rncpkit.errors import (
 )
 from rncpkit.formats import FORMATS, Record, WriteOptions
 from rncpkit.model import AccessRouteCode, Certification, Level, Repertoire
+from rncpkit.register.api import Register
 from rncpkit.validation import Finding, Severity, validate
 
 __all__ = [
@@ -42,6 +43,7 @@ __all__ = [
     "Level",
     "OutputError",
     "Record",
+    "Register",
     "Repertoire",
     "RncpkitError",
     "RncpkitWarning",

@@ -6,7 +6,13 @@ RncpkitError
 │   ├── UnsupportedVersionError – a France Compétences flux version rncpkit does not read
 │   └── FicheError        – one fiche is invalid; the others of the file may still be read
 ├── OutputError           – a record cannot be expressed in the target format
+├── OutputFileError       – the output cannot be written (permission, disk full, read-only
+│                           file system, a directory in the way): nothing is left behind
 └── UsageError            – the call itself is wrong (unknown format, bad option)
+
+Every error has ``location()`` (where, as ``file:line: fiche X: field Y``, empty when the
+error is about no place) and ``as_dict()`` (the ``--format json`` form: file, line, fiche,
+field, message), so that a caller reports any of them the same way.
 """
 
 from __future__ import annotations
@@ -16,6 +22,14 @@ import typing
 
 class RncpkitError(Exception):
     """Base of every error rncpkit raises on purpose."""
+
+    def location(self) -> str:
+        """Where the problem is; empty for an error about no file (a wrong call)."""
+        return ""
+
+    def as_dict(self) -> dict[str, str | int | None]:
+        """Machine-readable form (``--format json``), the same keys for every error."""
+        return {"file": None, "line": None, "fiche": None, "field": None, "message": str(self)}
 
 
 class InputError(RncpkitError):
@@ -141,6 +155,34 @@ class OutputError(RncpkitError):
 class RncpkitWarning(UserWarning):
     """Something the user should know that does not stop the run (issued through
     :mod:`warnings`; the command line prints it as ``rncpkit: warning: …``)."""
+
+
+class OutputFileError(RncpkitError):
+    """The output file or directory cannot be written. ``path`` is the file the user asked
+    for (never the temporary ``.part`` file), ``errno`` the system's error number."""
+
+    def __init__(self, message: str, *, path: str, errno: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = path
+        self.errno = errno
+
+    def location(self) -> str:
+        """The output path."""
+        return self.path
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+    def as_dict(self) -> dict[str, str | int | None]:
+        """Machine-readable form (``--format json``)."""
+        return {
+            "file": self.path,
+            "line": None,
+            "fiche": None,
+            "field": None,
+            "message": self.message,
+        }
 
 
 class UsageError(RncpkitError):

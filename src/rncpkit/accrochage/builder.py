@@ -7,6 +7,10 @@ sizes are known. Only when every row is valid (or with ``skip_invalid``) does pa
 them into the output, grouped by certification, starting a new numbered file before the
 portal's limits (200,000 passages, 200 MB) would be crossed. Every file is written to a
 temporary name and renamed at the very end, so a failed run leaves nothing behind.
+
+With a ledger (:mod:`.ledger`), pass 1 also refuses what was already declared, each
+spooled passage carries its ledger entry, and pass 2 records each passage with the file
+and ``idFlux`` it lands in; the ledger commits right after the files are renamed.
 """
 
 from __future__ import annotations
@@ -16,9 +20,7 @@ import csv
 import datetime as dt
 import io
 import os
-import re
 import struct
-import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -27,23 +29,34 @@ from typing import IO
 
 from pydantic import ValidationError
 
-from rncpkit.accrochage.enums import DepositorKind
+from rncpkit.accrochage.checks import against_ledger, check_against_fiche, problem
+from rncpkit.accrochage.enums import DepositorKind, FluxAction
 from rncpkit.accrochage.fiches import FicheIndex
-from rncpkit.accrochage.holders import Row, RowProblem, read_rows, to_passage
+from rncpkit.accrochage.holders import read_rows
+from rncpkit.accrochage.ledger import (
+    FILE_REFUSED,
+    REFUSED,
+    Declared,
+    Ledger,
+)
 from rncpkit.accrochage.model import (
     MAX_BYTES_PER_FILE,
     MAX_PASSAGES_PER_FILE,
+    SCHEMA_VERSIONS,
+    XSD_VERSION,
     CertificationRef,
     Certifier,
     FluxHeader,
-    Passage,
     reasons,
 )
+from rncpkit.accrochage.outputs import Outputs, stale_files
+from rncpkit.accrochage.rows import Row, RowProblem, convert_row
 from rncpkit.accrochage.writer import FragmentWriter, new_flux_id, paris_time, render_head
 from rncpkit.errors import InputError, OutputError, UsageError
 from rncpkit.io import Source, display_name
 
-_RECORD = struct.Struct(">II")  # row number, length of the serialised passage
+_RECORD = struct.Struct(">III")  # row number, length of the passage, length of its entry
+_SEP = "\x1f"
 
 
 @dataclass
@@ -54,8 +67,15 @@ class BuildReport:
     written: int = 0
     rejected: int = 0
     problems: list[RowProblem] = field(default_factory=list)
+    """Every problem that refuses a row (a row may have several)."""
+    warnings: list[RowProblem] = field(default_factory=list)
+    """What deserves a look but does not refuse the row (award before the registration)."""
     files: list[Path] = field(default_factory=list)
     per_certification: dict[str, int] = field(default_factory=dict)
+    skipped: int = 0
+    """Rows left out by ``only_refused`` (the ledger does not record them as refused)."""
+    recorded: int = 0
+    """Passages recorded in the ledger."""
     stale_files: list[Path] = field(default_factory=list)
     """Files beside the output that look like an earlier run's (``NAME.xml``, ``NAME-007.xml``)
     and were not written now: uploading them with the new ones would declare holders twice."""
@@ -83,19 +103,22 @@ class _Spool:
         self.count = 0
         self.size = 0
 
-    def add(self, row: int, data: bytes) -> None:
-        self.file.write(_RECORD.pack(row, len(data)))
+    def add(self, row: int, data: bytes, entry: bytes = b"") -> None:
+        """A passage and, with a ledger, its entry (idTechnique, code, award date, digest)."""
+        self.file.write(_RECORD.pack(row, len(data), len(entry)))
+        self.file.write(entry)
         self.file.write(data)
         self.count += 1
         self.size += len(data)
 
-    def records(self) -> Iterator[tuple[int, bytes]]:
+    def records(self) -> Iterator[tuple[int, bytes, bytes]]:
         self.file.flush()
         self.file.seek(0)
         reader = io.BufferedReader(self.file, 1 << 20)
         while header := reader.read(_RECORD.size):
-            row, length = _RECORD.unpack(header)
-            yield row, reader.read(length)
+            row, length, extra = _RECORD.unpack(header)
+            entry = reader.read(extra)
+            yield row, reader.read(length), entry
         reader.detach()
 
 
@@ -105,56 +128,6 @@ class _Seen:
     code: str | None
     size: int | None  # serialised size when spooled
     flagged: bool = False
-
-
-def _problem(row: Row, column: str, en: str, fr: str) -> RowProblem:
-    return RowProblem(row.number, row.technical_id, column, row.get(column) or None, en, fr)
-
-
-def check_against_fiche(
-    row: Row, ref: CertificationRef, passage: Passage, fiches: FicheIndex, today: dt.date
-) -> list[RowProblem]:
-    """The checks that need the certification's fiche and today's date."""
-    problems: list[RowProblem] = []
-    if passage.valid_from > today:
-        problems.append(
-            _problem(row, "date_obtention", "date is in the future", "date dans le futur")
-        )
-    fiche = fiches.get(ref.code)
-    if fiche is None:
-        problems.append(
-            _problem(
-                row,
-                "certification",
-                f"no fiche for {ref.code}: give it with --fiche",
-                f"aucune fiche pour {ref.code} : la donner avec --fiche",
-            )
-        )
-        return problems
-    route = passage.access_mode.rncp_route if passage.access_mode else None
-    if route is not None and route not in fiche.open_routes:
-        opened = ", ".join(sorted(r.value for r in fiche.open_routes)) or "-"
-        problems.append(
-            _problem(
-                row,
-                "voie_acces",
-                f"fiche {fiche.number} does not open the {route.value} route "
-                f"({route.label_en}); open routes: {opened}",
-                f"la fiche {fiche.number} n'ouvre pas la voie {route.value} "
-                f"({route.label_fr}) ; voies ouvertes : {opened}",
-            )
-        )
-    if fiche.last_award_date is not None and passage.valid_from > fiche.last_award_date:
-        last = fiche.last_award_date.strftime("%d/%m/%Y")
-        problems.append(
-            _problem(
-                row,
-                "date_obtention",
-                f"after the last day fiche {fiche.number} may be awarded ({last})",
-                f"postérieure au dernier jour de délivrance de la fiche {fiche.number} ({last})",
-            )
-        )
-    return problems
 
 
 def certifier_of(id_client: str, id_contract: str) -> Certifier:
@@ -183,6 +156,10 @@ def build(
     now: dt.datetime | None = None,
     delimiter: str | None = None,
     compact: bool = False,
+    schema: str = XSD_VERSION,
+    ledger: str | os.PathLike[str] | None = None,
+    resend: bool = False,
+    only_refused: bool = False,
 ) -> BuildReport:
     """Turn the holders file ``source`` into the flux ``output`` (``-`` for stdout).
 
@@ -191,8 +168,20 @@ def build(
     unless every row is valid, or ``skip_invalid`` is set (then only the valid rows are).
     Above ``max_passages`` or ``max_bytes``, the output is split into ``NAME-001.xml``,
     ``NAME-002.xml``… Each file gets its own ``idFlux``. ``compact`` leaves out the
-    indentation (about 30 % smaller files, so more passages fit in one).
+    indentation (about 30 % smaller files, so more passages fit in one). ``schema`` is the
+    XSD version written: ``1.1.2`` (default) or ``1.1.5`` (``action`` CREATION, and holders
+    identified by NIR accepted).
+
+    With ``ledger`` (a SQLite file, created when absent), a row whose ``idTechnique`` was
+    already declared is refused before anything is written — unless ``resend`` is set and
+    the passage was refused or never answered (an accepted one is never sent again) — and
+    the passages written are recorded. ``only_refused`` takes only the rows the ledger
+    records as refused (a corrected resend); it needs ``ledger``.
     """
+    if only_refused and ledger is None:
+        raise UsageError("--only-refused needs --ledger (the ledger knows what was refused)")
+    if schema not in SCHEMA_VERSIONS:
+        raise UsageError(f"schema {schema!r}: expected one of {', '.join(SCHEMA_VERSIONS)}")
     certifier = certifier_of(id_client, id_contract)
     emitter = certifier_of(emitter_id_client, id_contract).id_client if emitter_id_client else None
     if depositor is None:
@@ -208,24 +197,66 @@ def build(
             ) from None
     fiches = fiches if fiches is not None else FicheIndex.load()
     report = BuildReport()
+    with contextlib.ExitStack() as stack:
+        book = stack.enter_context(Ledger(ledger, write=True)) if ledger is not None else None
+        checks = _Checks(certification, depositor, fiches, instant.date(), schema, book)
+        checks.resend = resend or only_refused
+        checks.only_refused = only_refused
+        return _build(
+            source,
+            output,
+            report,
+            checks,
+            delimiter,
+            skip_invalid,
+            compact,
+            (instant, emitter, certifier),
+            (max_passages, max_bytes),
+        )
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+@dataclass
+class _Checks:
+    """What every row is checked against."""
+
+    certification: str | None
+    depositor: DepositorKind
+    fiches: FicheIndex
+    today: dt.date
+    schema: str
+    ledger: Ledger | None
+    resend: bool = False
+    only_refused: bool = False
+
+
+def _build(
+    source: Source,
+    output: str | os.PathLike[str],
+    report: BuildReport,
+    checks: _Checks,
+    delimiter: str | None,
+    skip_invalid: bool,
+    compact: bool,
+    who: tuple[dt.datetime, str | None, Certifier],
+    limits: tuple[int, int],
+) -> BuildReport:
+    instant, emitter, certifier = who
+    max_passages, max_bytes = limits
+    schema = checks.schema
     fragments = FragmentWriter(compact=compact)
     spools: dict[str, _Spool] = {}
     try:
-        excluded = _first_pass(
-            source,
-            certification,
-            depositor,
-            fiches,
-            instant.date(),
-            delimiter,
-            report,
-            fragments,
-            spools,
-        )
+        excluded = _first_pass(source, checks, delimiter, report, fragments, spools)
         report.problems.sort(key=lambda p: p.row)
         report.rejected = len({problem.row for problem in report.problems})
         if report.rows == 0:
             raise InputError("aucune ligne de titulaire / no holder row", file=display_name(source))
+        if checks.only_refused and report.rows == report.skipped:
+            raise InputError(
+                "aucune ligne refusée selon le registre / no row the ledger records as refused",
+                file=display_name(source),
+            )
         if report.problems and not skip_invalid:
             return report
         for code, spool in spools.items():
@@ -241,6 +272,7 @@ def build(
                 timestamp=instant,
                 emitter_id_client=emitter or certifier.id_client,
                 certifier=certifier,
+                action=FluxAction.CREATION if schema == "1.1.5" else None,
             )
 
         kept = [spool for spool in spools.values() if spool.count]
@@ -249,10 +281,36 @@ def build(
         total += sum(len(s.opening) + len(s.closing) + s.size for s in kept)
         numbered = report.written > max_passages or total > max_bytes
         target = Path(os.fspath(output))
-        report.files = _assemble(
-            kept, excluded, target, numbered, header, max_passages, max_bytes, compact
+        outputs = _assemble(
+            kept,
+            excluded,
+            target,
+            numbered,
+            header,
+            max_passages,
+            max_bytes,
+            compact,
+            checks.ledger,
         )
-        report.stale_files = _stale(target, report.files)
+        try:
+            report.files = outputs.commit()
+        except BaseException:
+            outputs.abort()
+            raise
+        # The files, then the ledger: if the ledger cannot commit, the new files are removed,
+        # so an interrupted run leaves neither (a file the ledger does not know could be
+        # uploaded twice).
+        if checks.ledger is not None:
+            report.recorded = checks.ledger.recorded
+            try:
+                checks.ledger.commit()
+            except BaseException:
+                for path in report.files:
+                    if os.fspath(path) != "-":
+                        with contextlib.suppress(OSError):
+                            path.unlink()
+                raise
+        report.stale_files = stale_files(target, report.files)
     finally:
         fragments.close()
         for spool in spools.values():
@@ -262,10 +320,7 @@ def build(
 
 def _first_pass(
     source: Source,
-    certification: str | None,
-    depositor: DepositorKind,
-    fiches: FicheIndex,
-    today: dt.date,
+    checks: _Checks,
     delimiter: str | None,
     report: BuildReport,
     fragments: FragmentWriter,
@@ -276,14 +331,28 @@ def _first_pass(
     excluded: set[int] = set()
     for row in read_rows(source, delimiter=delimiter):
         report.rows += 1
-        ref, passage, problems = to_passage(row, certification)
-        if ref is not None and passage is not None:
-            problems = check_against_fiche(row, ref, passage, fiches, today)
+        declared = _declared(row, checks)
+        refused = declared is not None and declared.status in (REFUSED, FILE_REFUSED)
+        if checks.only_refused and not refused:
+            report.skipped += 1  # not refused: not part of a corrected resend
+            continue
+        result = convert_row(row, checks.certification, schema=checks.schema)
+        ref, passage, problems = result.ref, result.passage, result.problems
+        if ref is not None:
+            for found in check_against_fiche(row, ref, result.data, checks.fiches, checks.today):
+                (report.warnings if found.warning else problems).append(found)
+        digest = None
+        if checks.ledger is not None and passage is not None:
+            digest = checks.ledger.digest(passage)
+            if declared is not None:
+                problems.extend(against_ledger(row, declared, digest, checks.resend))
+        if problems:
+            passage = None
         tid = row.technical_id
         first = seen.get(tid) if tid else None
         if tid and first is not None:
             problems.append(
-                _problem(
+                problem(
                     row,
                     "id_technique",
                     f"idTechnique already used on row {first.row}",
@@ -311,61 +380,23 @@ def _first_pass(
             if tid and first is None:
                 seen[tid] = _Seen(row.number, None, None)
             continue
-        ref = ref.model_copy(update={"depositor": depositor})
+        ref = ref.model_copy(update={"depositor": checks.depositor})
         spool = spools.get(ref.code)
         if spool is None:
             spool = spools[ref.code] = _Spool(ref, fragments)
         data = fragments.passage(passage)
-        spool.add(row.number, data)
+        entry = b""
+        if digest is not None:
+            fields = (passage.technical_id, ref.code, passage.valid_from.isoformat(), digest)
+            entry = _SEP.join(fields).encode()
+        spool.add(row.number, data, entry)
         seen[passage.technical_id] = _Seen(row.number, ref.code, len(data))
     return excluded
 
 
-class _Outputs:
-    """The files of one build, written under temporary names and renamed together."""
-
-    def __init__(self, target: Path, numbered: bool) -> None:
-        self.target = target
-        self.numbered = numbered
-        self.stdout = os.fspath(target) == "-"
-        self.pending: list[tuple[IO[bytes], str, Path]] = []
-
-    def open(self) -> IO[bytes]:
-        if self.stdout:
-            if self.pending:
-                raise UsageError("the flux needs several files: give -o FILE, not stdout")
-            self.pending.append((sys.stdout.buffer, "", self.target))
-            return sys.stdout.buffer
-        index = len(self.pending) + 1
-        target = self.target
-        if self.numbered:
-            target = target.with_name(f"{target.stem}-{index:03d}{target.suffix or '.xml'}")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, temporary = tempfile.mkstemp(
-            prefix=f".{target.name}.", suffix=".part", dir=target.parent
-        )
-        stream = os.fdopen(fd, "wb")
-        self.pending.append((stream, temporary, target))
-        return stream
-
-    def commit(self) -> list[Path]:
-        if self.stdout:
-            sys.stdout.buffer.flush()
-            return [self.target]
-        for stream, _temporary, _target in self.pending:
-            stream.flush()
-            os.fsync(stream.fileno())
-            stream.close()
-        for _stream, temporary, target in self.pending:
-            os.replace(temporary, target)
-        return [target for _stream, _temporary, target in self.pending]
-
-    def abort(self) -> None:
-        for stream, temporary, _target in [] if self.stdout else self.pending:
-            with contextlib.suppress(OSError):
-                stream.close()
-                if temporary:
-                    os.unlink(temporary)
+def _declared(row: Row, checks: _Checks) -> Declared | None:
+    tid = row.technical_id
+    return checks.ledger.lookup(tid) if checks.ledger is not None and tid else None
 
 
 def _assemble(
@@ -377,15 +408,20 @@ def _assemble(
     max_passages: int,
     max_bytes: int,
     compact: bool,
-) -> list[Path]:
-    outputs = _Outputs(target, numbered)
+    ledger: Ledger | None,
+) -> Outputs:
+    """Write the spooled passages into the output file(s), not yet renamed (with a ledger,
+    record each passage written, not yet committed)."""
+    outputs = Outputs(target, numbered)
+    flux_ids: list[str] = []
+    entries: list[tuple[str, ...]] = []
     try:
         stream: IO[bytes] | None = None
         tail = b""
         size = count = 0
         for spool in spools:
             opened = False
-            for row, data in spool.records():
+            for row, data, entry in spool.records():
                 if row in excluded:
                     continue
                 extra = len(data) + len(spool.closing) + len(tail)
@@ -396,7 +432,9 @@ def _assemble(
                             stream.write(spool.closing)
                         stream.write(tail)
                     stream = outputs.open()
-                    head, tail = render_head(header(), compact=compact)
+                    flux_header = header()
+                    flux_ids.append(flux_header.id_flux)
+                    head, tail = render_head(flux_header, compact=compact)
                     stream.write(head)
                     size, count, opened = len(head), 0, False
                     if (
@@ -411,27 +449,22 @@ def _assemble(
                 stream.write(data)
                 size += len(data)
                 count += 1
+                if ledger is not None:
+                    entries.append((*entry.decode().split(_SEP), flux_ids[-1], outputs.name()))
+                    if len(entries) >= 5000:
+                        ledger.record_passages(entries)
+                        entries.clear()
             if opened and stream is not None:
                 stream.write(spool.closing)
                 size += len(spool.closing)
         if stream is not None:
             stream.write(tail)
-        return outputs.commit()
+        if ledger is not None:
+            ledger.record_passages(entries)
+        return outputs
     except BaseException:
         outputs.abort()
         raise
-
-
-def _stale(target: Path, written: list[Path]) -> list[Path]:
-    if os.fspath(target) == "-" or not target.parent.is_dir():
-        return []
-    suffix = target.suffix or ".xml"
-    pattern = re.compile(re.escape(target.stem) + r"(-\d{3})?" + re.escape(suffix))
-    return sorted(
-        path
-        for path in target.parent.iterdir()
-        if pattern.fullmatch(path.name) and path not in written and path.is_file()
-    )
 
 
 def write_report(problems: list[RowProblem], destination: str | os.PathLike[str]) -> None:

@@ -19,6 +19,8 @@ from lxml import etree
 from pydantic import ValidationError
 
 from rncpkit import xmlsafe
+from rncpkit.accrochage.elements import CERTIFICATION, HEADER, XSI, Element, walk
+from rncpkit.accrochage.enums import FluxAction
 from rncpkit.accrochage.model import (
     MAX_BYTES_PER_FILE,
     MAX_PASSAGES_PER_FILE,
@@ -31,6 +33,7 @@ from rncpkit.accrochage.reader import local, read_passage
 from rncpkit.accrochage.writer import paris_time
 from rncpkit.errors import InputError
 
+_NIL = f"{{{XSI}}}nil"
 _HORODATAGE = re.compile(
     r"(19|20)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[1-2][0-9]|3[0-1])T(2[0-3]|[01][0-9]):[0-5][0-9]"
     r":[0-5][0-9](\+|-)(:2[0-3]|[01][0-9]):[0-5][0-9]"
@@ -47,6 +50,9 @@ class CheckProblem:
     line: int | None = None
     technical_id: str | None = None
     warning: bool = False
+    xsd: bool = False
+    """Found by the XSD (and by nothing else: a value the model already refused is not
+    reported twice)."""
 
     def __str__(self) -> str:
         where = f"ligne/line {self.line}" if self.line else "flux"
@@ -84,6 +90,13 @@ class CheckReport:
     problems: list[CheckProblem] = field(default_factory=list)
     xsd: str | None = None
     """Name of the XSD the file was validated against (None when not asked)."""
+    version: str = "1.1.2"
+    """Schema version the file is written in: 1.1.5 when it has an ``action``."""
+    action: str | None = None
+    """``action`` (1.1.5)."""
+    _spans: list[tuple[int, int, frozenset[str]]] = field(default_factory=list, repr=False)
+    """(first line, last line, elements with a problem) of each passage: where an XSD
+    complaint repeats a problem already found."""
 
     @property
     def ok(self) -> bool:
@@ -97,8 +110,78 @@ def _redact(message: str) -> str:
     return re.sub(r"'[^']*' is not a valid value", "(hidden) is not a valid value", message)
 
 
+_ELEMENT = re.compile(r"^Element '(?:\{[^}]*\})?(?:[\w.-]+:)?([\w.-]+)'(?:, attribute '[^']*')?: ")
+_XSD_FRENCH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), french)
+    for pattern, french in (
+        (
+            r"\[facet 'enumeration'\] The value \(hidden\) is not an element of the set (\{.*\})",
+            "la valeur n'est pas une des valeurs permises {0}",
+        ),
+        (
+            r"\[facet 'maxLength'\] The value has a length of '(\d+)'; this exceeds the "
+            r"allowed maximum length of '(\d+)'",
+            "la valeur a {0} caractères, au-delà du maximum de {1}",
+        ),
+        (
+            r"\[facet 'minLength'\] The value has a length of '(\d+)'; this underruns the "
+            r"allowed minimum length of '(\d+)'",
+            "la valeur a {0} caractère(s), en deçà du minimum de {1}",
+        ),
+        (
+            r"\[facet 'length'\] The value has a length of '(\d+)'; this differs from the "
+            r"allowed length of '(\d+)'",
+            "la valeur a {0} caractères au lieu de {1}",
+        ),
+        (
+            r"\[facet 'pattern'\] The value \(hidden\) is not accepted by the pattern",
+            "la valeur ne respecte pas le motif du XSD",
+        ),
+        (
+            r"less than the minimum value allowed \('([^']*)'\)",
+            "la valeur est inférieure au minimum {0}",
+        ),
+        (
+            r"greater than the maximum value allowed \('([^']*)'\)",
+            "la valeur dépasse le maximum {0}",
+        ),
+        (
+            r"is not a valid value of the (?:local )?atomic type",
+            "la valeur n'a pas le type attendu",
+        ),
+        (
+            r"^This element is not expected\. Expected is (.*)\.$",
+            "élément inattendu ; attendu : {0}",
+        ),
+        (r"^This element is not expected", "élément inattendu ici"),
+        (
+            r"^Missing child element\(s\)\. Expected is (.*)\.$",
+            "élément(s) enfant(s) manquant(s) : {0}",
+        ),
+        (r"^Missing child element", "élément(s) enfant(s) manquant(s)"),
+        (
+            r"Character content other than whitespace is not allowed",
+            "texte interdit dans cet élément",
+        ),
+        (r"No matching global declaration available", "la racine n'est pas un élément du schéma"),
+        (r"is not a valid value of the atomic type 'xs:boolean'", "true ou false attendu"),
+    )
+)
+
+
+def xsd_french(message: str) -> str:
+    """A French wording of a libxml2 XSD message (its English kept when unknown)."""
+    for pattern, french in _XSD_FRENCH:
+        match = pattern.search(message)
+        if match:
+            return french.format(*match.groups())
+    return f"refusé par le XSD : {message}"
+
+
 def check_xsd(path: str | os.PathLike[str], xsd: str | os.PathLike[str]) -> list[CheckProblem]:
-    """Validate against an XSD (e.g. the official ``cpf-accrochage-1.1.2.xsd``)."""
+    """Validate against an XSD (e.g. the official ``cpf-accrochage-1.1.2.xsd``): one finding
+    per libxml2 complaint, located by line and element, in English and French, values
+    hidden."""
     try:
         schema = etree.XMLSchema(xmlsafe.parse_file(os.fspath(xsd)))
     except etree.XMLSchemaParseError as exc:
@@ -106,10 +189,25 @@ def check_xsd(path: str | os.PathLike[str], xsd: str | os.PathLike[str]) -> list
     document = xmlsafe.parse_file(os.fspath(path))
     if schema.validate(document):
         return []
-    return [
-        CheckProblem("XSD", _redact(error.message), _redact(error.message), line=error.line)
-        for error in schema.error_log
-    ]
+    problems: list[CheckProblem] = []
+    for error in schema.error_log:
+        message = _redact(error.message)
+        match = _ELEMENT.match(message)
+        element = match[1] if match else "XSD"
+        message = message[match.end() :] if match else message
+        problems.append(
+            CheckProblem(element, message, xsd_french(message), line=error.line, xsd=True)
+        )
+    return problems
+
+
+def _repeated(problem: CheckProblem, report: CheckReport, flux_elements: set[str]) -> bool:
+    """Whether an XSD complaint says again what the model check already said."""
+    line = problem.line or 0
+    for first, last, elements in report._spans:
+        if first <= line <= last:
+            return problem.element in elements
+    return problem.element in flux_elements
 
 
 def _q(name: str) -> str:
@@ -120,17 +218,14 @@ _TAGS = tuple(
     _q(name)
     for name in (
         "flux",
-        "idFlux",
-        "horodatage",
-        "idClient",
-        "idContrat",
-        "type",
-        "code",
-        "natureDeposant",
+        *(child.tag for _parent, child in walk(HEADER) if isinstance(child, Element)),
         "certification",
+        *(child.tag for child in CERTIFICATION.children if isinstance(child, Element)),
         "passageCertification",
     )
 )
+"""The elements the streaming check stops at: the header's and certification's text
+elements (from the table), and each certification and passage."""
 
 
 def check(
@@ -167,7 +262,8 @@ def check(
         )
     if xsd is not None:
         report.xsd = Path(os.fspath(xsd)).name
-        problems.extend(check_xsd(name, xsd))
+        flux_elements = {p.element for p in problems if p.line is None}
+        problems.extend(p for p in check_xsd(name, xsd) if not _repeated(p, report, flux_elements))
     return report
 
 
@@ -194,7 +290,7 @@ def _stream_check(name: str, report: CheckReport) -> None:
                 owner = local(parent) if parent is not None else ""
                 if tag == "passageCertification":
                     count += 1
-                    _check_passage(element, seen, modes, kinds, problems)
+                    _check_passage(element, seen, modes, kinds, report)
                     element.clear()
                     while parent is not None and element.getprevious() is not None:
                         del parent[0]
@@ -230,14 +326,33 @@ def _check_passage(
     seen: dict[str, int],
     modes: Counter[str],
     kinds: Counter[str],
-    problems: list[CheckProblem],
+    report: CheckReport,
 ) -> None:
-    passage, found = read_passage(element)
+    problems = report.problems
+    _passage, found = read_passage(element)
     line = element.sourceline
     tid: str | None = None
+    mode, kind = "(absent)", "(absente)"
     for child in element:
-        if isinstance(child.tag, str) and local(child) == "idTechnique":
+        if not isinstance(child.tag, str):
+            continue
+        name = local(child)
+        if name == "idTechnique":
             tid = (child.text or "").strip() or None
+        elif name == "modalitesInscription":
+            for inner in child:
+                if isinstance(inner.tag, str) and local(inner) == "modaliteAcces":
+                    mode = (
+                        "(nil)" if inner.get(_NIL) in ("true", "1") else (inner.text or "").strip()
+                    )
+        elif name == "identificationTitulaire":
+            chosen = [local(inner) for inner in child if isinstance(inner.tag, str)]
+            kind = chosen[0] if len(chosen) == 1 else "(invalide)"
+    # counted whatever the passage's validity, so the breakdown adds up to the passages
+    modes[mode] += 1
+    kinds[kind] += 1
+    last = max((e.sourceline or 0) for e in element.iter())
+    report._spans.append((line or 0, last, frozenset(where for where, _en, _fr in found)))
     for where, en, fr in found:
         problems.append(CheckProblem(where, en, fr, line=line, technical_id=tid))
     if tid is not None:
@@ -253,9 +368,6 @@ def _check_passage(
             )
         else:
             seen[tid] = line or 0
-    if passage is not None:
-        modes[passage.access_mode.value if passage.access_mode else "(nil)"] += 1
-        kinds["dossierFormation" if passage.holder.kind == "cpf" else "titulaire"] += 1
 
 
 def _close_certification(
@@ -299,6 +411,7 @@ def _check_header(header: dict[str, str | None], report: CheckReport) -> None:
     report.certifier = header.get("certificateur/idClient")
     report.contract = header.get("certificateur/idContrat")
     problems = report.problems
+    _check_version(header, report)
     stamp = (report.horodatage or "").strip()
     timestamp: dt.datetime | None = None
     if not _HORODATAGE.fullmatch(stamp):
@@ -344,3 +457,40 @@ def _check_header(header: dict[str, str | None], report: CheckReport) -> None:
         }
         for field_name, en, fr in reasons(exc):
             problems.append(CheckProblem(names.get(field_name, field_name), en, fr))
+
+
+def _check_version(header: dict[str, str | None], report: CheckReport) -> None:
+    """1.1.2 has no ``action``; 1.1.5 has one, and alone allows ``identifiantNational``."""
+    if "flux/action" in header:
+        report.version = "1.1.5"
+        report.action = (header["flux/action"] or "").strip()
+        if report.action not in {action.value for action in FluxAction}:
+            values = ", ".join(action.value for action in FluxAction)
+            report.problems.append(
+                CheckProblem(
+                    "action", f"must be one of {values}", f"doit être une des valeurs {values}"
+                )
+            )
+        elif report.action == FluxAction.DELETION:
+            report.problems.append(
+                CheckProblem(
+                    "action",
+                    "a SUPPRESSION file: its expected content is not published, passages were "
+                    "checked as for a declaration",
+                    "fichier SUPPRESSION : son contenu attendu n'est pas publié, les passages "
+                    "ont été vérifiés comme pour une déclaration",
+                    warning=True,
+                )
+            )
+        return
+    national = sum(c.identifications.get("identifiantNational", 0) for c in report.certifications)
+    if national:
+        report.problems.append(
+            CheckProblem(
+                "identifiantNational",
+                f"{national} passage(s) identify the holder by NIR, which only schema 1.1.5 "
+                "allows, and a 1.1.5 flux declares its action (cpf:action CREATION)",
+                f"{national} passage(s) identifient le titulaire par NIR, ce que seul le schéma "
+                "1.1.5 permet, et un flux 1.1.5 déclare son action (cpf:action CREATION)",
+            )
+        )

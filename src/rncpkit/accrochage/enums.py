@@ -1,4 +1,5 @@
-"""The closed vocabularies of the CDC "accrochage" XSD 1.1.2, spelled as the XSD spells them.
+"""The closed vocabularies of the CDC "accrochage" XSDs (1.1.2, and 1.1.5's ``action``),
+spelled as the XSD spells them.
 
 Also the one place that maps the six RNCP access routes (``SI_JURY_*``) to the CDC
 ``modaliteAcces`` values.
@@ -16,6 +17,15 @@ class DepositorKind(StrEnum):
 
     CERTIFIER = "CERTIFICATEUR"
     TRUSTED_THIRD_PARTY = "TIERS_CONFIANCE"
+
+
+class FluxAction(StrEnum):
+    """``action`` (schema 1.1.5 only): what the file asks of the portal. ``CREATION``
+    declares passages; the kit also has a ``SUPPRESSION`` example whose content is not
+    known, so rncpkit writes only ``CREATION``."""
+
+    CREATION = "CREATION"
+    DELETION = "SUPPRESSION"
 
 
 class Obtention(StrEnum):

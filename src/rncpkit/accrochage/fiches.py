@@ -27,6 +27,11 @@ class FicheFacts:
     last_award_date: dt.date | None
     """Last day the certification may be awarded: ``DATE_LIMITE_DELIVRANCE`` when the fiche
     gives one, otherwise ``DATE_FIN_ENREGISTREMENT``; None when neither is known."""
+    registration_start: dt.date | None = None
+    """First day of the registration (decision date, or effective date for a registration
+    by right); None when the fiche gives neither."""
+    predecessors: tuple[str, ...] = ()
+    """``ANCIENNES_CERTIFICATIONS``: the fiches this one renews (they may cover older awards)."""
 
     @classmethod
     def of(cls, cert: Certification) -> FicheFacts:
@@ -36,6 +41,8 @@ class FicheFacts:
             title=cert.title,
             open_routes=frozenset(cert.open_routes()),
             last_award_date=cert.issuance_deadline or cert.registration_end,
+            registration_start=cert.registration_start,
+            predecessors=tuple(cert.predecessors),
         )
 
 

@@ -1,4 +1,6 @@
-"""Typed model of the CDC "accrochage" flux (XSD 1.1.2, namespace ``urn:cdc:cpf:pc5:schema:1.0.0``).
+"""Typed model of the CDC "accrochage" flux (namespace ``urn:cdc:cpf:pc5:schema:1.0.0``):
+XSD 1.1.2 (official, in use since 2021) and 1.1.5 (kit of March 2026, which adds the
+``action`` of the file and the holder identified by NIR, ``identifiantNational``).
 
 Field names are English; each comment names the XSD element it carries. The XSD's lengths,
 patterns, ranges and enumerations are enforced here, plus the traps the portal is known to
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -30,6 +33,7 @@ from rncpkit.accrochage.enums import (
     AccessMode,
     DepositorKind,
     ExamMode,
+    FluxAction,
     LanguageLevel,
     Mention,
     Obtention,
@@ -40,6 +44,11 @@ from rncpkit.accrochage.enums import (
 
 NAMESPACE = "urn:cdc:cpf:pc5:schema:1.0.0"
 XSD_VERSION = "1.1.2"
+"""The default schema version: the official XSD 1.1.2, validated here against the real file.
+1.1.5 is written from what is known of the 2026 kit (see :data:`SCHEMA_VERSIONS`)."""
+SCHEMA_VERSIONS = ("1.1.2", "1.1.5")
+"""Versions rncpkit writes and checks. 1.1.5 adds ``action`` (after ``horodatage``) and the
+``identifiantNational`` branch; its XSD is reconstructed (``schemas/accrochage-1.1.5.xsd``)."""
 MAX_PASSAGES_PER_FILE = 200_000
 """Portal limit: passages in one file."""
 MAX_BYTES_PER_FILE = 200 * 1000 * 1000
@@ -125,6 +134,8 @@ class FluxHeader(_Model):
 
     id_flux: IdFlux  # idFlux
     timestamp: dt.datetime  # horodatage
+    action: FluxAction | None = None
+    """action: 1.1.5 only (``CREATION``); None writes a 1.1.2 flux, which has no action."""
     emitter_id_client: IdClient  # emetteur/idClient
     certifier: Certifier  # emetteur/certificateurs/certificateur
 
@@ -144,6 +155,11 @@ class FluxHeader(_Model):
                 "timestamp",
             )
         return self
+
+    @property
+    def version(self) -> str:
+        """The schema version this header is written in."""
+        return "1.1.2" if self.action is None else "1.1.5"
 
     @property
     def horodatage(self) -> str:
@@ -188,6 +204,18 @@ class CpfFile(_Model):
     first_name: Text20  # prenom1Titulaire
 
 
+NirNumber = Annotated[str, StringConstraints(pattern=r"^[12]\d{4}(2[AB]|\d{2})\d{6}$")]
+"""The first 13 characters of a NIR, without its key (pattern of ``identifiantNational/nir``)."""
+
+
+class NationalId(_Model):
+    """``identifiantNational`` (schema 1.1.5 only): the holder identified by NIR."""
+
+    kind: Literal["nir"] = "nir"
+    nir: NirNumber = Field(repr=False)  # nir (sensitive: never shown)
+    birth_name: Text60  # nomNaissance
+
+
 class CivilIdentity(_Model):
     """``titulaire``: the holder identified by civil identity and birth place."""
 
@@ -213,33 +241,41 @@ class CivilIdentity(_Model):
 
     @model_validator(mode="after")
     def _coherent(self) -> CivilIdentity:
-        if self.birth_insee_code is not None and self.birth_postcode is not None:
-            raise problem(
-                "give the birth place by INSEE code or by postal code, not both (XSD choice)",
-                "donner le lieu de naissance par code INSEE ou par code postal, pas les deux "
-                "(choix exclusif du XSD)",
-                "birth_postcode",
-            )
-        if self.birth_day is not None and self.birth_month is None:
-            raise problem(
-                "a birth day needs a birth month",
-                "un jour de naissance demande un mois de naissance",
-                "birth_day",
-            )
-        if self.birth_day is not None and self.birth_month is not None:
-            try:
-                dt.date(self.birth_year, self.birth_month, self.birth_day)
-            except ValueError:
-                raise problem(
-                    "the birth date does not exist",
-                    "la date de naissance n'existe pas",
-                    "birth_day",
-                ) from None
+        for field, en, fr in civil_conflicts(self.__dict__):
+            raise problem(en, fr, field)
         return self
 
 
-Holder = Annotated[CpfFile | CivilIdentity, Field(discriminator="kind")]
-"""``identificationTitulaire``: a CPF dossier or a civil identity (XSD choice)."""
+def civil_conflicts(v: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+    """(field, English, French) for each rule between a civil identity's fields that ``v``
+    breaks. Used by the model and, on whatever cells parsed, by the holders file."""
+    found: list[tuple[str, str, str]] = []
+    if v.get("birth_insee_code") is not None and v.get("birth_postcode") is not None:
+        found.append(
+            (
+                "birth_postcode",
+                "give the birth place by INSEE code or by postal code, not both (XSD choice)",
+                "donner le lieu de naissance par code INSEE ou par code postal, pas les deux "
+                "(choix exclusif du XSD)",
+            )
+        )
+    year, month, day = v.get("birth_year"), v.get("birth_month"), v.get("birth_day")
+    if day is not None and month is None:
+        found.append(
+            ("birth_day", "a birth day needs a birth month", "un jour de naissance demande un mois")
+        )
+    if isinstance(year, int) and isinstance(month, int) and isinstance(day, int):
+        try:
+            dt.date(year, month, day)
+        except ValueError:
+            found.append(
+                ("birth_day", "the birth date does not exist", "la date de naissance n'existe pas")
+            )
+    return found
+
+
+Holder = Annotated[CpfFile | CivilIdentity | NationalId, Field(discriminator="kind")]
+"""``identificationTitulaire``: a CPF dossier, a civil identity or (1.1.5) a NIR (XSD choice)."""
 
 
 class Passage(_Model):
@@ -282,37 +318,65 @@ class Passage(_Model):
 
     @model_validator(mode="after")
     def _coherent(self) -> Passage:
-        if self.exam_start and self.exam_end and self.exam_end < self.exam_start:
-            raise problem(
-                "the exam ends before it starts",
-                "la fin de l'examen précède son début",
-                "exam_end",
-            )
-        if self.valid_until is not None and self.valid_until < self.valid_from:
-            raise problem(
+        for field, en, fr in passage_conflicts(self.__dict__):
+            raise problem(en, fr, field)
+        return self
+
+
+def passage_conflicts(v: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+    """(field, English, French) for each rule between a passage's fields that ``v`` (field
+    name → parsed value, absent when unknown) breaks. The model applies them; the holders
+    file applies them to whatever cells parsed, so a row's problems all come in one run."""
+    found: list[tuple[str, str, str]] = []
+
+    def day(name: str) -> dt.date | None:
+        value = v.get(name)
+        return value if isinstance(value, dt.date) else None
+
+    start, end = day("exam_start"), day("exam_end")
+    valid_from, valid_until, registered = (
+        day("valid_from"),
+        day("valid_until"),
+        day("registration_date"),
+    )
+    if start and end and end < start:
+        found.append(
+            ("exam_end", "the exam ends before it starts", "la fin de l'examen précède son début")
+        )
+    if valid_from and valid_until and valid_until < valid_from:
+        found.append(
+            (
+                "valid_until",
                 "validity ends before it starts",
                 "la fin de validité précède la date d'obtention",
-                "valid_until",
             )
-        if self.registration_date is not None and self.registration_date > self.valid_from:
-            raise problem(
+        )
+    if valid_from and registered and registered > valid_from:
+        found.append(
+            (
+                "registration_date",
                 "registration is dated after the certification was obtained",
                 "l'inscription est datée après l'obtention de la certification",
-                "registration_date",
             )
-        if self.vae_route is not None and self.access_mode is not AccessMode.VAE:
-            raise problem(
+        )
+    if v.get("vae_route") is not None and v.get("access_mode") not in (AccessMode.VAE, "VAE"):
+        found.append(
+            (
+                "vae_route",
                 "a VAE route is only given for the VAE access mode",
                 "la voie d'accès VAE ne se donne que pour la modalité d'accès VAE",
-                "vae_route",
             )
-        if self.obtained_by is Obtention.BY_SCORING and self.scoring is None:
-            raise problem(
+        )
+    scoring_mode = v.get("obtained_by") in (Obtention.BY_SCORING, "PAR_SCORING")
+    if scoring_mode and v.get("scoring") is None:
+        found.append(
+            (
+                "scoring",
                 "a certification obtained by scoring needs its score",
                 "une certification obtenue par score doit indiquer le score",
-                "scoring",
             )
-        return self
+        )
+    return found
 
 
 # ---------------------------------------------------------------------------------------
@@ -342,6 +406,7 @@ _REASONS: dict[str, tuple[str, str]] = {
     "extra_forbidden": ("is not an element of the flux", "n'est pas un élément du flux"),
     "string_type": ("must be text", "doit être du texte"),
     "union_tag_invalid": ("unknown holder identification", "identification inconnue"),
+    "none_required": ("must be empty", "doit être vide"),
 }
 
 _PATTERN_HINTS: dict[str, tuple[str, str]] = {
@@ -353,6 +418,10 @@ _PATTERN_HINTS: dict[str, tuple[str, str]] = {
         "an INSEE country code has three digits (e.g. 109)",
         "un code pays INSEE a trois chiffres (par ex. 109)",
     ),
+    r"^[12]\d{4}(2[AB]|\d{2})\d{6}$": (
+        "a NIR (without key) has 13 characters: 1 or 2, year, month, département, commune, order",
+        "un NIR (sans clé) a 13 caractères : 1 ou 2, année, mois, département, commune, ordre",
+    ),
     r"^(RNCP|RS)\d+$": (
         "a certification code looks like RNCP35080 or RS5875",
         "un code de certification s'écrit RNCP35080 ou RS5875",
@@ -360,11 +429,22 @@ _PATTERN_HINTS: dict[str, tuple[str, str]] = {
 }
 
 
+_DATE_ERRORS = {"date_parsing", "date_from_datetime_parsing"}
+NO_SUCH_DATE = (
+    "this date does not exist in the calendar (check day and month)",
+    "cette date n'existe pas dans le calendrier (vérifier le jour et le mois)",
+)
+
+
 def reason(error: ErrorDetails) -> tuple[str, str]:
     """(English, French) reason of one pydantic error, never quoting the input value."""
     ctx: dict[str, Any] = dict(error.get("ctx") or {})
     if error["type"] == "rncpkit":
         return str(ctx["en"]), str(ctx["fr"])
+    if error["type"] in _DATE_ERRORS and "outside expected range" in str(ctx.get("error", "")):
+        return NO_SUCH_DATE  # the format is right, the day or month does not exist
+    if error["type"] in _DATE_ERRORS:
+        return ("must be a date YYYY-MM-DD", "doit être une date AAAA-MM-JJ")
     if error["type"] == "string_pattern_mismatch" and ctx.get("pattern") in _PATTERN_HINTS:
         return _PATTERN_HINTS[ctx["pattern"]]
     if error["type"] == "value_error" and isinstance(ctx.get("error"), PydanticCustomError):
@@ -373,8 +453,9 @@ def reason(error: ErrorDetails) -> tuple[str, str]:
     known = _REASONS.get(error["type"])
     if known is None:
         return error["msg"], "valeur invalide"
+    french = {k: v.replace(" or ", " ou ") if isinstance(v, str) else v for k, v in ctx.items()}
     try:
-        return known[0].format(**ctx), known[1].format(**ctx)
+        return known[0].format(**ctx), known[1].format(**french)
     except (KeyError, IndexError):
         return error["msg"], known[1]
 
@@ -384,11 +465,16 @@ def error_field(error: ErrorDetails) -> str:
     ctx = error.get("ctx") or {}
     if "field" in ctx:
         return str(ctx["field"])
-    names = [part for part in error["loc"] if isinstance(part, str) and part not in _TAGS]
+    loc = [part for part in error["loc"] if isinstance(part, str)]
+    names = [
+        part
+        for index, part in enumerate(loc)
+        if not (part in _TAGS and index and loc[index - 1] == "holder")  # union tag
+    ]
     return names[-1] if names else ""
 
 
-_TAGS = {"cpf", "civil"}
+_TAGS = {"cpf", "civil", "nir"}
 
 
 def reasons(exc: ValidationError) -> list[tuple[str, str, str]]:

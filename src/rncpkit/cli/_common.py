@@ -4,20 +4,27 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import io
+import os
+import re
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from typing import Any, ParamSpec, TypeVar
 
 import click
 
-from rncpkit.errors import InputError, OutputError, RncpkitError, UsageError
+from rncpkit.errors import OutputFileError, RncpkitError, UsageError
 from rncpkit.formats.options import FormatOptions
+from rncpkit.io import Encoded, atomic_output, output_error
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
 EXIT_OK = 0
 EXIT_INVALID = 1
+EXIT_INTERRUPTED = 130
+"""128 + SIGINT, what a shell reports for a command stopped by Ctrl-C."""
 
 
 class FormatChoice(click.Choice[str]):
@@ -47,6 +54,39 @@ def from_option(
     return click.option("--from", "from_format", type=FormatChoice("read"), help=help)
 
 
+def encoding_option(command: Callable[P, R]) -> Callable[P, R]:
+    """The ``--encoding`` option of the commands that read CSV inputs."""
+    return click.option(
+        "--encoding",
+        metavar="ENCODING",
+        help="Encoding of a CSV input (default UTF-8, with or without BOM); e.g. cp1252 "
+        "for a file saved by Excel as plain 'CSV' on Windows.",
+    )(command)
+
+
+def with_encoding(path: str, encoding: str | None) -> str | Encoded:
+    """``path`` as the source to read, carrying ``--encoding`` when given."""
+    return Encoded(path, encoding) if encoding else path
+
+
+@contextlib.contextmanager
+def report_output(output: str) -> Iterator[Callable[[str], None]]:
+    """A ``write(text)`` function for a command's report: stdout for ``-``, else a file
+    replaced only when the command completes (:func:`rncpkit.io.atomic_output`)."""
+    if output == "-":
+        yield functools.partial(click.echo, nl=False)
+        return
+    with atomic_output(output) as stream:
+        text = io.TextIOWrapper(stream, encoding="utf-8", newline="")
+
+        def write(piece: str) -> None:
+            text.write(piece)
+
+        yield write
+        text.flush()
+        text.detach()
+
+
 def format_options(format_name: str, pairs: tuple[str, ...]) -> FormatOptions:
     """``-O KEY=VALUE`` pairs parsed against the options class of ``format_name``: an
     unknown key or a bad value is a usage error (exit 2) naming the known keys."""
@@ -72,7 +112,9 @@ def fail(message: str, code: int = EXIT_INVALID) -> None:
 
 
 def handle_errors(command: Callable[P, R]) -> Callable[P, R]:
-    """Turn rncpkit's errors into a located message on stderr and the right exit code."""
+    """Turn rncpkit's errors into a located message on stderr and the right exit code:
+    1 for bad input and for any output that cannot be written (one line naming the path),
+    2 for a wrong call, 130 for Ctrl-C; never a traceback for an I/O failure."""
 
     @functools.wraps(command)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
@@ -80,16 +122,109 @@ def handle_errors(command: Callable[P, R]) -> Callable[P, R]:
             return command(*args, **kwargs)
         except UsageError as exc:
             raise click.UsageError(str(exc)) from None
-        except (InputError, OutputError) as exc:
+        except OutputFileError as exc:
+            _silence_stdout(exc.path)
             fail(f"error: {exc}")
         except RncpkitError as exc:
             fail(f"error: {exc}")
         except BrokenPipeError:
-            sys.stderr.close()
+            _silence_stdout("<stdout>")
             sys.exit(EXIT_OK)
+        except KeyboardInterrupt:
+            interrupted()
+        except OSError as exc:
+            # one the library did not name: say what the system says, with the path
+            if exc.filename is None:
+                # stdout's failures are named by guarded_stdout: this is an anonymous
+                # file, one of the spools and indexes rncpkit keeps in TMPDIR
+                where = f"the temporary directory {tempfile.gettempdir()} (TMPDIR)"
+                fail(f"error: cannot write in {where}: {exc.strerror or exc}")
+            name = os.fspath(exc.filename)
+            target = _target_of(name)
+            if target != name:
+                fail(f"error: {output_error(exc, target)}")
+            fail(f"error: {name}: {exc.strerror or exc}")
         raise AssertionError("unreachable")
 
     return wrapper
+
+
+_PART = re.compile(r"\.(?P<name>.+)\.[A-Za-z0-9_]+\.part")
+
+
+def _target_of(path: str) -> str:
+    """The file the user asked for, when ``path`` is the temporary ``.NAME.xxxx.part``
+    beside it (the user never named that one)."""
+    directory, name = os.path.split(path)
+    match = _PART.fullmatch(name)
+    return os.path.join(directory, match.group("name")) if match else path
+
+
+class _GuardedStdout:
+    """``sys.stdout`` for the time of a command: a failed write (disk full, a full device
+    such as /dev/full) becomes an :class:`OutputFileError` naming ``<stdout>``; a closed
+    pipe stays a :class:`BrokenPipeError`. Everything else is the real stream's; its
+    ``buffer`` is guarded too."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, data: Any) -> int:
+        with stdout_errors():
+            written: int = self._stream.write(data)
+        return written
+
+    @property
+    def buffer(self) -> _GuardedStdout:
+        """The binary stream, guarded the same way (``sys.stdout.buffer.write``)."""
+        return _GuardedStdout(self._stream.buffer)
+
+    def flush(self) -> None:
+        with stdout_errors():
+            self._stream.flush()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+@contextlib.contextmanager
+def stdout_errors() -> Iterator[None]:
+    """An :class:`OSError` of a write to stdout as the one-line ``<stdout>`` error."""
+    try:
+        yield
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise output_error(exc, "<stdout>") from None
+
+
+@contextlib.contextmanager
+def guarded_stdout() -> Iterator[None]:
+    """Run a command with :class:`_GuardedStdout` in place of ``sys.stdout``."""
+    real = sys.stdout
+    sys.stdout = _GuardedStdout(real)
+    try:
+        yield
+    finally:
+        sys.stdout = real
+
+
+def interrupted() -> None:
+    """Ctrl-C: say so and exit 130 (outputs were not replaced: see rncpkit.io)."""
+    _silence_stdout("<stdout>")
+    click.echo("\nrncpkit: interrupted", err=True)
+    sys.exit(EXIT_INTERRUPTED)
+
+
+def _silence_stdout(path: str) -> None:
+    """After stdout failed (closed pipe, full disk), point it at /dev/null so that the
+    interpreter's last flush at exit does not print a second error."""
+    if path != "<stdout>":
+        return
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
 
 
 @contextlib.contextmanager

@@ -14,6 +14,8 @@ import click
 from rncpkit.accrochage import (
     MAX_BYTES_PER_FILE,
     MAX_PASSAGES_PER_FILE,
+    SCHEMA_VERSIONS,
+    XSD_VERSION,
     CheckReport,
     DepositorKind,
     FicheIndex,
@@ -22,7 +24,9 @@ from rncpkit.accrochage import (
     template,
     write_report,
 )
-from rncpkit.cli._common import EXIT_INVALID, handle_errors
+from rncpkit.accrochage.receipt import explain
+from rncpkit.accrochage.reconcile import Reconciliation
+from rncpkit.cli._common import EXIT_INVALID, encoding_option, handle_errors, with_encoding
 
 _DELIMITERS = {";": ";", ",": ",", "tab": "\t"}
 
@@ -125,7 +129,16 @@ def template_command(output: str, delimiter: str, bom: bool | None) -> None:
 @click.option(
     "--skip-invalid",
     is_flag=True,
-    help="Write the valid rows and a report of the others, instead of nothing.",
+    help="Write the valid rows and a report of the others, instead of nothing. "
+    "The exit code is still 1 when any row was rejected.",
+)
+@click.option(
+    "--schema",
+    type=click.Choice(list(SCHEMA_VERSIONS)),
+    default=XSD_VERSION,
+    show_default=True,
+    help="XSD version to write. 1.1.5 (2026 kit) adds the file's action and accepts holders "
+    "identified by NIR (the 'nir' column); its XSD is reconstructed, not official.",
 )
 @click.option(
     "--report",
@@ -156,6 +169,23 @@ def template_command(output: str, delimiter: str, bom: bool | None) -> None:
 @click.option(
     "--compact", is_flag=True, help="No indentation: about 30 % smaller, fewer split files."
 )
+@click.option(
+    "--ledger",
+    type=click.Path(dir_okay=False),
+    help="SQLite ledger of declarations (created if absent): refuses an idTechnique already "
+    "declared, records what is written.",
+)
+@click.option(
+    "--resend",
+    is_flag=True,
+    help="With --ledger: send again passages refused or never answered (never accepted ones).",
+)
+@click.option(
+    "--only-refused",
+    is_flag=True,
+    help="With --ledger: take only the rows the ledger records as refused (after correction).",
+)
+@encoding_option
 @handle_errors
 def build_command(
     holders: str,
@@ -172,12 +202,19 @@ def build_command(
     max_passages: int,
     max_bytes: int,
     compact: bool,
+    schema: str,
+    ledger: str | None,
+    resend: bool,
+    only_refused: bool,
+    encoding: str | None,
 ) -> None:
     """Turn HOLDERS (CSV or JSON, '-' for stdin) into the XML flux to upload.
 
-    All or nothing: unless every row is valid, every bad row is listed (row, column,
-    reason in French and English; names and birth data are never shown) and nothing is
-    written. Each holder's access route must be open on the certification's fiche.
+    All or nothing: unless every row is valid, every problem of every row is listed (row,
+    column, reason in French and English; names, birth data and NIRs are never shown) and
+    nothing is written. Each holder's access route must be open on the certification's
+    fiche. With --skip-invalid the valid rows are written, the others reported in a CSV,
+    and the exit code is 1 all the same (something was rejected).
 
     \b
     Example:
@@ -185,7 +222,7 @@ def build_command(
           --id-client 03VML243 --id-contrat MCFCER000209 -o flux.xml
     """
     report = build(
-        holders,
+        with_encoding(holders, encoding),
         output,
         id_client=id_client,
         id_contract=id_contract,
@@ -198,8 +235,12 @@ def build_command(
         max_bytes=max_bytes,
         delimiter=_DELIMITERS[delimiter] if delimiter else None,
         compact=compact,
+        schema=schema,
+        ledger=ledger,
+        resend=resend,
+        only_refused=only_refused,
     )
-    for problem in report.problems:
+    for problem in sorted([*report.problems, *report.warnings], key=lambda p: p.row):
         click.echo(f"rncpkit: {problem}", err=True)
     if report.problems and not skip_invalid:
         click.echo(
@@ -226,6 +267,16 @@ def build_command(
             err=True,
         )
     click.echo(f"rncpkit: {report.line()}", err=True)
+    if ledger is not None and report.files:
+        skipped = f", {report.skipped} rows not refused left out" if only_refused else ""
+        click.echo(f"rncpkit: {report.recorded} passages recorded in {ledger}{skipped}", err=True)
+    if report.problems:
+        click.echo(
+            "rncpkit: rows were rejected: exit code 1 although the valid rows were written / "
+            "des lignes ont été refusées : code de sortie 1 bien que les lignes valides "
+            "soient écrites",
+            err=True,
+        )
     if report.problems or not report.files:
         raise SystemExit(EXIT_INVALID)
 
@@ -260,6 +311,184 @@ def check_command(flux: str, xsd: str | None, output_format: str) -> None:
         raise SystemExit(EXIT_INVALID)
 
 
+@accrochage.command(name="report")
+@click.argument("rapport", metavar="RAPPORT", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--holders",
+    type=click.Path(exists=True, dir_okay=False, allow_dash=True),
+    help="The holders file the flux was built from: refused passages are mapped to its rows.",
+)
+@click.option(
+    "--corrections",
+    type=click.Path(dir_okay=False),
+    help="Where --holders writes the refused rows to correct and resend "
+    "(default: HOLDERS without extension + '-a-corriger.csv').",
+)
+@click.option(
+    "--ledger",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Record each passage's outcome in this ledger.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Summary as text or JSON.",
+)
+@handle_errors
+def report_command(
+    rapport: str,
+    holders: str | None,
+    corrections: str | None,
+    ledger: str | None,
+    output_format: str,
+) -> None:
+    """Read a Caisse des Dépôts processing report (accusé de traitement) RAPPORT.xml.
+
+    Summary: file, treatment, accepted, refused with reasons grouped and counted (known
+    portal messages explained in French and English), XSD errors with line and column.
+    With --holders, the refused passages are mapped to the rows of the spreadsheet and
+    exactly those rows are written to a CSV to correct and resend (owner-only
+    permissions: it holds personal data). With --ledger, outcomes are recorded.
+
+    Exit code 1 when a passage or the file was refused.
+
+    \b
+    Example:
+      rncpkit accrochage report accuse.xml --holders titulaires.csv --ledger registre.sqlite
+    """
+    from rncpkit.accrochage.reconcile import reconcile
+
+    result = reconcile(rapport, holders=holders, corrections=corrections, ledger=ledger)
+    if output_format == "json":
+        click.echo(json.dumps(_reconciliation_json(result), ensure_ascii=False, indent=2))
+    else:
+        _print_reconciliation(result, ledger)
+    if not result.report.ok:
+        raise SystemExit(EXIT_INVALID)
+
+
+def _reconciliation_json(result: Reconciliation) -> dict[str, object]:
+    report = result.report
+    return {
+        "rapport": report.source,
+        "nomFichier": report.file_name,
+        "idFlux": report.id_flux,
+        "idTraitement": report.treatment_id,
+        "fichierRefuse": report.file_refused,
+        "acceptes": report.accepted,
+        "refuses": report.refused,
+        "raisons": [
+            {
+                "message": message,
+                "passages": count,
+                "explication": None if (e := explain(message)) is None else e.fr,
+                "explanation": None if e is None else e.en,
+            }
+            for message, count in report.reasons.most_common()
+        ],
+        "erreurs": [
+            {"type": e.type, "message": e.message, "ligne": e.line, "colonne": e.column}
+            for e in report.errors
+        ],
+        "nombreErreurs": report.error_count,
+        "lignes": [
+            {"ligne": r.row, "idTechnique": r.technical_id, "raison": r.reason} for r in result.rows
+        ],
+        "absentsDuFichier": result.missing,
+        "aCorriger": None if result.corrections is None else str(result.corrections),
+        "registre": None if result.ledger is None else {"misAJour": result.ledger.updated},
+    }
+
+
+def _print_reconciliation(result: Reconciliation, ledger: str | None) -> None:
+    report = result.report
+    name = report.file_name or report.id_flux or "?"
+    click.echo(f"{report.source}: fichier/file {name}, traitement/treatment {report.treatment_id}")
+    if report.file_refused:
+        click.echo(
+            f"  FICHIER REFUSÉ / FILE REFUSED: {report.error_count} erreur(s) XSD / XSD "
+            "error(s); no passage was treated / aucun passage traité"
+        )
+        for error in report.errors:
+            click.echo(
+                f"    ligne/line {error.line}, colonne/column {error.column}: "
+                f"[{error.type}] {error.message}"
+            )
+    click.echo(f"  acceptés/accepted: {report.accepted}")
+    click.echo(f"  refusés/refused: {report.refused}")
+    for message, count in report.reasons.most_common():
+        click.echo(f"    {count} × {message or '-'}")
+        explanation = explain(message)
+        if explanation is not None:
+            click.echo(f"      → {explanation.fr}")
+            click.echo(f"      → {explanation.en}")
+    for row in result.rows:
+        click.echo(f"  ligne/row {row.row} [idTechnique {row.technical_id}]: {row.reason}")
+    if result.missing:
+        click.echo(
+            f"  {result.missing} passage(s) refusé(s) absent(s) du fichier des titulaires / "
+            "refused passage(s) not in the holders file"
+        )
+    if result.corrections is not None:
+        click.echo(
+            f"  {len(result.rows)} ligne(s) à corriger puis renvoyer / row(s) to correct "
+            f"and resend: {result.corrections}"
+        )
+    if result.ledger is not None:
+        click.echo(
+            f"  registre/ledger {ledger}: {result.ledger.updated} passage(s) mis à jour/updated"
+        )
+
+
+@accrochage.command(name="status")
+@click.option(
+    "--ledger", required=True, type=click.Path(exists=True, dir_okay=False), help="The ledger."
+)
+@click.option("--certification", metavar="CODE", help="Only this certification.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Text or JSON.",
+)
+@handle_errors
+def status_command(ledger: str, certification: str | None, output_format: str) -> None:
+    """What the ledger records: passages sent, accepted, refused (with reasons) and never
+    answered, per certification."""
+    from rncpkit.accrochage.ledger import Ledger
+
+    with Ledger(ledger) as book:
+        summary = book.summary(certification.strip().upper() if certification else None)
+    if output_format == "json":
+        click.echo(
+            json.dumps(
+                {"counts": summary.counts, "reasons": summary.reasons},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return
+    if not summary.counts:
+        click.echo("aucun passage enregistré / no passage recorded")
+    labels = {
+        "sent": "sans réponse / never answered",
+        "accepted": "acceptés / accepted",
+        "refused": "refusés / refused",
+        "file_refused": "fichier refusé / file refused",
+    }
+    for code, counts in summary.counts.items():
+        click.echo(f"{code}: {sum(counts.values())} passages envoyés / sent")
+        for status, label in labels.items():
+            click.echo(f"  {label}: {counts.get(status, 0)}")
+        for reason, count in summary.reasons.get(code, {}).items():
+            click.echo(f"    {count} × {reason or '-'}")
+
+
 def _as_json(report: CheckReport) -> dict[str, object]:
     return {
         "file": report.file,
@@ -271,6 +500,8 @@ def _as_json(report: CheckReport) -> dict[str, object]:
         "certificateur": report.certifier,
         "idContrat": report.contract,
         "passages": report.passages,
+        "version": report.version,
+        "action": report.action,
         "xsd": report.xsd,
         "certifications": [
             {
@@ -289,6 +520,7 @@ def _as_json(report: CheckReport) -> dict[str, object]:
                 "idTechnique": p.technical_id,
                 "element": p.element,
                 "warning": p.warning,
+                "xsd": p.xsd,
                 "reason": p.reason_en,
                 "raison": p.reason_fr,
             }
@@ -302,7 +534,11 @@ def _print_text(report: CheckReport) -> None:
         f"{report.file}: {report.passages} passages, {len(report.certifications)} "
         f"certification(s), {report.size:,} bytes"
     )
-    click.echo(f"  idFlux {report.id_flux}  horodatage {report.horodatage}")
+    action = f"  action {report.action}" if report.action else ""
+    click.echo(
+        f"  schéma/schema {report.version}  idFlux {report.id_flux}  "
+        f"horodatage {report.horodatage}{action}"
+    )
     click.echo(
         f"  émetteur {report.emitter}  certificateur {report.certifier}  contrat {report.contract}"
     )
@@ -317,7 +553,7 @@ def _print_text(report: CheckReport) -> None:
         click.echo(f"  {problem}")
     errors = sum(not p.warning for p in report.problems)
     warnings = len(report.problems) - errors
-    xsd_ok = not any(p.element == "XSD" for p in report.problems)
+    xsd_ok = not any(p.xsd for p in report.problems)
     xsd = f"XSD {report.xsd}: " + ("valide / valid" if xsd_ok else "invalide / invalid")
     verdict = "OK" if report.ok else "REJETÉ / REJECTED"
     click.echo(

@@ -11,10 +11,12 @@ from rncpkit.cli._common import (
     EXIT_INVALID,
     FormatChoice,
     echo_error,
+    encoding_option,
     format_options,
     from_option,
     handle_errors,
     progress_bar,
+    with_encoding,
 )
 from rncpkit.cli._filters import filter_options
 from rncpkit.filters import FicheFilter
@@ -75,6 +77,7 @@ __all__ = ["convert"]
     help="Worker processes for a France Compétences XML input (0 = one per core); "
     "the output is the same, byte for byte.",
 )
+@encoding_option
 @filter_options
 @handle_errors
 def convert(
@@ -89,6 +92,7 @@ def convert(
     flux_version: str,
     extra: tuple[str, ...],
     jobs: int,
+    encoding: str | None,
     fiche_filter: FicheFilter,
 ) -> None:
     """Convert INPUT ('-' for stdin) to another format.
@@ -111,7 +115,7 @@ def convert(
     )
     with progress_bar("Converting") as progress:
         summary = run_conversion(
-            input_path,
+            with_encoding(input_path, encoding),
             output,
             to_format,
             from_format=from_format,

@@ -8,8 +8,11 @@ import textwrap
 import click
 
 from rncpkit.api import read
-from rncpkit.cli._common import fail, from_option, handle_errors
+from rncpkit.cli._common import encoding_option, fail, from_option, handle_errors, with_encoding
 from rncpkit.model import Certification
+from rncpkit.model.numbers import fiche_number_candidates
+from rncpkit.model.text import flattened_lines
+from rncpkit.register.format import find_in_file
 
 
 def _wrap(text: str, indent: str = "    ") -> str:
@@ -17,12 +20,33 @@ def _wrap(text: str, indent: str = "    ") -> str:
     return textwrap.fill(flattened, width=96, initial_indent=indent, subsequent_indent=indent)
 
 
-def _iso(day: dt.date | None) -> str | None:
-    return day.isoformat() if day else None
+def _french(day: dt.date | None) -> str | None:
+    """JJ/MM/AAAA, as France Compétences writes dates (the labels here are French)."""
+    return day.strftime("%d/%m/%Y") if day else None
 
 
-def render(cert: Certification) -> str:
-    """A plain-text summary of a certification, for people."""
+TRUNCATED = 600
+"""Characters of the objectives shown without ``--full``."""
+
+_TEXTS = (
+    ("Activités visées", "activities"),
+    ("Compétences attestées", "attested_skills"),
+    ("Secteurs d'activité", "sectors"),
+    ("Types d'emplois accessibles", "job_types"),
+    ("Réglementation d'activités", "activity_regulations"),
+    ("Niveau de maîtrise", "mastery_level"),
+    ("Validation partielle", "partial_validation_scope"),
+    ("Prérequis à l'entrée en formation", "entry_prerequisites"),
+    ("Prérequis à la validation", "certification_prerequisites"),
+    ("Durée de validité", "validity_duration"),
+    ("Modalités de renouvellement", "renewal_terms"),
+)
+"""The free texts ``--full`` adds, in the order of the public fiche page."""
+
+
+def render(cert: Certification, *, full: bool = False) -> str:
+    """A plain-text summary of a certification, for people; ``full`` prints every text
+    whole (objectives, activities, skills…) instead of a truncated objectives excerpt."""
     lines = [f"{cert.number} — {cert.title}"]
     facts = [
         ("Répertoire", cert.repertoire.value),
@@ -35,12 +59,10 @@ def render(cert: Certification) -> str:
             else (cert.level.value if cert.level else None),
         ),
         ("Enregistrement", cert.registration_type.value if cert.registration_type else None),
-        ("Décision", _iso(cert.decision_date)),
+        ("Décision", _french(cert.decision_date)),
+        ("Date d'effet", _french(cert.effective_date)),
         ("Durée", f"{cert.registration_years} ans" if cert.registration_years else None),
-        (
-            "Fin d'enregistrement",
-            cert.registration_end.isoformat() if cert.registration_end else None,
-        ),
+        ("Fin d'enregistrement", _french(cert.registration_end)),
         ("NSF", ", ".join(n.code for n in cert.nsf) or None),
         ("Formacodes", ", ".join(f.code for f in cert.formacodes) or None),
         ("ROME", ", ".join(r.code for r in cert.rome) or None),
@@ -62,30 +84,90 @@ def render(cert: Certification) -> str:
         lines.append("  Blocs de compétences")
         lines += [f"    {b.code}  {b.label}" for b in cert.blocks]
     if cert.objectives:
-        lines += [
-            "  Objectifs et contexte",
-            _wrap(cert.objectives[:600] + ("…" if len(cert.objectives) > 600 else "")),
-        ]
+        shown = cert.objectives
+        if not full and len(shown) > TRUNCATED:
+            shown = shown[:TRUNCATED] + "… (--full pour le texte entier)"
+        lines += ["  Objectifs et contexte", _wrap(shown) if not full else _indent(shown)]
+    if full:
+        for label, name in _TEXTS:
+            value = getattr(cert, name)
+            if value and value.strip():
+                lines += [f"  {label}", _indent(value)]
+        for block in cert.blocks:
+            if block.competences and block.competences.strip():
+                lines += [f"  {block.code} — compétences", _indent(block.competences)]
     return "\n".join(lines)
+
+
+def _indent(text: str, indent: str = "    ") -> str:
+    """A whole text, one line per line of the fiche (V4.1 flattens lists into runs of
+    blanks: :func:`~rncpkit.model.text.flattened_lines` reads them back), wrapped."""
+    out: list[str] = []
+    for is_item, line in flattened_lines(text):
+        first = indent + ("- " if is_item else "")
+        out.append(
+            textwrap.fill(
+                line,
+                width=96,
+                initial_indent=first,
+                subsequent_indent=indent + ("  " if is_item else ""),
+            )
+        )
+    return "\n".join(out)
 
 
 @click.command()
 @click.argument("numero")
 @click.argument("input_path", metavar="INPUT", type=click.Path(allow_dash=True, dir_okay=False))
 @from_option()
+@click.option("--full", is_flag=True, help="Print every text whole, without truncation.")
+@encoding_option
 @handle_errors
-def show(numero: str, input_path: str, from_format: str | None) -> None:
-    """Summarise fiche NUMERO (e.g. RNCP35080) found in INPUT.
+def show(
+    numero: str, input_path: str, from_format: str | None, full: bool, encoding: str | None
+) -> None:
+    """Summarise fiche NUMERO found in INPUT.
 
-    INPUT may be the whole national export: reading stops at the fiche.
+    NUMERO may be written RNCP35080, rncp35080, RS5000 or 35080: a bare number is looked
+    up as RNCP then RS (and you are told when both exist). INPUT may be the whole
+    national export: reading stops at the fiche (a bare number reads on, to find both).
 
     \b
-    Example:
+    Examples:
       rncpkit show RNCP35080 samples/RNCP35080.xml
+      rncpkit show 35080 export.zip --full
     """
-    wanted = numero.strip().upper()
-    for cert in read(input_path, from_format, on_error=lambda _error: None):
-        if cert.number == wanted:
-            click.echo(render(cert))
+    try:
+        candidates = fiche_number_candidates(numero)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="NUMERO") from None
+    if from_format in (None, "register"):  # a register: one indexed lookup
+        in_register = find_in_file(input_path, numero)
+        if isinstance(in_register, Certification):
+            click.echo(render(in_register, full=full))
             return
-    fail(f"error: {input_path}: no valid fiche {wanted} found")
+        if in_register is None:
+            fail(f"error: {input_path}: no fiche {' or '.join(candidates)} in the register")
+            return
+    found: dict[str, Certification] = {}
+    for cert in read(with_encoding(input_path, encoding), from_format, on_error=_skip):
+        if cert.number in candidates and cert.number not in found:
+            found[cert.number] = cert
+            if len(found) == len(candidates):
+                break
+    chosen = next((found[number] for number in candidates if number in found), None)
+    if chosen is None:
+        fail(f"error: {input_path}: no valid fiche {' or '.join(candidates)} found")
+        return
+    click.echo(render(chosen, full=full))
+    if len(found) > 1:
+        other = next(number for number in candidates if number != chosen.number)
+        click.echo(
+            f"rncpkit: both {chosen.number} and {other} exist in {input_path}; shown: "
+            f"{chosen.number} (ask for {other} to see the other)",
+            err=True,
+        )
+
+
+def _skip(_error: object) -> None:
+    """Invalid fiches are not the one asked for: read on."""

@@ -8,7 +8,14 @@ from collections.abc import Iterator
 
 import click
 
-from rncpkit.cli._common import EXIT_INVALID, from_option, handle_errors
+from rncpkit.cli._common import (
+    EXIT_INVALID,
+    encoding_option,
+    from_option,
+    handle_errors,
+    report_output,
+    with_encoding,
+)
 from rncpkit.cli._filters import filter_options
 from rncpkit.errors import InputError
 from rncpkit.filters import FicheFilter
@@ -24,6 +31,8 @@ def _print_catalogue(as_json: bool) -> None:
                 "severity": rule.severity.value,
                 "summary": rule.summary_en,
                 "summary_fr": rule.summary_fr,
+                "legacy": rule.legacy.when_en if rule.legacy else None,
+                "legacy_fr": rule.legacy.when_fr if rule.legacy else None,
             }
             for code, rule in CATALOGUE.items()
         ]
@@ -32,6 +41,8 @@ def _print_catalogue(as_json: bool) -> None:
     for code, rule in CATALOGUE.items():
         click.echo(f"{code:28} {rule.severity.value:8} {rule.summary_en}")
         click.echo(f"{'':28} {'':8} {rule.summary_fr}")
+        if rule.legacy:
+            click.echo(f"{'':28} {'':8} (warning {rule.legacy.when_en})")
 
 
 def _guarded(findings: Iterator[Finding]) -> Iterator[Finding]:
@@ -67,6 +78,15 @@ def _guarded(findings: Iterator[Finding]) -> Iterator[Finding]:
     help="Date the export describes, for the active flag (default: the date in the file "
     "name, else the system date).",
 )
+@click.option(
+    "-o",
+    "--output",
+    default="-",
+    show_default=True,
+    type=click.Path(allow_dash=True),
+    help="Write the report to this file (replaced only when the run completes).",
+)
+@encoding_option
 @filter_options
 @handle_errors
 def validate(
@@ -79,20 +99,25 @@ def validate(
     strict: bool,
     fail_fast: bool,
     today: dt.datetime | None,
+    output: str,
+    encoding: str | None,
     fiche_filter: FicheFilter,
 ) -> None:
     """Check INPUT ('-' for stdin) and report every problem found.
 
     Each problem names the file, line, fiche, field and rule. Exit code 1 when an error
     is found (or a warning, with --strict); 0 otherwise. Rule codes are listed by --rules;
-    --select and --ignore take codes, separated by commas or repeated.
+    --select and --ignore take codes, separated by commas or repeated. On an inactive
+    fiche (the register's history), rules about missing elements report warnings, not
+    errors (--rules says which).
 
     \b
     Examples:
       rncpkit validate samples/RNCP35080.xml
       rncpkit validate --rules
       rncpkit validate export.zip --ignore SIRET-CHECKSUM,TEXT-HTML
-      rncpkit validate export.zip --format json > findings.json
+      rncpkit validate export.zip --format json -o findings.json
+      rncpkit validate holders-export.csv --from fc-csv --encoding cp1252
     """
     if list_rules:
         _print_catalogue(output_format == "json")
@@ -109,7 +134,7 @@ def validate(
     errors = warnings = 0
     tally = Tally()
     findings = run_validation(
-        input_path,
+        with_encoding(input_path, encoding),
         from_format,
         today=today.date() if today else None,
         select=selected or None,
@@ -118,26 +143,24 @@ def validate(
         tally=tally,
     )
     as_json = output_format == "json"
-    if as_json:
-        click.echo("[", nl=False)
-    first = True
-    for finding in _guarded(findings):
-        if finding.severity is Severity.ERROR:
-            errors += 1
-        else:
-            warnings += 1
+    with report_output(output) as echo:
         if as_json:
-            click.echo(
-                ("\n" if first else ",\n") + json.dumps(finding.as_dict(), ensure_ascii=False),
-                nl=False,
-            )
-            first = False
-        else:
-            click.echo(str(finding))
-        if fail_fast and finding.severity is Severity.ERROR:
-            break
-    if as_json:
-        click.echo("\n]")
+            echo("[")
+        first = True
+        for finding in _guarded(findings):
+            if finding.severity is Severity.ERROR:
+                errors += 1
+            else:
+                warnings += 1
+            if as_json:
+                echo(("\n" if first else ",\n") + json.dumps(finding.as_dict(), ensure_ascii=False))
+                first = False
+            else:
+                echo(str(finding) + "\n")
+            if fail_fast and finding.severity is Severity.ERROR:
+                break
+        if as_json:
+            echo("\n]\n")
     counts = "" if fail_fast and errors else f"{tally.line()}; "
     click.echo(f"rncpkit: {counts}{errors} errors, {warnings} warnings", err=True)
     if errors or (strict and warnings):

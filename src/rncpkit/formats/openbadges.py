@@ -54,7 +54,7 @@ def _profile(certifier: Certifier, uris: Uris) -> Node:
     if certifier.siret:
         profile["otherIdentifier"] = [
             {
-                "type": ["IdentifierEntry"],
+                "type": "IdentifierEntry",
                 "identifier": certifier.siret,
                 "identifierType": "ext:SIRET",
             }
@@ -137,7 +137,7 @@ class Badges:
             "humanCode": cert.number,
             "otherIdentifier": [
                 {
-                    "type": ["IdentifierEntry"],
+                    "type": "IdentifierEntry",
                     "identifier": cert.number,
                     "identifierType": "identifier",
                 }
@@ -180,7 +180,7 @@ class Badges:
             "humanCode": block.code,
             "otherIdentifier": [
                 {
-                    "type": ["IdentifierEntry"],
+                    "type": "IdentifierEntry",
                     "identifier": block.code,
                     "identifierType": "identifier",
                 }

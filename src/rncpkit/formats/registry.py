@@ -15,6 +15,7 @@ from rncpkit.formats import (
 )
 from rncpkit.formats.base import Format
 from rncpkit.io import InputFile
+from rncpkit.register import format as register_format
 
 __all__ = ["FORMATS", "detect_format", "get_format", "readable_formats", "writable_formats"]
 
@@ -30,6 +31,7 @@ FORMATS: dict[str, Format] = {
         europass_xml.FORMAT,
         europass_jsonld.FORMAT,
         openbadges.FORMAT,
+        register_format.FORMAT,
     )
 }
 

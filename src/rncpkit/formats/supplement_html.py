@@ -12,9 +12,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
-import os
 import re
-import tempfile
 from html import escape
 from pathlib import Path
 from typing import IO
@@ -562,15 +560,8 @@ class SupplementHtmlWriter:
 def _replace_file(target: Path, data: bytes) -> None:
     """Write ``target`` atomically (temporary file + rename). No fsync per page: a crash
     may lose a page, never leave half of one; the index is synced once at the end."""
-    fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(temporary, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+    with atomic_output(target, sync=False) as handle:  # I/O failures named, nothing left
+        handle.write(data)
 
 
 class SupplementDirectoryWriter:

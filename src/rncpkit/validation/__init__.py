@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -60,13 +61,21 @@ def _selected(select: Iterable[str] | None, ignore: Iterable[str] | None) -> lis
     return [rule for code, rule in CATALOGUE.items() if code in chosen]
 
 
-def _finding(rule: Rule, located: Located, file: str | None) -> Finding:
+def _finding(
+    rule: Rule, located: Located, file: str | None, cert: Certification | None = None
+) -> Finding:
+    """``cert`` (the fiche a per-fiche rule judged) may turn an error into a warning."""
     issue = located.issue
+    severity = rule.severity_for(cert)
+    message_en, message_fr = issue.message_en, issue.message_fr
+    if severity is not rule.severity and rule.legacy is not None:
+        message_en = f"{message_en} ({rule.legacy.note_en})"
+        message_fr = f"{message_fr} ({rule.legacy.note_fr})"
     return Finding(
         rule=rule.code,
-        severity=rule.severity,
-        message=issue.message_en,
-        message_fr=issue.message_fr,
+        severity=severity,
+        message=message_en,
+        message_fr=message_fr,
         file=file,
         line=located.line,
         fiche=located.fiche,
@@ -85,13 +94,20 @@ def check(
 ) -> Iterator[Finding]:
     """Run the catalogued per-fiche rules on one certification (``today``: the date the
     export describes, for the active flag; the system date by default)."""
-    context = Context(today=today or dt.date.today())
-    text.forget()
-    for rule in _selected(select, ignore):
-        if rule.check is None:
-            continue
+    rules = [rule for rule in _selected(select, ignore) if rule.check is not None]
+    context = _fiche_context(Context(today=today or dt.date.today()), certification, rules)
+    for rule in rules:
+        assert rule.check is not None
         for issue in rule.check(certification, context):
-            yield _finding(rule, Located(certification.number, line, issue), file)
+            yield _finding(rule, Located(certification.number, line, issue), file, certification)
+
+
+def _fiche_context(base: Context, cert: Certification, rules: list[Rule]) -> Context:
+    """``base`` with ``cert``'s text digest when a rule reads it: computed once per fiche,
+    passed explicitly (no cache that a model changed in place could outlive)."""
+    if any(rule.reads_text for rule in rules):
+        return dataclasses.replace(base, digest=text.digest(cert))
+    return base
 
 
 def finding_from_error(error: InputError, rule: str | None = None) -> Finding:
@@ -185,6 +201,7 @@ def _findings(
     where: Callable[[Certification], bool] | None,
     tally: Tally,
 ) -> Iterator[Finding]:
+    digest = any(rule.reads_text for rule in per_fiche)
     for result in results:
         tally.read += 1
         if isinstance(result, FicheError):
@@ -199,11 +216,13 @@ def _findings(
             tally.filtered += 1
             continue  # filtered out (rncpkit validate --numero, --level…)
         tally.checked += 1
-        text.forget()
+        fiche_context = (
+            dataclasses.replace(context, digest=text.digest(cert)) if digest else context
+        )
         for rule in per_fiche:
             assert rule.check is not None
-            for issue in rule.check(cert, context):
-                yield _finding(rule, Located(cert.number, line, issue), name)
+            for issue in rule.check(cert, fiche_context):
+                yield _finding(rule, Located(cert.number, line, issue), name, cert)
         for rule, collector in collectors:
             for located in collector.observe(cert, line):
                 yield _finding(rule, located, name)

@@ -102,28 +102,14 @@ class Digest:
         return self.longest_short > min(LIMITS.values()) or self.longest > DEFAULT_LIMIT
 
 
-_last: tuple[BaseModel, Digest] | None = None
-
-
 def digest(model: BaseModel) -> Digest:
-    """The :class:`Digest` of ``model``, computed once for the rules that follow."""
-    global _last
-    if _last is not None and _last[0] is model:
-        return _last[1]
+    """The :class:`Digest` of ``model``; the engine computes it once per fiche and hands
+    it to the text rules in their context."""
     collected: list[str] = []
     longest = [0, 0]
     _collect(model.__dict__, collected, longest)
     # joined by spaces: printable, so that ``isprintable`` speaks for the texts alone
-    result = Digest(" ".join(collected), longest[0], longest[1])
-    _last = (model, result)  # holding the model keeps its id from being reused
-    return result
-
-
-def forget() -> None:
-    """Drop the cached digest: the engine calls it before each fiche, so that a model
-    changed in place between two checks is never judged on its old text."""
-    global _last
-    _last = None
+    return Digest(" ".join(collected), longest[0], longest[1])
 
 
 def _collect(fields: dict[str, object], out: list[str], longest: list[int]) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import io
 import os
 import re
 import sqlite3
@@ -13,7 +12,7 @@ import tempfile
 import unicodedata
 import zipfile
 from collections.abc import Iterator, Sequence
-from typing import IO, Any
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -21,7 +20,7 @@ from rncpkit.errors import FicheError, InputError
 from rncpkit.formats.base import ReadResult, Record, fiche_error
 from rncpkit.formats.fc_csv.table import CHILDREN, FILES, STANDARD, TEXT, CsvFile, Shape, key
 from rncpkit.formats.xmltable import BadValue
-from rncpkit.io import InputFile, open_member
+from rncpkit.io import InputFile, open_member, text_stream
 from rncpkit.model import AccessRouteCode, Certification
 
 __all__ = ["member_name", "read"]
@@ -72,10 +71,10 @@ def _members(opened: InputFile) -> dict[str, zipfile.ZipInfo]:
 class _Rows:
     """CSV rows of one file, with their line numbers, header checked."""
 
-    def __init__(self, stream: IO[bytes], csv_file: CsvFile, name: str) -> None:
+    def __init__(self, opened: InputFile, csv_file: CsvFile, name: str) -> None:
         self.name = name
         self.csv_file = csv_file
-        self._text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+        self._text = text_stream(opened, name=name)  # UTF-8 or --encoding, errors located
         self._reader = csv.reader(self._text, delimiter=";", quotechar='"', strict=False)
         try:
             header = next(self._reader, None)
@@ -285,12 +284,12 @@ def read(opened: InputFile) -> Iterator[ReadResult]:
                     continue
                 member = open_member(opened, info)
                 names[kind] = f"{opened.name}!{member_name(info)}"
-                index.add(kind, _Rows(member.stream, csv_file, names[kind]))
+                index.add(kind, _Rows(member, csv_file, names[kind]))
             index.seal()
             standard = open_member(opened, members[STANDARD.name])
             standard_name = f"{opened.name}!{member_name(members[STANDARD.name])}"
             seen: set[str] = set()
-            for line, row in _Rows(standard.stream, STANDARD, standard_name):
+            for line, row in _Rows(standard, STANDARD, standard_name):
                 number = row[0 if len(row) < 2 else 1].strip()
                 if len(row) != len(STANDARD.columns):
                     yield FicheError(
@@ -352,7 +351,7 @@ def _orphans(index: _Index, seen: set[str], names: dict[int, str]) -> Iterator[F
 
 def _read_standard_only(opened: InputFile) -> Iterator[ReadResult]:
     seen: set[str] = set()
-    for line, row in _Rows(opened.stream, STANDARD, opened.name):
+    for line, row in _Rows(opened, STANDARD, opened.name):
         number = row[1].strip() if len(row) > 1 else ""
         if len(row) != len(STANDARD.columns) or number in seen:
             yield FicheError(

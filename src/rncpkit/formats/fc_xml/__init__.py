@@ -21,6 +21,7 @@ from rncpkit.formats.fc_xml.codecs import BOOL, CODE, DATE, INT, TEXT
 from rncpkit.formats.fc_xml.legacy import V20, V30
 from rncpkit.formats.fc_xml.reading import read_fiche
 from rncpkit.formats.fc_xml.table import V41
+from rncpkit.formats.fc_xml.v12 import V12
 from rncpkit.formats.fc_xml.writing import FluxWriter
 from rncpkit.formats.xmltable import BadValue, Group
 from rncpkit.io import InputFile
@@ -42,7 +43,7 @@ __all__ = [
     "read_fiche",
 ]
 
-VERSIONS: dict[str, Group] = {"4.1": V41, "3.0": V30, "2.0": V20}
+VERSIONS: dict[str, Group] = {"4.1": V41, "3.0": V30, "2.0": V20, "1.2": V12}
 """The fiche table of every ``VERSION_FLUX`` rncpkit reads."""
 WRITABLE: tuple[str, ...] = ("4.1", "3.0")
 """The versions rncpkit writes (V2.0's exact layout is not attested well enough)."""
@@ -81,7 +82,7 @@ def sniff(opened: InputFile) -> bool:
 
 FORMAT = Format(
     name="fc-xml",
-    description="France Compétences XML flux V4.1, V3.0, V2.0 (export_fiches_*.xml, or .zip)",
+    description="France Compétences XML flux V4.1, V3.0, V2.0, V1.2 (export_fiches_*.xml, .zip)",
     extensions=(".xml",),
     sniff=sniff,
     reader=read,

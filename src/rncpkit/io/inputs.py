@@ -1,7 +1,9 @@
-"""Opening inputs (paths, ``-``, bytes, file objects, zips) and writing outputs atomically."""
+"""Opening inputs: paths (``-`` for stdin), bytes, binary files and zips, streamed, with
+the first bytes kept for recognising the format."""
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import io
 import os
@@ -14,10 +16,40 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, BinaryIO
 
-from rncpkit.errors import InputError, UnsafeInputError
+from rncpkit.errors import InputError, UnsafeInputError, UsageError
+from rncpkit.io.kinds import refuse_impostor
 
 Source = str | os.PathLike[str] | bytes | IO[bytes]
-"""What :func:`rncpkit.read` accepts: a path (``-`` for stdin), the bytes, or a binary file."""
+"""What :func:`rncpkit.read` accepts: a path (``-`` for stdin), the bytes, or a binary file.
+A path wrapped in :class:`Encoded` also names the encoding of a CSV input."""
+
+
+class Encoded(os.PathLike[str]):
+    """A path with the text encoding of its content (``--encoding cp1252`` for a CSV saved
+    by Excel on Windows). It is a path for everything else, so that it goes wherever a
+    path goes; :func:`open_input` hands the encoding to the CSV readers."""
+
+    def __init__(self, path: str | os.PathLike[str], encoding: str) -> None:
+        self.path = os.fspath(path)
+        self.encoding = check_encoding(encoding)
+
+    def __fspath__(self) -> str:
+        return self.path
+
+    def __repr__(self) -> str:
+        return f"Encoded({self.path!r}, {self.encoding!r})"
+
+    def __reduce__(self) -> tuple[type[Encoded], tuple[str, str]]:
+        return (Encoded, (self.path, self.encoding))
+
+
+def check_encoding(encoding: str) -> str:
+    """The codec's canonical name, or a :class:`UsageError` for an unknown one."""
+    try:
+        return codecs.lookup(encoding).name
+    except LookupError:
+        raise UsageError(f"unknown encoding {encoding!r} (e.g. utf-8, cp1252, latin-1)") from None
+
 
 HEAD_SIZE = 64 * 1024
 ZIP_MAGIC = b"PK\x03\x04"
@@ -72,6 +104,8 @@ class InputFile:
     head: bytes
     archive: zipfile.ZipFile | None = None
     size: int | None = None
+    encoding: str | None = None
+    """The text encoding the user named (CSV inputs); None: UTF-8, with or without BOM."""
 
     @property
     def bytes_read(self) -> int:
@@ -115,8 +149,10 @@ def open_input(source: Source, *, name: str | None = None) -> Iterator[InputFile
                 opened = _wrap(name, handle, os.fstat(handle.fileno()).st_size)
         else:
             opened = _wrap(name, source)
+        opened.encoding = getattr(source, "encoding", None)
         if opened.head.startswith(ZIP_MAGIC):
             opened.archive = stack.enter_context(_open_zip(opened, stack))
+        refuse_impostor(opened)
         yield opened
 
 
@@ -151,9 +187,12 @@ def open_member(opened: InputFile, member: zipfile.ZipInfo) -> InputFile:
         )
     try:
         stream = _MemberStream(opened.archive.open(member), name)
-        return _wrap(name, io.BufferedReader(stream, buffer_size=1 << 16), member.file_size)
+        inner = _wrap(name, io.BufferedReader(stream, buffer_size=1 << 16), member.file_size)
     except (zipfile.BadZipFile, NotImplementedError, RuntimeError, zlib.error) as exc:
         raise InputError(f"cannot read zip member: {exc}", file=name) from None
+    inner.encoding = opened.encoding
+    refuse_impostor(inner)
+    return inner
 
 
 class _MemberStream(io.RawIOBase):
@@ -190,57 +229,14 @@ def single_member(opened: InputFile, suffix: str) -> InputFile:
         if not info.is_dir() and info.filename.lower().endswith(suffix)
     ]
     if len(members) != 1:
-        found = ", ".join(info.filename for info in members) or "none"
+        others = [info.filename for info in opened.archive.infolist() if not info.is_dir()]
+        found = ", ".join(info.filename for info in members) or (
+            "it holds " + ", ".join(others[:5]) + (", …" if len(others) > 5 else "")
+            if others
+            else "it is empty"
+        )
         raise InputError(
             f"expected exactly one {suffix} member in the zip, found {len(members)} ({found})",
             file=opened.name,
         )
     return open_member(opened, members[0])
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-@contextlib.contextmanager
-def atomic_output(
-    destination: str | os.PathLike[str] | IO[bytes], *, private: bool = False
-) -> Iterator[IO[bytes]]:
-    """A binary stream that replaces ``destination`` only if the block succeeds.
-
-    ``-`` is stdout; an already open stream is written as is. For paths, data goes to a
-    temporary file in the same directory, renamed over the target at the end. The file gets
-    the permissions any new file would (the umask), or owner-only ones with ``private``
-    (files holding personal data).
-    """
-    if not isinstance(destination, str | os.PathLike):
-        yield destination
-        return
-    path = os.fspath(destination)
-    if path == "-":
-        yield sys.stdout.buffer
-        sys.stdout.buffer.flush()
-        return
-    target = Path(path)
-    if target.exists() and not target.is_file() and not target.is_dir():
-        # /dev/null, a FIFO, a terminal: write straight through. Renaming a temporary file
-        # over them would replace the device itself (as root, /dev/null became a file).
-        with open(target, "wb") as handle:
-            yield handle
-        return
-    directory = target.parent
-    directory.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=directory)
-    try:
-        os.fchmod(fd, 0o600 if private else 0o666 & ~_umask())
-        with os.fdopen(fd, "wb") as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise

@@ -1,0 +1,530 @@
+"""Building a register from exports and applying newer exports to it.
+
+Both stream the exports, one fiche at a time, through the formats' readers (the whole
+record stream of :func:`rncpkit.read_records`, or the pieces of a format that can cut its
+input: :mod:`.pieces`), and store each fiche's model JSON with a digest of it. An update
+compares digests: an unchanged fiche costs one indexed lookup and nothing is written for it;
+a changed fiche is compared field by field (:func:`rncpkit.diff.fingerprint`: one digest per
+model field) and rewritten, the changed fields with their old and new values going to the
+change feed.
+
+Atomicity: a build writes a temporary file renamed over the target at the end; an update is
+one SQLite transaction (WAL), so a failure or a ``kill -9`` halfway leaves the previous
+register exactly as it was.
+"""
+
+from __future__ import annotations
+
+import collections
+import contextlib
+import datetime as dt
+import json
+import os
+import re
+import sqlite3
+import tempfile
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path, PurePath
+
+from pydantic_core import to_json
+
+from rncpkit.api import Progress, read_records
+from rncpkit.diff import FIELDS, changed_fields, fingerprint
+from rncpkit.errors import FicheError, InputError, RncpkitError, UsageError
+from rncpkit.formats.base import Piece
+from rncpkit.io import Source, display_name
+from rncpkit.model import Certification
+from rncpkit.register import pieces, store
+from rncpkit.register.schema import APPLICATION_ID, SCHEMA_VERSION, RegisterError, connect
+from rncpkit.validation import export_date
+
+BATCH = 200
+"""Fiches written per batch (and per transaction while building: the build file is
+private until renamed)."""
+_NAMED_REPERTOIRE = re.compile(r"(?:^|[_\-])(rncp|rs)[_\-]v\d", re.IGNORECASE)
+
+
+@dataclass
+class UpdateSummary:
+    """What a build or an update did. ``read == added + changed + unchanged + rejected``
+    (+ fiches that came back unchanged after being absent, counted as added)."""
+
+    as_of: dt.date
+    repertoires: tuple[str, ...] = ()
+    export_id: int = 0
+    read: int = 0
+    added: int = 0
+    removed: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    errors: list[RncpkitError] = field(default_factory=list)
+
+    def line(self) -> str:
+        """The summary line of a run."""
+        return (
+            f"export of {self.as_of.isoformat()} ({', '.join(self.repertoires) or 'no fiche'}): "
+            f"{self.read} fiches read, {self.added} added, {self.removed} removed, "
+            f"{self.changed} changed, {self.unchanged} unchanged, {self.rejected} rejected"
+        )
+
+
+def named_repertoire(name: str) -> str | None:
+    """The répertoire an export's file name declares (``export_fiches_RS_V4_1_…`` → RS)."""
+    match = _NAMED_REPERTOIRE.search(PurePath(name.split("!")[0]).name)
+    return match.group(1).upper() if match else None
+
+
+def export_day(sources: Iterable[Source], as_of: dt.date | None) -> dt.date | None:
+    """``as_of``, else the date in the file names (all the same), else None."""
+    if as_of is not None:
+        return as_of
+    days = {export_date(display_name(source)) for source in sources}
+    if len(days) > 1:
+        if None in days:
+            raise UsageError("some export names carry a date and others do not: give --as-of")
+        listed = ", ".join(sorted(d.isoformat() for d in days if d))
+        raise UsageError(f"the exports are of different dates ({listed}): apply them one by one")
+    return days.pop() if days else None
+
+
+def _value_json(cert: Certification, name: str) -> str | None:
+    value = getattr(cert, name)
+    if value is None or value == [] or value == {}:
+        return None
+    return to_json(
+        cert.__pydantic_serializer__.to_python(cert, include={name}, mode="json")[name]
+    ).decode()
+
+
+class _Applier:
+    """One export applied inside the caller's transaction(s)."""
+
+    def __init__(self, db: sqlite3.Connection, summary: UpdateSummary, kind: str) -> None:
+        self.db = db
+        self.summary = summary
+        self.building = kind == "build"
+        self.covered: set[str] = set()
+        self.seen: set[str] = set()
+        """Numbers read (a few bytes each: 30,000 fiches take about 3 MB)."""
+        self.inserts = store.Inserts(db)
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS seen (number TEXT PRIMARY KEY) WITHOUT ROWID")
+        db.execute("DELETE FROM temp.seen")
+        cursor = db.execute(
+            "INSERT INTO exports (kind, as_of, applied_at, repertoires, files, fiches, added, "
+            "removed, changed, rejected) VALUES (?, ?, ?, '', '[]', 0, 0, 0, 0, 0)",
+            (
+                kind,
+                summary.as_of.isoformat(),
+                dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            ),
+        )
+        assert cursor.lastrowid is not None
+        self.export_id = summary.export_id = cursor.lastrowid
+
+    def _see(self, number: str, file: str) -> None:
+        if number in self.seen:
+            raise InputError(
+                "fiche given twice in the exports read together", file=file, fiche=number
+            )
+        self.seen.add(number)
+
+    def _change(
+        self,
+        number: str,
+        change: str,
+        name: str | None = None,
+        old: str | None = None,
+        new: str | None = None,
+    ) -> None:
+        self.db.execute(
+            "INSERT INTO changes (export_id, as_of, number, change, field, old, new) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (self.export_id, self.summary.as_of.isoformat(), number, change, name, old, new),
+        )
+
+    def _count(self, number: str, file: str, declared: str | None) -> None:
+        """Every fiche read: its répertoire checked and covered, its number seen once."""
+        self.summary.read += 1
+        repertoire = "RS" if number.startswith("RS") else "RNCP"
+        if declared is not None and repertoire != declared:
+            raise InputError(
+                f"a {repertoire} fiche in an export of the {declared}: an export of another "
+                "répertoire is mixed in",
+                file=file,
+                fiche=number,
+            )
+        self.covered.add(repertoire)
+        self._see(number, file)
+
+    def same_bytes(self, number: str, raw_digest: bytes, file: str, declared: str | None) -> bool:
+        """Whether a fiche of an XML flux has the very bytes stored (then it is counted
+        unchanged, without being parsed)."""
+        if self.building:
+            return False
+        row = self.db.execute(
+            "SELECT raw_digest, present FROM fiches WHERE number = ?", (number,)
+        ).fetchone()
+        if row is None or row[0] != raw_digest or not row[1]:
+            return False
+        self._count(number, file, declared)
+        self.summary.unchanged += 1
+        return True
+
+    def new_rows(self, rows: store.Rows, file: str, declared: str | None) -> None:
+        """A fiche of a build, read (possibly by a worker process) into its rows."""
+        self._count(rows.number, file, declared)
+        self.inserts.add_rows(rows, self.export_id)
+        self.summary.added += 1
+
+    def fiche(
+        self, cert: Certification, file: str, declared: str | None, raw_digest: bytes | None = None
+    ) -> None:
+        summary = self.summary
+        self._count(cert.number, file, declared)
+        fiche = store.Prepared.of(cert, raw_digest)
+        row = None
+        if not self.building:
+            row = self.db.execute(
+                "SELECT id, digest, present FROM fiches WHERE number = ?", (cert.number,)
+            ).fetchone()
+        if row is None:
+            self.inserts.add(fiche, self.export_id)
+            if not self.building:
+                self._change(cert.number, "added")
+            summary.added += 1
+            return
+        fiche_id, old_digest, present = row
+        if not present:
+            self._change(cert.number, "added")
+            summary.added += 1
+            self.db.execute(
+                "UPDATE fiches SET present = 1, removed_export = NULL WHERE id = ?", (fiche_id,)
+            )
+        if old_digest == fiche.digest:
+            summary.unchanged += bool(present)
+            self.db.execute("UPDATE fiches SET raw_digest = ? WHERE id = ?", (raw_digest, fiche_id))
+            return
+        (old_data,) = self.db.execute(
+            "SELECT data FROM fiche_json WHERE fiche_id = ?", (fiche_id,)
+        ).fetchone()
+        old = store.load(old_data)
+        names = changed_fields(fingerprint(old), fingerprint(cert))
+        for name in names:
+            self._change(
+                cert.number, "changed", name, _value_json(old, name), _value_json(cert, name)
+            )
+        self.inserts.replace(fiche_id, old, fiche, self.export_id)
+        if present:
+            if names:
+                summary.changed += 1
+            else:  # same content, serialised differently (e.g. access routes reordered)
+                summary.unchanged += 1
+
+    def rejected(self, error: FicheError) -> None:
+        """An invalid fiche: reported, and its stored version (if any) left as it was."""
+        self.summary.read += 1
+        self.summary.rejected += 1
+        self.summary.errors.append(error)
+        number = (error.fiche or "").upper()
+        if re.fullmatch(r"(RNCP|RS)\d+", number):
+            self.covered.add("RS" if number.startswith("RS") else "RNCP")
+            with contextlib.suppress(InputError):
+                self._see(number, error.file or "")
+
+    def finish(self, files: list[str], declared: set[str]) -> None:
+        """Mark the fiches of the covered répertoires not seen as removed; close the export."""
+        self.inserts.flush()
+        covered = sorted(self.covered | declared)
+        summary = self.summary
+        summary.repertoires = tuple(covered)
+        if self.building:
+            self.db.execute(
+                "INSERT INTO changes (export_id, as_of, number, change) "
+                "SELECT ?, ?, number, 'added' FROM fiches ORDER BY id",
+                (self.export_id, summary.as_of.isoformat()),
+            )
+        elif covered:
+            self.db.executemany("INSERT INTO temp.seen VALUES (?)", ((n,) for n in self.seen))
+            marks = ", ".join("?" * len(covered))
+            gone = self.db.execute(
+                f"SELECT id, number FROM fiches WHERE present = 1 AND repertoire IN ({marks}) "
+                "AND number NOT IN (SELECT number FROM temp.seen) ORDER BY id",
+                covered,
+            ).fetchall()
+            for fiche_id, number in gone:
+                self.db.execute(
+                    "UPDATE fiches SET present = 0, removed_export = ? WHERE id = ?",
+                    (self.export_id, fiche_id),
+                )
+                self._change(number, "removed")
+            summary.removed = len(gone)
+        self.db.execute(
+            "UPDATE exports SET repertoires = ?, files = ?, fiches = ?, added = ?, removed = ?, "
+            "changed = ?, rejected = ? WHERE id = ?",
+            (
+                ",".join(covered),
+                json.dumps(files, ensure_ascii=False),
+                summary.read,
+                summary.added,
+                summary.removed,
+                summary.changed,
+                summary.rejected,
+                self.export_id,
+            ),
+        )
+        self.db.execute("DELETE FROM temp.seen")
+
+
+def _read_pieces(
+    split: pieces.Split_,
+    applier: _Applier,
+    name: str,
+    declared: str | None,
+    step: Callable[[], None],
+    progress: Progress | None,
+    jobs: int,
+) -> None:
+    """Apply an input its format cut into pieces: a piece with the very bytes stored is
+    counted unchanged; the others are read in batches by the format. A build reads them
+    into rows (:func:`pieces.prepare`), with ``jobs`` > 1 in worker processes while this
+    one cuts and writes."""
+    batch: list[tuple[Piece, bytes]] = []
+    pending: collections.deque[Future[list[store.Rows | FicheError]]] = collections.deque()
+    with contextlib.ExitStack() as stack:
+        pool = (
+            stack.enter_context(ProcessPoolExecutor(max_workers=jobs - 1))
+            if applier.building and jobs > 1
+            else None
+        )
+
+        def apply_rows(results: list[store.Rows | FicheError]) -> None:
+            for result in results:
+                if isinstance(result, FicheError):
+                    applier.rejected(result)
+                else:
+                    applier.new_rows(result, name, declared)
+                step()
+
+        def read_batch() -> None:
+            if pool is not None:
+                pending.append(pool.submit(pieces.prepare, split.format_name, name, list(batch)))
+                while len(pending) > 2 * jobs:
+                    apply_rows(pending.popleft().result())
+            elif applier.building:
+                apply_rows(pieces.prepare(split.format_name, name, batch))
+            else:
+                results = split.read([piece for piece, _ in batch])
+                for (_piece, raw_digest), result in zip(batch, results, strict=True):
+                    if isinstance(result, FicheError):
+                        applier.rejected(result)
+                    else:
+                        applier.fiche(result.certification, name, declared, raw_digest)
+                    step()
+            batch.clear()
+
+        for piece in split.pieces:
+            raw_digest = pieces.digest(piece)
+            found = pieces.number(piece)
+            if found is not None and applier.same_bytes(found, raw_digest, name, declared):
+                step()
+            else:
+                batch.append((piece, raw_digest))
+                if len(batch) == pieces.BATCH:
+                    read_batch()
+            if progress is not None:
+                progress(split.opened.bytes_read, split.opened.size)
+        if batch:
+            read_batch()
+        while pending:
+            apply_rows(pending.popleft().result())
+
+
+def _apply(
+    db: sqlite3.Connection,
+    sources: list[Source],
+    summary: UpdateSummary,
+    kind: str,
+    progress: Progress | None,
+    commit_batches: bool,
+    jobs: int = 1,
+) -> None:
+    """Read every source into the register: through :mod:`.pieces` when its format can
+    cut it into records (unchanged fiches are then not even read), else record by record."""
+    applier = _Applier(db, summary, kind)
+    files: list[str] = []
+    declared_all: set[str] = set()
+    count = 0
+
+    def step() -> None:
+        nonlocal count
+        count += 1
+        if count % BATCH == 0:
+            applier.inserts.flush()
+            if commit_batches:
+                db.execute("COMMIT")
+                db.execute("BEGIN")
+
+    for source in sources:
+        name = display_name(source)
+        files.append(name)
+        declared = named_repertoire(name)
+        if declared:
+            declared_all.add(declared)
+        with pieces.split_input(source) as split:
+            if split is not None:
+                _read_pieces(split, applier, name, declared, step, progress, jobs)
+                continue
+        for result in read_records(source, progress=progress):
+            if isinstance(result, FicheError):
+                applier.rejected(result)
+            else:
+                applier.fiche(result.certification, name, declared)
+            step()
+    applier.finish(files, declared_all)
+
+
+def build(
+    target: str | os.PathLike[str],
+    sources: Iterable[Source],
+    *,
+    as_of: dt.date | None = None,
+    progress: Progress | None = None,
+    jobs: int = 1,
+) -> UpdateSummary:
+    """Build a new register at ``target`` from ``sources`` (replacing any file there, only
+    once the build has succeeded). ``jobs`` > 1: fiches of an input its format can cut
+    (the XML flux) are read by ``jobs - 1`` worker processes while this one cuts and
+    writes; the register is the same."""
+    sources = list(sources)
+    if not sources:
+        raise UsageError("give at least one export")
+    day = export_day(sources, as_of) or dt.date.today()
+    return _build(Path(target), sources, day, progress, max(1, jobs))
+
+
+def _build(
+    path: Path, sources: list[Source], day: dt.date, progress: Progress | None, jobs: int
+) -> UpdateSummary:
+    summary = UpdateSummary(as_of=day)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    os.close(fd)
+    try:
+        db = sqlite3.connect(temporary, isolation_level=None)
+        try:
+            db.execute("PRAGMA journal_mode = OFF")
+            db.execute("PRAGMA synchronous = OFF")
+            db.execute("PRAGMA cache_size = -16000")
+            db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            db.executescript(store.ddl())
+            db.execute(
+                "INSERT INTO meta VALUES ('created_by', ?), ('created_at', ?)",
+                (_version(), dt.datetime.now(dt.UTC).isoformat(timespec="seconds")),
+            )
+            db.execute("BEGIN")
+            _apply(db, sources, summary, "build", progress, commit_batches=True, jobs=jobs)
+            db.execute("COMMIT")
+            db.execute("INSERT INTO fiche_text (fiche_text) VALUES ('optimize')")
+            db.execute("PRAGMA optimize")
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            db.execute("PRAGMA journal_mode = WAL")
+        finally:
+            db.close()
+        os.chmod(temporary, 0o666 & ~_umask())
+        os.replace(temporary, path)
+        for suffix in ("-wal", "-shm"):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(f"{path}{suffix}")
+    except BaseException:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            with contextlib.suppress(OSError):
+                os.unlink(temporary + suffix)
+        raise
+    return summary
+
+
+def update(
+    path: str | os.PathLike[str],
+    sources: Iterable[Source],
+    *,
+    as_of: dt.date | None = None,
+    force: bool = False,
+    progress: Progress | None = None,
+) -> UpdateSummary:
+    """Apply newer exports to the register at ``path`` in one transaction."""
+    sources = list(sources)
+    if not sources:
+        raise UsageError("give at least one export")
+    day = export_day(sources, as_of)
+    if day is None:
+        raise UsageError("the export names carry no date (…_2026-08-16.xml): give --as-of")
+    connection = connect(path, write=True)
+    try:
+        return _update(connection, sources, day, force, progress, os.fspath(path))
+    finally:
+        connection.close()
+
+
+def _update(
+    db: sqlite3.Connection,
+    sources: list[Source],
+    day: dt.date,
+    force: bool,
+    progress: Progress | None,
+    name: str,
+) -> UpdateSummary:
+    summary = UpdateSummary(as_of=day)
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        last = _last_applied(db)
+        declared = {r for s in sources if (r := named_repertoire(display_name(s)))}
+        _refuse_older(last, day, declared, force, name)
+        _apply(db, sources, summary, "update", progress, commit_batches=False)
+        _refuse_older(last, day, set(summary.repertoires), force, name)
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    return summary
+
+
+def _last_applied(db: sqlite3.Connection) -> dict[str, str]:
+    """The date of the newest export applied, per répertoire."""
+    last: dict[str, str] = {}
+    for repertoires, as_of in db.execute("SELECT repertoires, as_of FROM exports"):
+        for repertoire in filter(None, repertoires.split(",")):
+            last[repertoire] = max(last.get(repertoire, as_of), as_of)
+    return last
+
+
+def _refuse_older(
+    last: dict[str, str], day: dt.date, repertoires: set[str], force: bool, name: str
+) -> None:
+    if force:
+        return
+    for repertoire in sorted(repertoires):
+        newest = last.get(repertoire)
+        if newest is not None and day.isoformat() < newest:
+            raise RegisterError(
+                f"this {repertoire} export is of {day.isoformat()}, older than the last one "
+                f"applied ({newest}); use --force to apply it all the same",
+                file=name,
+            )
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _version() -> str:
+    from rncpkit import __version__
+
+    return f"rncpkit {__version__}"
+
+
+__all__ = ["FIELDS", "UpdateSummary", "build", "named_repertoire", "update"]

@@ -1,0 +1,89 @@
+"""Fast path for inputs a format can cut into records (``Format.split``: the XML flux).
+
+The format cuts its input into one piece per fiche (the bytes of the ``FICHE``, with what
+it needs from around it) before any fiche is mapped to the model; the register keeps a
+digest of each piece, so a fiche whose piece is the same as last night is known unchanged
+without being read into the model, validated or serialised. The other pieces are read by
+the format's own ``split.read``, in batches, exactly as the whole file would be read (same
+models, same located errors).
+
+The digest is salted with rncpkit's version, so a newer rncpkit (whose reader might map the
+same bytes differently) reads every fiche again once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from rncpkit._version import __version__
+from rncpkit.errors import FicheError, InputError
+from rncpkit.formats.base import Piece, ReadResult, Split
+from rncpkit.formats.registry import detect_format, get_format
+from rncpkit.io import InputFile, Source, open_input
+from rncpkit.register.store import Rows
+
+_NUMBER = re.compile(rb"<NUMERO_FICHE>\s*((?:RNCP|RS)[0-9]+)\s*</NUMERO_FICHE>")
+_SALT = f"rncpkit {__version__}\n".encode()
+BATCH = 64
+"""Pieces read together (one parse for the batch)."""
+
+
+def digest(piece: Piece) -> bytes:
+    """The digest of one piece: its context (the flux version) and bytes."""
+    data = _SALT + piece.context.encode() + b"\n" + piece.data
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def number(piece: Piece) -> str | None:
+    """The fiche number a piece declares, found without parsing (None if not found)."""
+    found = _NUMBER.search(piece.data)
+    return found.group(1).decode() if found else None
+
+
+@dataclass
+class Split_:
+    """An input opened for the fast path: its pieces and how to read a batch of them."""
+
+    opened: InputFile
+    pieces: Iterator[Piece]
+    split: Split
+    format_name: str
+
+    def read(self, batch: list[Piece]) -> Iterator[ReadResult]:
+        return self.split.read(batch, self.opened.name)
+
+
+@contextlib.contextmanager
+def split_input(source: Source) -> Iterator[Split_ | None]:
+    """``source`` opened and cut into pieces, or None when its format cannot cut it."""
+    if not isinstance(source, str | os.PathLike) or os.fspath(source) == "-":
+        yield None  # a stream: read it once, the ordinary way
+        return
+    with open_input(source) as opened:
+        try:
+            fmt = detect_format(opened)
+        except InputError:
+            fmt = None
+        if fmt is None or fmt.split is None:
+            yield None
+            return
+        yield Split_(opened, fmt.split.pieces(opened), fmt.split, fmt.name)
+
+
+def prepare(
+    format_name: str, name: str, batch: list[tuple[Piece, bytes]]
+) -> list[Rows | FicheError]:
+    """Read a batch of pieces into the rows of new fiches (in a worker process of a
+    parallel build, or in line): errors as the format reports them."""
+    split = get_format(format_name).split
+    assert split is not None
+    results = split.read([piece for piece, _ in batch], name)
+    return [
+        result if isinstance(result, FicheError) else Rows.of(result.certification, raw_digest)
+        for (_piece, raw_digest), result in zip(batch, results, strict=True)
+    ]

@@ -1,0 +1,340 @@
+"""How one fiche is stored: its row, its child rows and its full-text entry, each declared once.
+
+:data:`CHILDREN` is the table of the normalised child tables: their columns, how each row is
+drawn from a :class:`~rncpkit.model.Certification`, and their indexes. The DDL, the inserts,
+the deletes and docs/register.md's schema all come from it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+from rncpkit.model import Certification
+from rncpkit.register.schema import FTS_COLUMNS, TABLES
+
+Row = tuple[str | int | None, ...]
+
+
+@dataclass(frozen=True)
+class Child:
+    """A child table: one row per item of the fiche, keyed by (fiche_id, position)."""
+
+    name: str
+    columns: tuple[tuple[str, str], ...]
+    """(column, comment: the France Compétences element it carries)."""
+    rows: Callable[[Certification], Iterable[Row]]
+    indexes: tuple[str, ...] = ()
+
+    def ddl(self) -> str:
+        cols = "".join(f"    {col} TEXT,  -- {comment}\n" for col, comment in self.columns)
+        out = [
+            f"CREATE TABLE {self.name} (\n    fiche_id INTEGER NOT NULL REFERENCES fiches(id),\n"
+            f"    position INTEGER NOT NULL,\n{cols}    PRIMARY KEY (fiche_id, position)\n"
+            ") WITHOUT ROWID;"
+        ]
+        out += [f"CREATE INDEX {self.name}_{col} ON {self.name} ({col});" for col in self.indexes]
+        return "\n".join(out)
+
+    @property
+    def insert(self) -> str:
+        marks = ", ".join("?" * (len(self.columns) + 2))
+        return f"INSERT INTO {self.name} VALUES ({marks})"
+
+
+def _siren(siret: str | None) -> str | None:
+    return siret[:9] if siret else None
+
+
+def _value(enum: object) -> str | None:
+    return None if enum is None else str(getattr(enum, "value", enum))
+
+
+CHILDREN: tuple[Child, ...] = (
+    Child(
+        "certifiers",
+        (
+            ("siret", "SIRET_CERTIFICATEUR"),
+            ("siren", "first 9 digits of the SIRET"),
+            ("name", "NOM_CERTIFICATEUR"),
+            ("state", "ETAT_CERTIFICATEUR: Actif | Inactif"),
+        ),
+        lambda c: ((x.siret, _siren(x.siret), x.name, _value(x.state)) for x in c.certifiers),
+        ("siret", "siren"),
+    ),
+    Child(
+        "partners",
+        (
+            ("siret", "SIRET_PARTENAIRE"),
+            ("siren", "first 9 digits of the SIRET"),
+            ("name", "NOM_PARTENAIRE"),
+            ("habilitation", "HABILITATION_PARTENAIRE: HABILITATION_FORMER | _ORGA_FORM | …"),
+            ("state", "ETAT_HABILITATION: Actif | Inactif | Supprimé"),
+        ),
+        lambda c: (
+            (x.siret, _siren(x.siret), x.name, _value(x.habilitation), _value(x.habilitation_state))
+            for x in c.partners
+        ),
+        ("siret", "siren"),
+    ),
+    Child(
+        "rome",
+        (("code", "CODES_ROME/ROME/CODE"),),
+        lambda c: ((x.code,) for x in c.rome),
+        ("code",),
+    ),
+    Child(
+        "nsf", (("code", "CODES_NSF/NSF/CODE"),), lambda c: ((x.code,) for x in c.nsf), ("code",)
+    ),
+    Child(
+        "formacodes",
+        (("code", "FORMACODES/FORMACODE/CODE"),),
+        lambda c: ((x.code,) for x in c.formacodes),
+        ("code",),
+    ),
+    Child(
+        "blocks",
+        (("code", "BLOC_COMPETENCES/CODE"), ("label", "BLOC_COMPETENCES/LIBELLE")),
+        lambda c: ((x.code, x.label) for x in c.blocks),
+    ),
+    Child(
+        "links",
+        (
+            (
+                "relation",
+                "successor (NOUVELLE_CERTIFICATION) | predecessor (ANCIENNE_CERTIFICATION)",
+            ),
+            ("target", "the other fiche's number"),
+        ),
+        lambda c: [
+            *(("successor", n) for n in c.successors),
+            *(("predecessor", n) for n in c.predecessors),
+        ],
+        ("target",),
+    ),
+    Child(
+        "routes",
+        (
+            ("code", "SI_JURY_FI … SI_JURY_VAE: FI, CA, FC, CQ, CL, VAE"),
+            ("open", "ACTIF: 1 open, 0 closed"),
+        ),
+        lambda c: ((code.value, int(route.open)) for code, route in c.access_routes.items()),
+    ),
+)
+
+
+def ddl() -> str:
+    """The whole schema."""
+    return TABLES + "\n".join(child.ddl() for child in CHILDREN) + "\n"
+
+
+def facets(cert: Certification) -> str:
+    """The filter values of a fiche as words of the full-text index (``zzlniv7``,
+    ``zzrome_k1206`` is written ``zzromek1206``…), so that a search with filters intersects
+    short word lists inside FTS5 instead of ranking every fiche that has the words."""
+    words = [f"zzr{cert.repertoire.value}"]
+    if cert.level is not None:
+        words.append(f"zzl{cert.level.value}")
+    if cert.active is not None:
+        words.append(f"zza{int(cert.active)}")
+    words += [f"zzrome{x.code}" for x in cert.rome]
+    words += [f"zznsf{x.code}" for x in cert.nsf]
+    words += sorted({f"zznsf{x.code[:3]}" for x in cert.nsf if len(x.code) > 3})
+    words += [f"zzfc{x.code}" for x in cert.formacodes]
+    words += [f"zzsiret{x.siret}" for x in cert.certifiers if x.siret]
+    return " ".join(words).lower()
+
+
+def facet(kind: str, value: str) -> str:
+    """The facet word of one filter value (as :func:`facets` writes it)."""
+    return f"zz{kind}{value}".lower()
+
+
+def fts_texts(cert: Certification) -> tuple[str, ...]:
+    """The values of :data:`FTS_COLUMNS` for one fiche."""
+    abbreviation = (
+        f"{cert.abbreviation.code} {cert.abbreviation.label or ''}" if cert.abbreviation else ""
+    )
+    blocks = " ".join(f"{b.label} {b.competences or ''}" for b in cert.blocks)
+    texts = (
+        cert.title,
+        abbreviation,
+        cert.activities or "",
+        cert.attested_skills or "",
+        cert.job_types or "",
+        blocks,
+        facets(cert),
+    )
+    assert len(texts) == len(FTS_COLUMNS)
+    return texts
+
+
+_FTS_NAMES = ", ".join(name for name, _ in FTS_COLUMNS)
+_FTS_MARKS = ", ".join("?" * len(FTS_COLUMNS))
+FTS_INSERT = f"INSERT INTO fiche_text (rowid, {_FTS_NAMES}) VALUES (?, {_FTS_MARKS})"
+FTS_DELETE = (
+    f"INSERT INTO fiche_text (fiche_text, rowid, {_FTS_NAMES}) VALUES ('delete', ?, {_FTS_MARKS})"
+)
+
+
+def fiche_values(
+    cert: Certification, digest: bytes, raw_digest: bytes | None
+) -> tuple[object, ...]:
+    """The queried columns of ``fiches`` (everything but ids, presence and exports)."""
+    start = cert.registration_start
+    end = cert.registration_end
+    return (
+        cert.number,
+        cert.repertoire.value,
+        cert.title,
+        _value(cert.level),
+        None if cert.active is None else int(cert.active),
+        _value(cert.state),
+        start.isoformat() if start else None,
+        end.isoformat() if end else None,
+        digest,
+        raw_digest,
+    )
+
+
+def digest_of(data: str) -> bytes:
+    """The content digest of a stored fiche (its JSON)."""
+    return hashlib.blake2b(data.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A fiche ready to store: its JSON and digest, computed once."""
+
+    cert: Certification
+    data: str
+    digest: bytes
+    raw_digest: bytes | None = None
+
+    @classmethod
+    def of(cls, cert: Certification, raw_digest: bytes | None = None) -> Prepared:
+        data = cert.model_dump_json(exclude_defaults=True)
+        return cls(cert, data, digest_of(data), raw_digest)
+
+
+@dataclass(frozen=True)
+class Rows:
+    """A new fiche as the rows that store it, ids aside: what a worker process of a
+    parallel build hands the writing process (plain values, cheap to pickle)."""
+
+    number: str
+    values: tuple[object, ...]
+    """:func:`fiche_values`."""
+    data: str
+    children: dict[str, list[tuple[object, ...]]]
+    """Rows of each child table, position first."""
+    texts: tuple[str, ...]
+
+    @classmethod
+    def of(cls, cert: Certification, raw_digest: bytes | None, data: str | None = None) -> Rows:
+        data = cert.model_dump_json(exclude_defaults=True) if data is None else data
+        return cls(
+            cert.number,
+            fiche_values(cert, digest_of(data), raw_digest),
+            data,
+            {
+                child.name: [(position, *row) for position, row in enumerate(child.rows(cert))]
+                for child in CHILDREN
+            },
+            fts_texts(cert),
+        )
+
+
+class Inserts:
+    """New fiches gathered and written a batch at a time (one ``executemany`` per table)."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+        (last,) = db.execute("SELECT coalesce(max(id), 0) FROM fiches").fetchone()
+        self.next_id = int(last) + 1
+        self.fiches: list[tuple[object, ...]] = []
+        self.children: dict[str, list[tuple[object, ...]]] = {c.name: [] for c in CHILDREN}
+        self.texts: list[tuple[object, ...]] = []
+        self.data: list[tuple[int, str]] = []
+
+    def add(self, fiche: Prepared, export_id: int) -> int:
+        return self.add_rows(Rows.of(fiche.cert, fiche.raw_digest, fiche.data), export_id)
+
+    def add_rows(self, rows: Rows, export_id: int) -> int:
+        """Queue a new fiche's rows; its id."""
+        fiche_id = self.next_id
+        self.next_id += 1
+        self.fiches.append((fiche_id, *rows.values, export_id, export_id))
+        self.data.append((fiche_id, rows.data))
+        for name, items in rows.children.items():
+            self.children[name].extend((fiche_id, *item) for item in items)
+        self.texts.append((fiche_id, *rows.texts))
+        return fiche_id
+
+    def _children(self, fiche_id: int, cert: Certification) -> None:
+        for child in CHILDREN:
+            self.children[child.name].extend(
+                (fiche_id, position, *row) for position, row in enumerate(child.rows(cert))
+            )
+        self.texts.append((fiche_id, *fts_texts(cert)))
+
+    def replace(self, fiche_id: int, old: Certification, new: Prepared, export_id: int) -> None:
+        """Rewrite a stored fiche (children and text included), keeping its id."""
+        values = fiche_values(new.cert, new.digest, new.raw_digest)
+        self.db.execute(
+            "UPDATE fiches SET number = ?, repertoire = ?, title = ?, level = ?, active = ?, "
+            "state = ?, registration_start = ?, registration_end = ?, digest = ?, raw_digest = ?, "
+            "present = 1, changed_export = ?, removed_export = NULL WHERE id = ?",
+            (*values, export_id, fiche_id),
+        )
+        self.db.execute("UPDATE fiche_json SET data = ? WHERE fiche_id = ?", (new.data, fiche_id))
+        for child in CHILDREN:
+            self.db.execute(f"DELETE FROM {child.name} WHERE fiche_id = ?", (fiche_id,))
+        self.db.execute(FTS_DELETE, (fiche_id, *fts_texts(old)))
+        self._children(fiche_id, new.cert)
+
+    def flush(self) -> None:
+        if self.fiches:
+            self.db.executemany(
+                "INSERT INTO fiches (id, number, repertoire, title, level, active, state, "
+                "registration_start, registration_end, digest, raw_digest, present, "
+                "first_export, changed_export) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
+                self.fiches,
+            )
+            self.db.executemany("INSERT INTO fiche_json VALUES (?, ?)", self.data)
+        for child in CHILDREN:
+            rows = self.children[child.name]
+            if rows:
+                self.db.executemany(child.insert, rows)
+                rows.clear()
+        if self.texts:
+            self.db.executemany(FTS_INSERT, self.texts)
+        self.fiches.clear()
+        self.texts.clear()
+        self.data.clear()
+
+
+def load(data: str) -> Certification:
+    """A stored fiche back as the model."""
+    return Certification.model_validate_json(data)
+
+
+DATA_BY_NUMBER = (
+    "SELECT j.data FROM fiches f JOIN fiche_json j ON j.fiche_id = f.id WHERE f.number = ?"
+)
+"""The stored JSON of one fiche, by number."""
+
+
+def iter_fiches(
+    db: sqlite3.Connection, where: str = "f.present = 1", params: tuple[object, ...] = ()
+) -> Iterator[Certification]:
+    """Stored fiches in the order they were first read, one at a time."""
+    query = (
+        "SELECT j.data FROM fiches f JOIN fiche_json j ON j.fiche_id = f.id "
+        f"WHERE {where} ORDER BY f.id"
+    )
+    for (data,) in db.execute(query, params):
+        yield load(data)

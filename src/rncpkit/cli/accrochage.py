@@ -70,6 +70,10 @@ def template_command(output: str, delimiter: str, bom: bool | None) -> None:
 
     Fill one row per holder (Excel: save as "CSV UTF-8"). Rows whose first cell starts
     with '#' are comments.
+
+    These are the columns `accrochage build` reads; it refuses a column it does not
+    know. `credentials issue` reads the same file plus a few optional columns of its own
+    (listed by `rncpkit credentials issue --help`).
     """
     text = template(_DELIMITERS[delimiter])
     use_bom = bom if bom is not None else output != "-"

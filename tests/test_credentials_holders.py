@@ -224,3 +224,28 @@ def test_docs_list_every_credential_column() -> None:
     for column in COLUMNS:
         for spelling in (column.name, *column.aliases):
             assert f"`{spelling}`" in docs
+
+
+def test_issue_progress_bar_only_on_a_terminal(
+    tmp_path: Path, key_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The shared progress bar of the CLI (one credential a step), on a terminal only."""
+    import sys
+
+    holders = str(SAMPLES / "holders-RNCP35080.csv")
+    result = CliRunner().invoke(cli, _issue_args(holders, key_file, tmp_path / "quiet"))
+    assert result.exit_code == 0
+    summary = "rncpkit: 12 rows read, 12 credentials written to {}\n"
+    assert result.stderr == summary.format(tmp_path / "quiet")  # no bar, no label
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    fake = Terminal()
+    monkeypatch.setattr(sys, "stderr", fake)
+    cli.main(_issue_args(holders, key_file, tmp_path / "shown"), standalone_mode=False)
+    shown = fake.getvalue()
+    percents = [int(p) for p in re.findall(r"credentials\s+\[[#-]+\]\s+(\d+)%", shown)]
+    assert percents[-1] == 100 and percents == sorted(percents) and len(set(percents)) > 2
+    assert shown.endswith("\n" + summary.format(tmp_path / "shown"))

@@ -19,6 +19,7 @@ from rncpkit.cli._common import (
     encoding_option,
     fail,
     handle_errors,
+    progress_bar,
     with_encoding,
 )
 from rncpkit.credentials.columns import columns_help
@@ -244,25 +245,8 @@ def issue_command(
         base_uri=base_uri,
         eqf_level=eqf_level,
     )
-    bar: Any = None
-
-    def progress(done: int, total: int) -> None:
-        nonlocal bar
-        if bar is None:
-            bar = click.progressbar(length=total, label="credentials", file=sys.stderr)
-            bar.__enter__()
-        bar.update(1)
-
-    try:
-        report = issue(
-            with_encoding(holders, encoding),
-            output,
-            options,
-            progress=progress if sys.stderr.isatty() else None,
-        )
-    finally:
-        if bar is not None:
-            bar.__exit__(None, None, None)
+    with progress_bar("credentials") as progress:
+        report = issue(with_encoding(holders, encoding), output, options, progress=progress)
     for problem in report.problems:
         click.echo(f"rncpkit: {problem}", err=True)
     click.echo(f"rncpkit: {report.line()}", err=True)

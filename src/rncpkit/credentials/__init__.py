@@ -23,8 +23,9 @@ Names are loaded on first use, so that :mod:`rncpkit.credentials.columns` (what
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from rncpkit._lazy import lazy_names
 
 if TYPE_CHECKING:
     from rncpkit.credentials.issuing import IssueOptions, IssueReport, issue
@@ -39,11 +40,6 @@ _HOMES = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'rncpkit.credentials' has no attribute {name!r}")
-    return getattr(importlib.import_module(f"rncpkit.credentials.{home}"), name)
-
+__getattr__ = lazy_names(__name__, _HOMES)
 
 __all__ = ["IssueOptions", "IssueReport", "Verification", "issue", "verify"]

@@ -606,10 +606,7 @@ def test_a_parallel_build_makes_the_same_register(tmp_path: Path) -> None:
         db = sqlite3.connect(path)
         try:
             tables = ["fiches", "fiche_json", "certifiers", "partners", "blocks", "routes"]
-            out = [
-                db.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall()
-                for t in tables
-            ]
+            out = [db.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall() for t in tables]
             out.append(
                 db.execute("SELECT rowid FROM fiche_text WHERE fiche_text MATCH 'titre'").fetchall()
             )

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from rncpkit.accrochage import Column
 
+__all__ = ["COLUMNS"]
+
 COLUMNS: tuple[Column, ...] = (
     Column(
         "email",

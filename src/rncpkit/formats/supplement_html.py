@@ -10,7 +10,6 @@ file opens offline and prints to A4. Every value from the fiche goes through
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import functools
 import os
 import re
@@ -23,14 +22,16 @@ from rncpkit.errors import UsageError
 from rncpkit.formats.base import Format, WriteOptions
 from rncpkit.io import atomic_output
 from rncpkit.model import AccessRouteCode, Certification
-from rncpkit.supplement import labels
+from rncpkit.supplement import labels, registration
 from rncpkit.supplement.content import (
     EUROPASS_CENTRE,
     EUROPASS_CENTRE_URL,
     FRANCE_COMPETENCES,
     FRANCE_COMPETENCES_ADDRESS,
     MORE_INFO_URL,
+    NOT_APPLICABLE,
     Translations,
+    absence,
     assessment_summary,
     text_items,
 )
@@ -110,8 +111,7 @@ def _label(key: str, lang: str) -> str:
     return _e(labels.label(key, lang))
 
 
-def _date(day: dt.date) -> str:
-    return day.strftime("%d/%m/%Y")
+_date = registration.date_text
 
 
 class _Page:
@@ -125,6 +125,7 @@ class _Page:
         self.fr = ' lang="fr"' if lang != "fr" else ""
         self.out: list[str] = []
         self.colon = " : " if lang == "fr" else ": "  # French typography puts a space before
+        self.register = registration.register_short(certification.repertoire, lang)
 
     def t(self, key: str, **values: object) -> str:
         if values:
@@ -134,8 +135,17 @@ class _Page:
     def w(self, *parts: str) -> None:
         self.out.extend(parts)
 
-    def missing(self, key: str = "not_in_rncp") -> None:
-        self.w(f'<p class="missing">— {self.t(key)}</p>')
+    def missing(self, key: str = "not_in_register", **values: object) -> None:
+        self.w(f'<p class="missing">— {self.t(key, **values)}</p>')
+
+    def why_absent(self, name: str) -> str:
+        """The sentence that says why a field of the fiche is empty (escaped)."""
+        if absence(self.c, name) == NOT_APPLICABLE:
+            return self.t("not_published_for", register=self.register)
+        return self.t("not_provided")
+
+    def absent(self, name: str) -> None:
+        self.w(f'<p class="missing">— {self.why_absent(name)}</p>')
 
     def fragment(self, value: str | None) -> str:
         """A flattened RNCP text as paragraphs and bullet lists."""
@@ -153,13 +163,13 @@ class _Page:
             parts.append("</ul>")
         return "".join(parts)
 
-    def text(self, value: str | None, missing: str | None = "not_provided") -> None:
-        """A text of the fiche, or the reason it is absent."""
+    def text(self, value: str | None, field: str | None = "") -> None:
+        """A text of the fiche, or the reason it is absent (``field`` None: say nothing)."""
         html = self.fragment(value)
         if html:
             self.w(html)
-        elif missing:
-            self.missing(missing)
+        elif field is not None:
+            self.absent(field)
 
     # ------------------------------------------------------------------ sections
 
@@ -215,7 +225,9 @@ class _Page:
                 f'<span class="badge">{self.t("translation_badge")}</span></p>'
             )
         else:
-            self.w(f'<p class="missing">— {self.t("no_translation")} ({self.t("not_in_rncp")})</p>')
+            self.w(
+                f'<p class="missing">— {self.t("no_translation")} ({self.t("not_in_register")})</p>'
+            )
         self.w(f'<p class="note">(2) {self.t("s2_note")}</p></section>')
 
     def section3(self) -> None:
@@ -228,7 +240,7 @@ class _Page:
             self.w(f"<h3>{self.t('attested_skills')}</h3>")
             self.text(c.attested_skills)
         if not (c.activities or c.attested_skills or c.blocks):
-            self.missing("not_provided")
+            self.absent("attested_skills")
         for block in c.blocks:
             self.w(
                 f'<div class="block" id="{_e(block.code)}">'
@@ -252,9 +264,9 @@ class _Page:
         c = self.c
         self.w('<section id="s4">', f"<h2>{self.t('s4')}</h2>")
         self.w(f"<h3>{self.t('job_types')}</h3>")
-        self.text(c.job_types)
+        self.text(c.job_types, "job_types")
         self.w(f"<h3>{self.t('sectors')}</h3>")
-        self.text(c.sectors)
+        self.text(c.sectors, "sectors")
         self.w(f"<h3>{self.t('rome')}</h3>")
         if c.rome:
             self.w(
@@ -270,7 +282,7 @@ class _Page:
                 )
             self.w("</tbody></table>")
         else:
-            self.missing("not_provided")
+            self.absent("rome")
         if c.activity_regulations:
             self.w(f"<h3>{self.t('regulations')}</h3>")
             self.text(c.activity_regulations)
@@ -298,25 +310,30 @@ class _Page:
             self.missing("not_provided")
         self.w("</div>")
         # (b) recognising authority
-        registration = c.registration_type.value if c.registration_type else None
         self.w(
             f'<div class="box"><h3>{self.t("s5b")}</h3>'
             f"<p><strong>{_e(FRANCE_COMPETENCES)}</strong><br>{_e(FRANCE_COMPETENCES_ADDRESS)}</p>"
-            f"<p>{_e(labels.authority_status(registration, self.lang))}</p></div>"
+            f"<p>{_e(registration.statement(c, self.lang))}</p></div>"
         )
         # (c) level
         self.w(f'<div class="box"><h3>{self.t("s5c")}</h3>')
-        if c.level is not None and c.eqf_level is not None:
-            national = c.level_label or labels.label("level_n", "fr", n=c.eqf_level)
+        no_level = registration.level_absence(c, self.lang)
+        if c.eqf_level is not None:
+            # The fiche's label (``Niveau 7``) is French: the English page uses its own.
+            national = (
+                _e(c.level_label)
+                if self.lang == "fr" and c.level_label
+                else self.t("level_n", n=c.eqf_level)
+            )
             self.w(
-                f"<p>{self.t('national_level')}{self.colon}<strong{self.fr}>{_e(national)}</strong></p>"
+                f"<p>{self.t('national_level')}{self.colon}<strong>{national}</strong></p>"
                 f"<p>{self.t('eqf_level')}{self.colon}"
                 f"<strong>{self.t('level_n', n=c.eqf_level)}</strong></p>"
             )
-        elif c.level is not None:
-            self.w(f"<p{self.fr}>{_e(c.level_label or c.level.default_label)}</p>")
+        elif no_level is not None:
+            self.w(f"<p>{_e(no_level)}</p>")
         else:
-            self.missing("not_provided")
+            self.absent("level")
         self.w("</div>")
         # (d) grading scale / pass requirements
         self.w(f'<div class="box"><h3>{self.t("s5d")}</h3>')
@@ -326,7 +343,7 @@ class _Page:
             for text in methods:
                 self.text(text)
         else:
-            self.missing("not_provided")
+            self.absent("blocks")
         self.w("</div>")
         # (e), (f): not in the register
         for key in ("s5e", "s5f"):
@@ -345,9 +362,12 @@ class _Page:
             rows.append(
                 (
                     self.t("registration_type"),
-                    _e(labels.registration_type(c.registration_type.value, self.lang)),
+                    _e(registration.type_name(c.registration_type, self.lang)),
                 )
             )
+        in_force = registration.state(c, self.lang)
+        if in_force is not None:
+            rows.append((self.t("registration_state"), _e(in_force)))
         for key, day in (("decision_date", c.decision_date), ("effective_date", c.effective_date)):
             if day:
                 rows.append((self.t(key), _date(day)))
@@ -373,7 +393,7 @@ class _Page:
                     when = f' <span class="note">({published})</span>'
                 rows.append((self.t(key), self.fragment(publication.title) + when))
         if not rows:
-            self.missing("not_provided")
+            self.absent("legal_basis")
             return
         self.w(f'<table class="legal"><caption class="sr-only">{self.t("s5g")}</caption><tbody>')
         for header, value in rows:
@@ -400,8 +420,9 @@ class _Page:
         for code in AccessRouteCode:
             route = c.access_routes.get(code)
             label = code.label_fr if self.lang == "fr" else code.label_en
+            why = self.why_absent(f"route_{code.value}")
             if route is None:
-                flag = f'<span class="missing">{self.t("unstated")}</span>'
+                flag = f'<span class="missing">{why}</span>'
             else:
                 flag = (
                     f'<span class="flag-yes">{self.t("yes")}</span>' if route.open else self.t("no")
@@ -411,9 +432,12 @@ class _Page:
                 anchor = f"{c.number}-jury-{notes[jury]}"
                 cell = f'<td><a href="#{_e(anchor)}">{self.t("see_note", n=notes[jury])}</a></td>'
             elif jury:
-                cell = f"<td>{self.fragment(jury)}</td>"
+                cell = f"<td{self.fr}>{self.fragment(jury)}</td>"
+            elif route is not None and not route.open:
+                cell = f'<td><span class="missing">{self.t("route_closed")}</span></td>'
             else:
-                cell = "<td></td>"
+                cell = f'<td><span class="missing">{why}</span></td>'
+
             self.w(f'<tr><th scope="row">{_e(label)}</th><td>{flag}</td>{cell}</tr>')
         self.w("</tbody></table>")
         if notes:
@@ -425,21 +449,22 @@ class _Page:
         self.w(f"<h3>{self.t('duration')}</h3>")
         self.missing()
         self.w(f"<h3>{self.t('entry')}</h3>")
-        self.text(c.entry_prerequisites)
+        self.text(c.entry_prerequisites, "entry_prerequisites")
         self.w(f"<h3>{self.t('by_blocks')}</h3>")
         if c.certification_prerequisites or c.partial_validation is None:
             self.text(c.certification_prerequisites)
         if c.partial_validation is not None:
             answer = self.t("yes") if c.partial_validation else self.t("no")
             self.w(f"<p>{self.t('partial_validation')}{self.colon}{answer}</p>")
-            self.text(c.partial_validation_scope, missing=None)
+            self.text(c.partial_validation_scope, None)
         self.w("</section>")
 
     def section7(self) -> None:
         c = self.c
         url = c.page_url
         self.w('<section id="s7">', f"<h2>{self.t('s7')}</h2><ul>")
-        self.w(f'<li>{self.t("fiche_link")}{self.colon}<a href="{_e(url)}">{_e(url)}</a></li>')
+        link = self.t("fiche_link", register=self.register)
+        self.w(f'<li>{link}{self.colon}<a href="{_e(url)}">{_e(url)}</a></li>')
         if c.description_url:
             link = c.description_url.strip()
             target = (

@@ -22,7 +22,7 @@ from rncpkit.errors import FicheError, InputError, OutputError
 from rncpkit.formats.base import Format, ReadResult, Record, WriteOptions
 from rncpkit.io import InputFile, single_member
 from rncpkit.model import AccessRouteCode, Certification, JournalPublication
-from rncpkit.supplement import labels
+from rncpkit.supplement import registration
 from rncpkit.supplement.content import (
     EUROPASS_CENTRE,
     EUROPASS_CENTRE_URL,
@@ -30,9 +30,10 @@ from rncpkit.supplement.content import (
     FRANCE_COMPETENCES_ADDRESS,
     MORE_INFO_URL,
     NAMESPACE,
-    NOT_IN_RNCP,
+    NOT_IN_REGISTER,
     NOT_PROVIDED,
     Translations,
+    absence,
     assessment_summary,
     schema_path,
 )
@@ -82,6 +83,11 @@ def _maybe(parent: etree._Element, tag: str, value: Any) -> None:
     _sub(parent, tag, str(value))
 
 
+def _maybe_lang(parent: etree._Element, tag: str, text: str | None, lang: str) -> None:
+    if text is not None:
+        _sub(parent, tag, text, lang=lang)
+
+
 def supplement_element(
     certification: Certification, translated_title: str | None = None
 ) -> etree._Element:
@@ -99,7 +105,7 @@ def supplement_element(
     if translated_title:
         _sub(root, "TranslatedTitle", translated_title, lang="en", legalStatus="none")
     else:
-        _sub(root, "TranslatedTitle", status=NOT_IN_RNCP)
+        _sub(root, "TranslatedTitle", status=NOT_IN_REGISTER)
     # §3
     profile = _sub(root, "SkillsProfile")
     _maybe(profile, "Activities", c.activities)
@@ -113,8 +119,8 @@ def supplement_element(
         _maybe(element, "ValidationPrerequisites", block.validation_prerequisites)
     # §4
     occupations = _sub(root, "RangeOfOccupations")
-    _optional(occupations, "JobTypes", c.job_types, NOT_PROVIDED)
-    _optional(occupations, "Sectors", c.sectors, NOT_PROVIDED)
+    _optional(occupations, "JobTypes", c.job_types, absence(c, "job_types"))
+    _optional(occupations, "Sectors", c.sectors, absence(c, "sectors"))
     for rome in c.rome:
         _sub(occupations, "RomeOccupation", rome.label or "", code=rome.code)
     _maybe(occupations, "ActivityRegulations", c.activity_regulations)
@@ -136,28 +142,31 @@ def supplement_element(
     authority = _sub(basis, "RecognitionAuthority")
     _sub(authority, "Name", FRANCE_COMPETENCES)
     _sub(authority, "Address", FRANCE_COMPETENCES_ADDRESS)
-    registration = c.registration_type.value if c.registration_type else None
-    for lang in labels.LANGUAGES:
-        _sub(authority, "Status", labels.authority_status(registration, lang), lang=lang)
+    for lang in registration.LANGUAGES:
+        _sub(authority, "Status", registration.statement(c, lang), lang=lang)
     level = _sub(basis, "Level")
     if c.level is not None:
         level.set("national", c.level.value)
         if c.eqf_level is not None:
             level.set("eqf", str(c.eqf_level))
     else:
-        level.set("status", NOT_PROVIDED)
+        level.set("status", absence(c, "level"))
     _maybe(level, "NationalLabel", c.level_label)
+    for lang in registration.LANGUAGES:
+        _maybe_lang(level, "Note", registration.level_absence(c, lang), lang)
     grading = _sub(basis, "GradingScale")
     methods = assessment_summary(c)
     if not methods:
-        grading.set("status", NOT_PROVIDED)
+        grading.set("status", absence(c, "blocks"))
     for text in methods:
         _sub(grading, "AssessmentMethods", text)
-    _sub(basis, "AccessToNextLevel", status=NOT_IN_RNCP)
-    _sub(basis, "InternationalAgreements", status=NOT_IN_RNCP)
+    _sub(basis, "AccessToNextLevel", status=NOT_IN_REGISTER)
+    _sub(basis, "InternationalAgreements", status=NOT_IN_REGISTER)
     legal = _sub(basis, "LegalBasis")
-    if registration:
-        legal.set("registrationType", registration)
+    if c.registration_type is not None:
+        legal.set("registrationType", c.registration_type.value)
+    if c.active is not None:
+        legal.set("active", "true" if c.active else "false")
     _maybe(legal, "DecisionDate", c.decision_date)
     _maybe(legal, "EffectiveDate", c.effective_date)
     _maybe(legal, "RegistrationYears", c.registration_years)
@@ -170,6 +179,8 @@ def supplement_element(
             if publication.published_on:
                 attrib["date"] = publication.published_on.isoformat()
             _sub(legal, "Publication", publication.title, **attrib)
+    for lang in registration.LANGUAGES:
+        _maybe_lang(legal, "State", registration.state(c, lang), lang)
     # §6
     ways = _sub(root, "WaysOfAcquiring")
     for code in AccessRouteCode:
@@ -182,7 +193,7 @@ def supplement_element(
         if route is not None:
             _maybe(element, "Jury", route.jury)
             _maybe(element, "ChangedOn", route.changed_on)
-    _sub(ways, "Duration", status=NOT_IN_RNCP)
+    _sub(ways, "Duration", status=NOT_IN_REGISTER)
     _optional(ways, "EntryRequirements", c.entry_prerequisites, NOT_PROVIDED)
     by_blocks = _sub(ways, "AcquisitionByBlocks", blocks=str(len(c.blocks)))
     _maybe(by_blocks, "Description", c.certification_prerequisites)
@@ -360,6 +371,9 @@ def _read_basis(basis: etree._Element, values: dict[str, Any]) -> None:
     if legal is None:
         return
     values["registration_type"] = legal.get("registrationType")
+    active = legal.get("active")
+    if active is not None:
+        values["active"] = active in ("true", "1")
     for tag, key in (
         ("DecisionDate", "decision_date"),
         ("EffectiveDate", "effective_date"),

@@ -172,12 +172,26 @@ def test_routes_entitlement_awarding_and_accreditation() -> None:
     assert xpath(root, f"{acc}/l:accreditingAgent/@idref") == [
         BASE + "organisation/france-competences"
     ]
-    assert xpath(root, f"{acc}/l:title/text()") == ["Enregistrement sur demande"]
+    assert xpath(root, f"{acc}/l:title[@language='fr']/text()") == [
+        "Enregistrement sur demande au répertoire national des certifications "
+        "professionnelles (RNCP), par décision du directeur général de France compétences "
+        "après avis de la commission de la certification professionnelle, pour une durée "
+        "limitée de cinq ans au plus (article L. 6113-5 du code du travail)."
+    ]
+    assert xpath(root, f"{acc}/l:title[@language='en']/text()") == [
+        "Registered on request in the national register of professional certifications "
+        "(RNCP, répertoire national des certifications professionnelles) by decision of the "
+        "director general of France compétences, after the opinion of its professional "
+        "certification committee (commission de la certification professionnelle), for a "
+        "limited period of at most five years (article L. 6113-5 of the French Labour Code)."
+    ]
     assert xpath(root, f"{acc}/l:issued/text()") == ["2020-11-18T00:00:00"]
     assert xpath(root, f"{acc}/l:expiryDate/text()") == ["2025-11-18T00:00:00"]
 
 
-def test_registration_by_right_is_accredited_by_the_ministry() -> None:
+def test_registration_by_right_is_still_registered_by_france_competences() -> None:
+    """By right (L. 6113-5: at the ministry's request) or on request, the registration is
+    France compétences' act: it is the accrediting agent, the title says the rest."""
     ministry = Certifier(siret="11004401300040", name="MINISTERE DE L'ENSEIGNEMENT SUPERIEUR")
     cert = seed().model_copy(
         update={
@@ -187,8 +201,18 @@ def test_registration_by_right_is_accredited_by_the_ministry() -> None:
     )
     root = parse(loq(cert, base_uri=BASE))
     assert xpath(root, "l:accreditationReferences/l:accreditation/l:accreditingAgent/@idref") == [
-        BASE + "organisation/siret/11004401300040"
+        BASE + "organisation/france-competences"
     ]
+    assert xpath(
+        root, "l:accreditationReferences/l:accreditation/l:title[@language='fr']/text()"
+    ) == [
+        "Enregistrement de droit au répertoire national des certifications professionnelles "
+        "(RNCP), à la demande du ministère qui la délivre : les diplômes et titres à finalité "
+        "professionnelle délivrés au nom de l’État y sont enregistrés pour la durée de leur "
+        "validité (article L. 6113-5 du code du travail)."
+    ]
+    (back,) = read_back(loq(cert, base_uri=BASE))
+    assert back.registration_type is RegistrationType.BY_RIGHT
     assert xpath(root, "l:accreditationReferences/l:accreditation/l:organisation/@idref") == [
         BASE + "organisation/siret/19753471200017",
         BASE + "organisation/siret/11004401300040",
@@ -237,12 +261,25 @@ def test_rs_fiche_needs_an_eqf_level() -> None:
     assert "--eqf-level" in str(caught.value)
     root = parse(loq(cert, eqf_level=4))
     assert xpath(root, "//l:EQFLevel/@uri") == ["http://data.europa.eu/snb/eqf/4"]
-    assert xpath(root, "//l:NQFLevel/@uri") == ["http://data.europa.eu/snb/qdr/c_40020d69"]
+    # no RNCP level for an RS fiche: the French framework itself, and a note saying whose
+    # statement the EQF level is
+    assert xpath(root, "//l:NQFLevel/@uri") == ["http://data.europa.eu/snb/qdr/c_c8bc1cb9"]
+    assert xpath(
+        root,
+        "//l:additionalNote[dc:subject/@uri='https://rncpkit.invalid/scheme/note-subject/niveau']/l:noteLiteral/text()",
+    ) == [
+        "Sans objet : une certification du Répertoire spécifique n’a pas de niveau de "
+        "qualification ; le cadre national des certifications professionnelles (décret "
+        "n° 2019-14) ne classe que les certifications du RNCP. Le niveau 4 du cadre européen "
+        "des certifications (CEC) figurant ici est déclaré par l’éditeur de ce fichier, non "
+        "par France compétences."
+    ]
     assert xpath(root, "//l:qualification/l:homepage/l:contentUrl/text()") == [
         "https://www.francecompetences.fr/recherche/rs/5000/"
     ]
+    assert "an RS fiche has no level by nature" in str(caught.value)
     with pytest.raises(OutputError, match="no French NQF concept"):
-        loq(cert, eqf_level=2)
+        loq(cert.model_copy(update={"number": "RNCP5000"}), eqf_level=2)
 
 
 def test_missing_isced_is_an_error_unless_forced() -> None:

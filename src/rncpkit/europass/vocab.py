@@ -62,6 +62,13 @@ concept, so a fiche at EQF 1–2 cannot be expressed in LOQ.
 """
 
 
+NQF_FRAMEWORK_FRANCE = Term(
+    f"{SNB}qdr/c_c8bc1cb9", NQF_SCHEME, "French National Qualifications Framework"
+)
+"""The French framework itself, without a level: the NQF concept of an RS fiche written with
+``--eqf-level`` (it has no national level; an RNCP level concept would be untrue)."""
+
+
 def isced(code: str) -> Term:
     """An ISCED-F 2013 field: ``http://data.europa.eu/snb/isced-f/0413``."""
     return Term(f"{SNB}isced-f/{code}", ISCED_SCHEME, ISCED_LABELS.get(code, code))

@@ -239,7 +239,7 @@ def accreditation(a: Accreditation) -> Node:
             "id": a.id,
             "type": "Accreditation",
             "dcType": concept(Concept.of(vocab.PROGRAM_LICENSE)),
-            "title": {"fr": a.title},
+            "title": {"fr": a.title, **({"en": a.title_en} if a.title_en else {})},
             "organisation": a.organisations,
             "limitQualification": a.qualification,
             "accreditingAgent": a.agent,

@@ -315,6 +315,7 @@ def _accreditation(out: _Out, a: Accreditation) -> None:
     out.open("accreditation", f' id="{_attr(a.id)}"')
     out.concept("type", Concept.of(vocab.PROGRAM_LICENSE))
     out.lang("title", a.title)
+    out.lang("title", a.title_en, "en")
     for org in a.organisations:
         out.ref("organisation", org)
     out.ref("limitQualification", a.qualification)
@@ -624,8 +625,9 @@ def _assemble(
         found = entities[CONTAINERS[6]].get(target)
         if found is not None:
             title, issued, valid, expiry = found
-            if title in RegistrationType._value2member_map_:
-                values["registration_type"] = title
+            kind = _registration_type(title)
+            if kind is not None:
+                values["registration_type"] = kind
             values["decision_date"], values["effective_date"] = issued, valid
             values["registration_end"] = expiry
     blocks = []
@@ -640,6 +642,15 @@ def _assemble(
         blocks.append(block_values)
     values["blocks"] = blocks
     return {key: value for key, value in values.items() if value is not None}
+
+
+def _registration_type(title: str | None) -> RegistrationType | None:
+    """The kind of registration an accreditation title starts with (rncpkit writes the
+    register's statement, ``Enregistrement sur demande au …``; older files the bare value)."""
+    for kind in RegistrationType:
+        if title and title.startswith(kind.value):
+            return kind
+    return None
 
 
 def read(opened: InputFile) -> Iterator[ReadResult]:

@@ -198,6 +198,15 @@ class Badges:
         return node
 
 
+def achievements(certification: Certification, options: WriteOptions | None = None) -> list[Node]:
+    """The Achievement dicts of one fiche: the fiche's first, then one per block (public,
+    stable: the credentials build ``OpenBadgeCredential`` subjects from them).
+
+    For many fiches, build one :class:`Badges` and call :meth:`Badges.achievements`.
+    """
+    return Badges(options or WriteOptions()).achievements(certification)
+
+
 class OpenBadgesWriter:
     """Streams a JSON array of Achievement objects."""
 

@@ -158,7 +158,7 @@ _LABELS: Final[dict[str, tuple[str, str]]] = {
     "not_provided": ("Non renseigné dans la fiche", "Not given in the fiche"),
     "french_content": (
         "",
-        "Descriptive content is quoted from the RNCP fiche, in French.",
+        "Descriptive content is quoted from the fiche, in French.",
     ),
     "disclaimer": (
         "Ce supplément a pour objet de fournir des informations complémentaires sur la "

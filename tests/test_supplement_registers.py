@@ -107,6 +107,12 @@ FICHE_LINK = {
 }
 
 
+RNCP_ONLY_WORDING = [
+    "répertoire national", "national register", "Fiche au RNCP", "Fiche in the RNCP",
+    "RNCP fiche", "RNCP data", "L. 6113-5", "Niveau national", "National level",
+]  # fmt: skip
+
+
 def state(in_force: bool, end: str, lang: str) -> str:
     if in_force:
         return {"fr": f"Enregistrement en vigueur jusqu’au {end}.", "en": f"Registration in "
@@ -170,8 +176,7 @@ def test_html_states_register_kind_state_and_level(real: list[Certification], la
         if register == "RS":
             assert NO_LEVEL[lang] in text, c.number
             # nothing RNCP-only reaches an RS page, and the level is not "missing"
-            for wrong in ("répertoire national", "national register", "Fiche au RNCP",
-                          "Fiche in the RNCP", "RNCP fiche", "RNCP data", "L. 6113-5", "Niveau national", "National level"):  # fmt: skip
+            for wrong in RNCP_ONLY_WORDING:
                 assert wrong not in text, (c.number, wrong)
         else:
             assert NO_LEVEL[lang] not in text and "L. 6113-6" not in text
@@ -230,9 +235,8 @@ def test_loq_and_jsonld_accreditation_titles(real: list[Certification]) -> None:
         else:
             assert "http://data.europa.eu/snb/qdr/c_c8bc1cb9" not in {e.get("uri") for e in nqf}
         document = json.loads(_written([c], "europass-jsonld", options))
-        nodes = document["@graph"] if "@graph" in document else document
         accreditations = [
-            n for n in _walk(nodes) if isinstance(n, dict) and n.get("type") == "Accreditation"
+            n for n in _walk(document) if isinstance(n, dict) and n.get("type") == "Accreditation"
         ]
         assert [a["title"] for a in accreditations] == [
             {lang: STATEMENTS[register, by_right, lang] for lang in ("fr", "en")}

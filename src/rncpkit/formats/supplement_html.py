@@ -68,7 +68,7 @@ tr{break-inside:avoid}
 .sr-only{position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;
  clip:rect(0 0 0 0);white-space:nowrap;border:0}
 .rome col.code{width:16%}
-.legal th{width:42%}
+.legal col.head{width:42%}
 .flag-yes{font-weight:bold}
 .grid{display:grid;grid-template-columns:1fr 1fr;border:1px solid var(--line);margin:1mm 0 2mm}
 .box{border:1px solid var(--line);padding:2mm 3mm;min-width:0}
@@ -395,7 +395,12 @@ class _Page:
         if not rows:
             self.absent("legal_basis")
             return
-        self.w(f'<table class="legal"><caption class="sr-only">{self.t("s5g")}</caption><tbody>')
+        # Column widths on a <colgroup>, as the other tables: WeasyPrint drops the cells of
+        # a fixed-layout table that has none.
+        self.w(
+            f'<table class="legal"><caption class="sr-only">{self.t("s5g")}</caption>'
+            '<colgroup><col class="head"><col></colgroup><tbody>'
+        )
         for header, value in rows:
             self.w(f'<tr><th scope="row">{header}</th><td>{value}</td></tr>')
         self.w("</tbody></table>")
@@ -493,7 +498,7 @@ class _Page:
         )
 
 
-def _check_lang(lang: str) -> str:
+def check_lang(lang: str) -> str:
     if lang not in labels.LANGUAGES:
         raise UsageError(f"supplement-html: unsupported language {lang!r} (fr or en)")
     return lang
@@ -503,7 +508,7 @@ def render_article(
     certification: Certification, lang: str = "fr", translation: str | None = None
 ) -> str:
     """The ``<article>`` of one supplement."""
-    return _Page(certification, _check_lang(lang), translation).render()
+    return _Page(certification, check_lang(lang), translation).render()
 
 
 def _document_start(title: str, lang: str) -> str:
@@ -537,7 +542,7 @@ class SupplementHtmlWriter:
 
     def __init__(self, stream: IO[bytes], options: WriteOptions) -> None:
         self._stream = stream
-        self._lang = _check_lang(options.lang)
+        self._lang = check_lang(options.lang)
         self._translations = Translations.from_options(options)
         self._first: tuple[Certification, str] | None = None
         self._count = 0
@@ -582,11 +587,20 @@ class SupplementHtmlWriter:
             self._stream.write(_DOCUMENT_END.encode())
 
 
-def _replace_file(target: Path, data: bytes) -> None:
+@functools.cache
+def _umask() -> int:
+    """The process umask, read once (reading it means setting it)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def replace_file(target: Path, data: bytes) -> None:
     """Write ``target`` atomically (temporary file + rename). No fsync per page: a crash
     may lose a page, never leave half of one; the index is synced once at the end."""
     fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     try:
+        os.fchmod(fd, 0o666 & ~_umask())  # a new file's permissions, not mkstemp's 0600
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.replace(temporary, target)
@@ -606,7 +620,7 @@ class SupplementDirectoryWriter:
     def __init__(self, directory: Path, options: WriteOptions) -> None:
         self._directory = Path(directory)
         self._directory.mkdir(parents=True, exist_ok=True)
-        self._lang = _check_lang(options.lang)
+        self._lang = check_lang(options.lang)
         self._translations = Translations.from_options(options)
         self._count = 0
         self._stack = contextlib.ExitStack()
@@ -632,7 +646,7 @@ class SupplementDirectoryWriter:
         translation = self._translations.title(certification)
         name = f"{certification.number}.html"
         page = render(certification, self._lang, translation)
-        _replace_file(self._directory / name, page.encode())
+        replace_file(self._directory / name, page.encode())
         self._count += 1
         level = (
             labels.label("level_n", self._lang, n=certification.eqf_level)

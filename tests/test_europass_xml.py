@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -318,14 +319,29 @@ def test_bulk_conversion_lists_failures(tmp_path: Path) -> None:
     target = tmp_path / "rs.xml"
     summary = convert(rs, target, "europass-xml")
     assert (summary.read, summary.written, summary.rejected) == (5, 0, 5)
-    assert [e.fiche for e in summary.errors] == ["RS6232", "RS5719", "RS6547", "RS5000", "RS7485"]
+    # every rejection located (file, line, fiche, field); then: nothing was written
+    assert [e.fiche for e in summary.errors] == [
+        "RS6232", "RS5719", "RS6547", "RS5000", "RS7485", None
+    ]  # fmt: skip
+    lines = [int(line) for line in re.findall(r"^\s*<FICHE>", rs.read_text(), re.M) and [
+        n for n, text in enumerate(rs.read_text().splitlines(), 1) if text.strip() == "<FICHE>"
+    ]]  # fmt: skip
+    located = [e for e in summary.errors if isinstance(e, OutputError) and e.fiche]
+    assert [(e.file, e.line, e.field) for e in located] == [
+        (str(rs), line, "level") for line in lines
+    ]
+    assert "no fiche could be written, so no file was written" in str(summary.errors[-1])
+    assert not target.exists() and list(tmp_path.iterdir()) == []
     result = (
         __import__("click.testing")
         .testing.CliRunner()
         .invoke(cli, ["convert", str(rs), "--to", "europass-xml", "-o", str(target)])
     )
     assert result.exit_code == 1
-    assert "fiche RS5000: field level: LOQ requires an EQF level" in result.output
+    assert f"{rs}:{lines[3]}: fiche RS5000: field level: LOQ requires an EQF level" in result.output
+    assert "europass-xml: no fiche could be written, so no file was written" in result.output
+    assert result.output.count("placeholder https://rncpkit.invalid/") == 1
+    assert not target.exists()
     result = (
         __import__("click.testing")
         .testing.CliRunner()
@@ -675,3 +691,27 @@ def test_generated_fiches_validate_and_round_trip(
         )
     if len({c["siret"] or c["name"] for c in certifiers}) == len(certifiers):
         assert_round_trip(cert, back)
+
+
+def test_placeholder_base_uri_is_warned_once_and_only_then(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    args = ["convert", str(SAMPLES / "RNCP35080.xml"), "-o", str(tmp_path / "x")]
+    for to in ("europass-xml", "europass-jsonld", "openbadges"):
+        result = CliRunner().invoke(cli, [*args, "--to", to])
+        assert result.exit_code == 0, result.output
+        warning = f"rncpkit: warning: {to}: every URI is minted under the placeholder "
+        assert result.output.count(warning) == 1, result.output
+        result = CliRunner().invoke(cli, [*args, "--to", to, "--base-uri", BASE])
+        assert result.exit_code == 0 and "placeholder" not in result.output
+    with pytest.warns(rncpkit.errors.RncpkitWarning, match="placeholder"):
+        loq(seed())
+
+
+def test_jsonld_writes_nothing_when_no_fiche_is_valid(tmp_path: Path) -> None:
+    rs = reference("france-competences", "export_fiches_RS_V4_1_sample.xml")
+    target = tmp_path / "rs.jsonld"
+    summary = convert(rs, target, "europass-jsonld", options=WriteOptions(base_uri=BASE))
+    assert (summary.written, summary.rejected) == (0, 5)
+    assert "no file was written" in str(summary.errors[-1])
+    assert list(tmp_path.iterdir()) == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from rncpkit import __version__
+from rncpkit.cli import _warnings
 from rncpkit.cli.accrochage import accrochage
 from rncpkit.cli.convert import convert
 from rncpkit.cli.diff import diff
@@ -24,6 +25,7 @@ def cli() -> None:
     INPUT and OUTPUT may be '-' for stdin/stdout. Exit codes: 0 ok, 1 invalid or
     unreadable input (explained on stderr), 2 usage error.
     """
+    _warnings.install()
 
 
 @cli.command(name="formats")

@@ -11,9 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+import warnings
 from dataclasses import dataclass, field
 
-from rncpkit.errors import OutputError
+from rncpkit.errors import OutputError, RncpkitWarning
 from rncpkit.europass import vocab
 from rncpkit.europass.isced import Crosswalk
 from rncpkit.europass.vocab import Term
@@ -23,6 +24,29 @@ from rncpkit.supplement import registration
 
 DEFAULT_BASE_URI = "https://rncpkit.invalid/"
 """Placeholder base of minted URIs (``.invalid`` never resolves): publishers set their own."""
+
+
+def warn_placeholder(base_uri: str | None, format_name: str) -> None:
+    """Warn (once per output: writers call this when they start) that the URIs minted for
+    ``format_name`` use the placeholder base, which a publisher must replace."""
+    if not base_uri:
+        warnings.warn(
+            f"{format_name}: every URI is minted under the placeholder {DEFAULT_BASE_URI} "
+            "(a reserved domain that never resolves); give yours with --base-uri "
+            "https://your.domain/ before publishing",
+            RncpkitWarning,
+            stacklevel=3,
+        )
+
+
+def nothing_written(format_name: str) -> OutputError:
+    """The error a LOQ writer raises at close when no fiche could be written: an empty
+    document is of no use, and raising leaves nothing behind (the output is atomic)."""
+    return OutputError(
+        f"{format_name}: no fiche could be written, so no file was written "
+        "(the fiches' own errors say why)"
+    )
+
 
 FRANCE_COMPETENCES = "France compétences"
 SCHEME_NAME = {

@@ -32,6 +32,8 @@ from rncpkit.europass.graph import (
     Outcome,
     Qualification,
     Written,
+    nothing_written,
+    warn_placeholder,
 )
 from rncpkit.europass.isced import Crosswalk
 from rncpkit.formats.base import Format, WriteOptions
@@ -276,6 +278,7 @@ class JsonLdWriter:
     """Streams the ``@graph`` array: one batch of nodes per fiche."""
 
     def __init__(self, stream: IO[bytes], options: WriteOptions) -> None:
+        warn_placeholder(options.base_uri, FORMAT_NAME)
         self._stream = stream
         self._builder = Builder(
             options.base_uri, options.eqf_level, Crosswalk.from_options(options.extra)
@@ -302,11 +305,14 @@ class JsonLdWriter:
         self._written.add(graph)
 
     def close(self) -> None:
+        if not self._count:
+            raise nothing_written(FORMAT_NAME)
         self._stream.write(b"\n  ]\n}\n")
 
 
+FORMAT_NAME = "europass-jsonld"
 FORMAT = Format(
-    name="europass-jsonld",
+    name=FORMAT_NAME,
     description="Europass ELM 3 JSON-LD (edc-ap context): the europass-xml graph as JSON-LD",
     extensions=(".jsonld",),
     writer=JsonLdWriter,

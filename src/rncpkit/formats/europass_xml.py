@@ -45,6 +45,8 @@ from rncpkit.europass.graph import (
     Outcome,
     Qualification,
     Written,
+    nothing_written,
+    warn_placeholder,
 )
 from rncpkit.europass.isced import Crosswalk
 from rncpkit.formats.base import Format, ReadResult, Record, WriteOptions
@@ -361,7 +363,9 @@ class LoqWriter:
     """Streams fiches into one ``Courses`` document (spooled per container, joined at close)."""
 
     def __init__(self, stream: IO[bytes], options: WriteOptions) -> None:
+        warn_placeholder(options.base_uri, FORMAT_NAME)
         self._stream = stream
+        self._count = 0
         self._builder = Builder(
             options.base_uri, options.eqf_level, Crosswalk.from_options(options.extra)
         )
@@ -382,8 +386,11 @@ class LoqWriter:
                 spool = self._spools[container] = tempfile.TemporaryFile()  # noqa: SIM115
             spool.write(text.encode("utf-8"))
         self._written.add(graph)
+        self._count += 1
 
     def close(self) -> None:
+        if not self._count:
+            raise nothing_written(FORMAT_NAME)
         try:
             self._stream.write(_HEADER)
             for container in CONTAINERS:
@@ -708,8 +715,9 @@ def sniff(opened: InputFile) -> bool:
     return opened.archive is None and b"<Courses" in head and NS.encode() in head
 
 
+FORMAT_NAME = "europass-xml"
 FORMAT = Format(
-    name="europass-xml",
+    name=FORMAT_NAME,
     description="Europass ELM 3 LOQ XML 3.1.0 (QDR): one qualification per fiche, blocks as "
     "partial qualifications",
     extensions=(".loq.xml",),

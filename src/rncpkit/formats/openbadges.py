@@ -15,7 +15,7 @@ from typing import IO, Any
 
 from rncpkit.errors import OutputError
 from rncpkit.europass import vocab
-from rncpkit.europass.graph import Uris, is_url, split_items
+from rncpkit.europass.graph import Uris, is_url, split_items, warn_placeholder
 from rncpkit.formats.base import Format, WriteOptions
 from rncpkit.model import Certification, Certifier, CompetenceBlock
 
@@ -211,6 +211,7 @@ class OpenBadgesWriter:
     """Streams a JSON array of Achievement objects."""
 
     def __init__(self, stream: IO[bytes], options: WriteOptions) -> None:
+        warn_placeholder(options.base_uri, "openbadges")
         self._stream = stream
         self._badges = Badges(options)
         self._count = 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import random
 import re
 from pathlib import Path
 
@@ -715,3 +716,34 @@ def test_jsonld_writes_nothing_when_no_fiche_is_valid(tmp_path: Path) -> None:
     assert (summary.written, summary.rejected) == (0, 5)
     assert "no file was written" in str(summary.errors[-1])
     assert list(tmp_path.iterdir()) == []
+
+
+def test_one_scan_assessment_matching_equals_the_seven_patterns() -> None:
+    """The single-scan matcher finds exactly what the seven patterns find one by one."""
+    from rncpkit.europass import vocab
+
+    texts = [
+        "Épreuve écrite, soutenance orale d'un mémoire, études de cas pratiques, QCM, "
+        "dossier professionnel, contrôle continu et mises en situation",
+        "Aucune modalité",
+        "TESTS en ligne puis présentation",
+    ]
+    paths = [SAMPLES / "RNCP35080.xml"] + [
+        reference("france-competences", name) for name in REAL_V41_SAMPLES
+    ]
+    for path in paths:
+        for cert in rncpkit.read(path):
+            texts.append(cert.certification_prerequisites or "")
+            texts.extend(block.assessment_methods or "" for block in cert.blocks)
+    words = [
+        "Mises en situation", "jeux de rôles", "Épreuve écrite", "ÉTUDES DE CAS", "attestation",
+        "contrôle  continu", "Contrôle continu", "tests", "Orales", "entretiens", "livret",
+        "portfolio", "CCF", "projets", "mémoire", "rédaction", "pratique", "dossiers", "QCM",
+        "questionnaire", "présentation", "écrites", "et", "le", "jury", "la", "—", "(",
+    ]  # fmt: skip
+    generator = random.Random(0)
+    texts.extend(" ".join(generator.choices(words, k=generator.randint(1, 12))) for _ in range(400))
+    for text in texts:
+        one_by_one = [t for t, p in vocab.ASSESSMENT_PATTERNS if p.search(text.lower())]
+        assert vocab.assessment_types(text) == one_by_one, text[:80]
+    assert len(vocab.assessment_types(texts[0])) == 7

@@ -13,7 +13,6 @@ the document's entities as small tuples, not as XML, and yields the fiches at th
 from __future__ import annotations
 
 import datetime as dt
-import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -78,7 +77,8 @@ _FOOTER = b"</Courses>\n"
 
 # --------------------------------------------------------------------------- serialisation
 
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_C0 = bytes(code for code in range(32) if code not in (9, 10, 13))
+"""The control characters XML 1.0 cannot carry (single bytes in UTF-8)."""
 
 
 class _Unwritable(Exception):
@@ -108,50 +108,91 @@ def _attr(value: str) -> str:
     return value
 
 
-def _check(text: str) -> str:
-    """Refuse, once per fiche, the characters XML 1.0 cannot carry."""
-    bad = _ILLEGAL.search(text)
-    if bad is not None:
-        raise _Unwritable(f"character {bad.group()!r} cannot be written in XML")
-    return text
+def _encoded(text: str) -> bytes:
+    """``text`` in UTF-8, refusing what XML 1.0 cannot carry: control characters, lone
+    surrogates (UTF-8 cannot encode them) and U+FFFE/U+FFFF. Checked on the bytes, which
+    must be made anyway: ``bytes.translate`` and two substring tests cost a fifth of the
+    regex search over the text this replaced (0.7 s of a 60 MB export's conversion)."""
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise _Unwritable(f"character {exc.object[exc.start]!r} cannot be written in XML") from None
+    if (
+        len(data.translate(None, _C0)) != len(data)
+        or b"\xef\xbf\xbe" in data
+        or b"\xef\xbf\xbf" in data
+    ):
+        bad = next(
+            char
+            for char in text
+            if (ord(char) < 32 and char not in "\t\n\r") or char in "\ufffe\uffff"
+        )
+        raise _Unwritable(f"character {bad!r} cannot be written in XML")
+    return data
 
 
 def _datetime(day: dt.date) -> str:
     return f"{day.isoformat()}T00:00:00"
 
 
+_PADS = tuple("  " * level for level in range(64))
+_CONCEPT_CACHE_LIMIT = 20_000
+
+
 class _Out:
-    """A tiny indented XML emitter: entities are written as text, fast and namespace-clean."""
+    """A tiny indented XML emitter: entities are written as text, fast and namespace-clean.
+
+    This is the LOQ writer's specialised path (rather than a general XML writer): on a 60 MB
+    export of 2,700 fiches, serialising took 7.2 s under cProfile with a pad computed per
+    line and each concept rendered anew, 214,000 concepts in all, most of them the same few
+    vocabulary URIs; pads and rendered concepts are now looked up.
+    """
+
+    _concepts: dict[tuple[object, ...], str] = {}  # noqa: RUF012 (shared on purpose)
 
     def __init__(self, level: int = 2) -> None:
         self.parts: list[str] = []
         self.level = level
-
-    def _pad(self) -> str:
-        return "  " * self.level
+        self.pad = _PADS[level]
 
     def open(self, tag: str, attrs: str = "") -> None:
-        self.parts.append(f"{self._pad()}<{tag}{attrs}>\n")
+        self.parts.append(f"{self.pad}<{tag}{attrs}>\n")
         self.level += 1
+        self.pad = _PADS[self.level]
 
     def close(self, tag: str) -> None:
         self.level -= 1
-        self.parts.append(f"{self._pad()}</{tag}>\n")
+        self.pad = _PADS[self.level]
+        self.parts.append(f"{self.pad}</{tag}>\n")
 
     def leaf(self, tag: str, text: str, attrs: str = "") -> None:
-        self.parts.append(f"{self._pad()}<{tag}{attrs}>{_text(text)}</{tag}>\n")
+        self.parts.append(f"{self.pad}<{tag}{attrs}>{_text(text)}</{tag}>\n")
 
     def lang(self, tag: str, text: str | None, language: str = "fr") -> None:
         if text:
-            self.leaf(tag, text, f' language="{language}"')
+            self.parts.append(f'{self.pad}<{tag} language="{language}">{_text(text)}</{tag}>\n')
 
     def ref(self, tag: str, target: str) -> None:
-        self.parts.append(f'{self._pad()}<{tag} idref="{_attr(target)}"/>\n')
+        self.parts.append(f'{self.pad}<{tag} idref="{_attr(target)}"/>\n')
 
     def concept(self, tag: str, concept: Concept, *, full: bool = False) -> None:
+        key = (tag, full, self.level, concept.uri, concept.label, concept.label_lang,
+               concept.notation, concept.scheme)  # fmt: skip
+        cache = _Out._concepts
+        rendered = cache.get(key)
+        if rendered is None:
+            out = _Out(self.level)
+            out._concept(tag, concept, full=full)
+            rendered = out.result()
+            if len(cache) >= _CONCEPT_CACHE_LIMIT:  # bounded: memory stays flat
+                cache.clear()
+            cache[key] = rendered
+        self.parts.append(rendered)
+
+    def _concept(self, tag: str, concept: Concept, *, full: bool) -> None:
         attrs = f' uri="{_attr(concept.uri)}"'
         if not full:
-            self.parts.append(f"{self._pad()}<{tag}{attrs}/>\n")
+            self.parts.append(f"{self.pad}<{tag}{attrs}/>\n")
             return
         self.open(tag, attrs)
         if concept.label:
@@ -252,11 +293,18 @@ def _qualification(out: _Out, q: Qualification) -> None:
     out.close("qualification")
 
 
+_SKILL = Concept.of(vocab.SKILL)
+
+
 def _outcome(out: _Out, o: Outcome) -> None:
-    out.open("learningOutcome", f' id="{_attr(o.id)}"')
-    out.lang("title", o.title)
-    out.concept("type", Concept.of(vocab.SKILL))
-    out.close("learningOutcome")
+    # One f-string for the commonest entity (25 per fiche): same output as open/lang/
+    # concept/close, a third of the calls.
+    pad, inner = out.pad, _PADS[out.level + 1]
+    title = f'{inner}<title language="fr">{_text(o.title)}</title>\n' if o.title else ""
+    out.parts.append(
+        f'{pad}<learningOutcome id="{_attr(o.id)}">\n{title}'
+        f'{inner}<type uri="{_attr(_SKILL.uri)}"/>\n{pad}</learningOutcome>\n'
+    )
 
 
 def _activity(out: _Out, a: Activity) -> None:
@@ -336,10 +384,10 @@ def _location(out: _Out, loc: Location) -> None:
     out.close("location")
 
 
-def serialise(graph: Graph, seen: set[str]) -> dict[str, str]:
+def serialise(graph: Graph, seen: set[str]) -> dict[str, bytes]:
     """Each container's XML for one fiche's graph; shared entities already in ``seen``
     (organisations, locations) are skipped. Raises :class:`_Unwritable`."""
-    parts: dict[str, str] = {}
+    parts: dict[str, bytes] = {}
     sections: list[tuple[str, list[Any], Any]] = [
         (CONTAINERS[0], graph.qualifications, _qualification),
         (CONTAINERS[1], graph.outcomes, _outcome),
@@ -355,7 +403,7 @@ def serialise(graph: Graph, seen: set[str]) -> dict[str, str]:
             out = _Out()
             for entity in entities:
                 emit(out, entity)
-            parts[container] = _check(out.result())
+            parts[container] = _encoded(out.result())
     return parts
 
 
@@ -384,7 +432,7 @@ class LoqWriter:
             spool = self._spools.get(container)
             if spool is None:
                 spool = self._spools[container] = tempfile.TemporaryFile()  # noqa: SIM115
-            spool.write(text.encode("utf-8"))
+            spool.write(text)
         self._written.add(graph)
         self._count += 1
 

@@ -26,6 +26,10 @@ NSF_FRAMEWORK = "NSF (Nomenclature des spécialités de formation)"
 
 Node = dict[str, Any]
 
+_encode = json.JSONEncoder(ensure_ascii=False).encode
+"""One encoder for every node: ``json.dumps(node, ensure_ascii=False)`` builds a new
+encoder per call."""
+
 
 def _alignment(
     name: str, url: str, framework: str, code: str, kind: str, description: str | None = None
@@ -217,10 +221,7 @@ class OpenBadgesWriter:
         self._count = 0
 
     def write(self, certification: Certification) -> None:
-        text = ",\n".join(
-            json.dumps(node, ensure_ascii=False)
-            for node in self._badges.achievements(certification)
-        )
+        text = ",\n".join(_encode(node) for node in self._badges.achievements(certification))
         try:
             data = text.encode("utf-8")
         except UnicodeEncodeError as exc:

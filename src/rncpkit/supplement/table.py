@@ -375,3 +375,32 @@ def walk(node: Node = SUPPLEMENT, path: str = "") -> Iterator[tuple[str, Node]]:
     yield here, node
     for child in node.children:
         yield from walk(child, here)
+
+
+def mapping_markdown() -> str:
+    """The mapping table of ``docs/supplement.md``: element path, cardinality, fiche field
+    and France Compétences element, generated from :data:`SUPPLEMENT`."""
+    rows = [
+        "| Element | Occurs | Model field | France Compétences | Notes |",
+        "|---|---|---|---|---|",
+    ]
+    for path, node in walk():
+        low, high = node.occurs
+        occurs = f"{low}..{'n' if high is None else high}"
+        field = f"`{node.field}`" if node.field else ""
+        attrs = [
+            f"@{a.name}" + (f" = `{a.field}`" if a.field else " (derived)") for a in node.attrs
+        ]
+        notes = "; ".join(
+            part
+            for part in (
+                node.doc,
+                "derived by the writer, skipped by the reader" if node.derived else "",
+                "status when empty" if node.status else "",
+                ", ".join(attrs),
+            )
+            if part
+        )
+        source = f"`{node.source}`" if node.source else ""
+        rows.append(f"| `{path}` | {occurs} | {field} | {source} | {notes} |")
+    return "\n".join(rows) + "\n"

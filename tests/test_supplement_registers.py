@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from html import unescape
+from pathlib import Path
 
 import pytest
 from lxml import etree
@@ -284,3 +285,16 @@ def test_english_pages_print_no_french_label(real: list[Certification]) -> None:
         assert "Niveau 7" not in text and "Niveau 5" not in text
     # the test can fail: the same check finds French labels on the French page
     assert pattern.findall(without_french_content(sh.render(real[0], "fr")))
+
+
+@pytest.mark.conformance
+def test_index_says_an_rs_fiche_has_no_level_by_nature(tmp_path: Path) -> None:
+    path = reference("france-competences", "export_fiches_RS_V4_1_sample.xml")
+    for lang, expected in (
+        ("fr", "Sans objet (Répertoire spécifique)"),
+        ("en", "Not applicable (Répertoire spécifique)"),
+    ):
+        api.convert(path, f"{tmp_path}/{lang}/", "supplement-html", options=WriteOptions(lang=lang))
+        index = page_text((tmp_path / lang / "index.html").read_text(encoding="utf-8"))
+        assert index.count(expected) == 5
+        assert "—" not in index

@@ -51,9 +51,7 @@ class Schema:
         high = None if high_text == "unbounded" else int(high_text)
         result = XsdElement(node.get("name") or "", (low, high))
         type_name = node.get("type")
-        complex_type = (
-            self.complex.get(type_name) if type_name else node.find(f"{XS}complexType")
-        )
+        complex_type = self.complex.get(type_name) if type_name else node.find(f"{XS}complexType")
         if complex_type is None:
             return result
         own = f"{XS}attribute", f"{XS}simpleContent/{XS}extension/{XS}attribute"
@@ -65,9 +63,7 @@ class Schema:
         return result
 
     def supplement(self) -> XsdElement:
-        (top,) = [
-            e for e in self.root.iterfind(f"{XS}element") if e.get("name") == SUPPLEMENT.tag
-        ]
+        (top,) = [e for e in self.root.iterfind(f"{XS}element") if e.get("name") == SUPPLEMENT.tag]
         return self.element(top)
 
 

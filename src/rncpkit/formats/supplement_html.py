@@ -21,7 +21,7 @@ from typing import IO
 from rncpkit.errors import UsageError
 from rncpkit.formats.base import Format, WriteOptions
 from rncpkit.io import atomic_output
-from rncpkit.model import AccessRouteCode, Certification
+from rncpkit.model import AccessRouteCode, Certification, Repertoire
 from rncpkit.supplement import labels, registration
 from rncpkit.supplement.content import (
     EUROPASS_CENTRE,
@@ -648,11 +648,14 @@ class SupplementDirectoryWriter:
         page = render(certification, self._lang, translation)
         replace_file(self._directory / name, page.encode())
         self._count += 1
-        level = (
-            labels.label("level_n", self._lang, n=certification.eqf_level)
-            if certification.eqf_level is not None
-            else "—"
-        )
+        if certification.eqf_level is not None:
+            level = labels.label("level_n", self._lang, n=certification.eqf_level)
+        elif certification.repertoire is Repertoire.RS:  # no level by nature, not missing
+            level = labels.label("index_level_rs", self._lang)
+        elif certification.level is not None:  # REPRISE: the register says "no level"
+            level = labels.label("no_level", self._lang)
+        else:
+            level = labels.label("index_level_unknown", self._lang)
         certifiers = ", ".join(certifier.name for certifier in certification.certifiers)
         self._index.write(
             (

@@ -122,6 +122,11 @@ _LABELS: Final[dict[str, tuple[str, str]]] = {
     "route_closed": ("Sans objet : voie d’accès non ouverte", "Not applicable: route not open"),
     "registration_state": ("État de l’enregistrement", "Status of the registration"),
     "no_level": ("Sans niveau", "No level"),
+    "index_level_rs": (
+        "Sans objet (Répertoire spécifique)",
+        "Not applicable (Répertoire spécifique)",
+    ),
+    "index_level_unknown": ("Non renseigné", "Not given"),
     "duration": (
         "Durée totale de l’enseignement / de la formation",
         "Total duration of the education / training",

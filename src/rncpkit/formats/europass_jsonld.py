@@ -35,7 +35,7 @@ from rncpkit.europass.graph import (
     nothing_written,
     warn_placeholder,
 )
-from rncpkit.europass.isced import Crosswalk
+from rncpkit.europass.isced import Crosswalk, EuropassOptions
 from rncpkit.formats.base import Format, WriteOptions
 from rncpkit.model import Certification
 
@@ -285,7 +285,7 @@ class JsonLdWriter:
         warn_placeholder(options.base_uri, FORMAT_NAME)
         self._stream = stream
         self._builder = Builder(
-            options.base_uri, options.eqf_level, Crosswalk.from_options(options.extra)
+            options.base_uri, options.eqf_level, Crosswalk.from_options(options.of(EuropassOptions))
         )
         self._written = Written()
         self._count = 0
@@ -318,5 +318,5 @@ FORMAT = Format(
     description="Europass ELM 3 JSON-LD (edc-ap context): the europass-xml graph as JSON-LD",
     extensions=(".jsonld",),
     writer=JsonLdWriter,
-    media_type="application/ld+json",
+    options=EuropassOptions,
 )

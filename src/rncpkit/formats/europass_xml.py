@@ -47,7 +47,7 @@ from rncpkit.europass.graph import (
     nothing_written,
     warn_placeholder,
 )
-from rncpkit.europass.isced import Crosswalk
+from rncpkit.europass.isced import Crosswalk, EuropassOptions
 from rncpkit.formats.base import Format, ReadResult, Record, WriteOptions
 from rncpkit.io import InputFile, single_member
 from rncpkit.model import AccessRouteCode, Certification, RegistrationType
@@ -415,7 +415,7 @@ class LoqWriter:
         self._stream = stream
         self._count = 0
         self._builder = Builder(
-            options.base_uri, options.eqf_level, Crosswalk.from_options(options.extra)
+            options.base_uri, options.eqf_level, Crosswalk.from_options(options.of(EuropassOptions))
         )
         self._spools: dict[str, IO[bytes]] = {}
         self._written = Written()
@@ -772,5 +772,5 @@ FORMAT = Format(
     sniff=sniff,
     reader=read,
     writer=LoqWriter,
-    media_type="application/xml",
+    options=EuropassOptions,
 )

@@ -30,6 +30,7 @@ from rncpkit.supplement.content import (
     FRANCE_COMPETENCES_ADDRESS,
     MORE_INFO_URL,
     NOT_APPLICABLE,
+    SupplementOptions,
     Translations,
     absence,
     assessment_summary,
@@ -682,5 +683,5 @@ FORMAT = Format(
     extensions=(".html",),
     writer=SupplementHtmlWriter,
     directory_writer=SupplementDirectoryWriter,
-    media_type="text/html",
+    options=SupplementOptions,
 )

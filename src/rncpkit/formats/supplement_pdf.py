@@ -21,7 +21,7 @@ from rncpkit.errors import OutputError
 from rncpkit.formats import supplement_html
 from rncpkit.formats.base import Format, WriteOptions
 from rncpkit.model import Certification
-from rncpkit.supplement.content import Translations
+from rncpkit.supplement.content import SupplementOptions, Translations
 
 INSTALL_HINT = (
     "supplement-pdf needs WeasyPrint: pip install 'rncpkit[pdf]' "
@@ -121,5 +121,5 @@ FORMAT = Format(
     extensions=(".pdf",),
     writer=SupplementPdfWriter,
     directory_writer=SupplementPdfDirectoryWriter,
-    media_type="application/pdf",
+    options=SupplementOptions,
 )

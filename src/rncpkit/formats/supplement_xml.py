@@ -33,6 +33,7 @@ from rncpkit.supplement.content import (
     NAMESPACE,
     NOT_IN_REGISTER,
     NOT_PROVIDED,
+    SupplementOptions,
     Translations,
     absence,
     assessment_summary,
@@ -528,5 +529,5 @@ FORMAT = Format(
     sniff=sniff,
     reader=read,
     writer=SupplementXmlWriter,
-    media_type="application/xml",
+    options=SupplementOptions,
 )

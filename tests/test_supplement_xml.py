@@ -342,3 +342,27 @@ def test_real_fiches_validate_and_read_back(name: str) -> None:
         data = sx.to_bytes(fiche)
         _validate(data)
         assert _read_back(data) == [carried(fiche)], fiche.number
+
+
+def test_text_xml_cannot_carry_rejects_that_fiche_only(sample: Certification) -> None:
+    """Through the one XML writer: a control character refuses the fiche (named), and the
+    others are written whole, the wrapper valid."""
+    from rncpkit.errors import OutputError
+    from rncpkit.formats import WriteOptions
+
+    bad = sample.model_copy(update={"number": "RNCP1", "activities": "bad \x01 text"})
+    for first, second in ((sample, bad), (bad, sample)):
+        out = io.BytesIO()
+        writer = sx.SupplementXmlWriter(out, WriteOptions())
+        errors = []
+        fiches = (first, sample.model_copy(update={"number": "RNCP2"}), second)
+        for fiche in fiches:
+            try:
+                writer.write(fiche)
+            except OutputError as exc:
+                errors.append(exc)
+        writer.close()
+        assert [(e.fiche, e.field) for e in errors] == [("RNCP1", "Activities")]
+        expected = [f.number for f in fiches if f is not bad]
+        assert [c.number for c in _read_back(out.getvalue())] == expected
+        assert b"\x01" not in out.getvalue()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import io
 from collections.abc import Iterator
 from enum import Enum
 from typing import IO, Any
@@ -40,9 +41,11 @@ from rncpkit.supplement.content import (
     schema_path,
 )
 from rncpkit.supplement.table import SELF, SUPPLEMENT, Node
+from rncpkit.xmlwrite import XmlWriter
 
 _NS = f"{{{NAMESPACE}}}"
 _ROOT = f"{_NS}CertificateSupplement"
+_COLLECTION_TAG = "CertificateSupplements"
 _COLLECTION = f"{_NS}CertificateSupplements"
 _PUBLICATIONS = (
     ("general", "general_decree"),
@@ -61,13 +64,8 @@ def schema() -> etree.XMLSchema:
 # --------------------------------------------------------------------------- writing
 
 
-def _sub(
-    parent: etree._Element, tag: str, text: str | None = None, **attrib: str
-) -> etree._Element:
-    element = etree.SubElement(parent, _NS + tag, attrib)
-    if text is not None:
-        element.text = text
-    return element
+def _leaf(w: XmlWriter, tag: str, text: str | None = None, **attrib: str) -> None:
+    w.leaf(tag, text, attrib or None)
 
 
 def _string(value: Any) -> str:
@@ -123,97 +121,100 @@ def _attributes(node: Node, obj: Any, ctx: _Context) -> dict[str, str]:
     return values
 
 
-def _emit(parent: etree._Element, node: Node, obj: Any, ctx: _Context) -> None:
+def _emit(w: XmlWriter, node: Node, obj: Any, ctx: _Context) -> None:
     """Write ``node`` for ``obj`` (the fiche, or the list item being written)."""
     if node.derived is not None:
-        _DERIVED[node.derived](parent, node, ctx)
+        _DERIVED[node.derived](w, node, ctx)
         return
     if node.custom is not None:
-        _CUSTOM_WRITERS[node.custom](parent, node, ctx)
+        _CUSTOM_WRITERS[node.custom](w, node, ctx)
         return
     value = obj if node.field is None else getattr(obj, node.field)
     for item in value if node.many else [value]:
-        _element(parent, node, item, ctx)
+        _element(w, node, item, ctx)
 
 
-def _element(parent: etree._Element, node: Node, value: Any, ctx: _Context) -> None:
+def _element(w: XmlWriter, node: Node, value: Any, ctx: _Context) -> None:
     """One element of ``node`` for one value (an object, or a scalar text)."""
     if node.children:  # a group: its attributes and children come from ``value``
-        element = _sub(parent, node.tag, **_attributes(node, value, ctx))
+        w.start(node.tag, _attributes(node, value, ctx))
         for child in node.children:
-            _emit(element, child, value, ctx)
+            _emit(w, child, value, ctx)
+        w.end()
         return
     if node.text != SELF:  # an object shown as text plus attributes (code and label…)
         if value is None:
             return
         text = getattr(value, node.text) if node.text else None
-        _sub(
-            parent, node.tag, "" if text is None else _string(text), **_attributes(node, value, ctx)
-        )
+        shown = "" if text is None else _string(text)
+        _leaf(w, node.tag, shown, **_attributes(node, value, ctx))
         return
     if node.status and _blank(value):
         assert node.field is not None
-        _sub(parent, node.tag, status=absence(ctx.c, node.field))
+        _leaf(w, node.tag, status=absence(ctx.c, node.field))
     elif value is not None:
-        _sub(parent, node.tag, _string(value), **_attributes(node, value, ctx))
+        _leaf(w, node.tag, _string(value), **_attributes(node, value, ctx))
     elif not node.optional:
-        _sub(parent, node.tag, "", **_attributes(node, value, ctx))
+        _leaf(w, node.tag, "", **_attributes(node, value, ctx))
 
 
 # Derived slots: the writer works them out; the reader skips them.
 
 
-def _not_in_register(parent: etree._Element, node: Node, ctx: _Context) -> None:
-    _sub(parent, node.tag, status=NOT_IN_REGISTER)
+def _not_in_register(w: XmlWriter, node: Node, ctx: _Context) -> None:
+    _leaf(w, node.tag, status=NOT_IN_REGISTER)
 
 
-def _translated_title(parent: etree._Element, node: Node, ctx: _Context) -> None:
+def _translated_title(w: XmlWriter, node: Node, ctx: _Context) -> None:
     if ctx.translated_title:
-        _sub(parent, node.tag, ctx.translated_title, lang="en", legalStatus="none")
+        _leaf(w, node.tag, ctx.translated_title, lang="en", legalStatus="none")
     else:
-        _sub(parent, node.tag, status=NOT_IN_REGISTER)
+        _leaf(w, node.tag, status=NOT_IN_REGISTER)
 
 
-def _authority(parent: etree._Element, node: Node, ctx: _Context) -> None:
-    authority = _sub(parent, node.tag)
-    _sub(authority, "Name", FRANCE_COMPETENCES)
-    _sub(authority, "Address", FRANCE_COMPETENCES_ADDRESS)
+def _authority(w: XmlWriter, node: Node, ctx: _Context) -> None:
+    w.start(node.tag)
+    _leaf(w, "Name", FRANCE_COMPETENCES)
+    _leaf(w, "Address", FRANCE_COMPETENCES_ADDRESS)
     for lang in registration.LANGUAGES:
-        _sub(authority, "Status", registration.statement(ctx.c, lang), lang=lang)
+        _leaf(w, "Status", registration.statement(ctx.c, lang), lang=lang)
+    w.end()
 
 
-def _level_note(parent: etree._Element, node: Node, ctx: _Context) -> None:
+def _level_note(w: XmlWriter, node: Node, ctx: _Context) -> None:
     for lang in registration.LANGUAGES:
         text = registration.level_absence(ctx.c, lang)
         if text is not None:
-            _sub(parent, node.tag, text, lang=lang)
+            _leaf(w, node.tag, text, lang=lang)
 
 
-def _grading(parent: etree._Element, node: Node, ctx: _Context) -> None:
-    grading = _sub(parent, node.tag)
+def _grading(w: XmlWriter, node: Node, ctx: _Context) -> None:
     methods = assessment_summary(ctx.c)
     if not methods:
-        grading.set("status", absence(ctx.c, "blocks"))
+        _leaf(w, node.tag, status=absence(ctx.c, "blocks"))
+        return
+    w.start(node.tag)
     for text in methods:
-        _sub(grading, "AssessmentMethods", text)
+        _leaf(w, "AssessmentMethods", text)
+    w.end()
 
 
-def _state(parent: etree._Element, node: Node, ctx: _Context) -> None:
+def _state(w: XmlWriter, node: Node, ctx: _Context) -> None:
     for lang in registration.LANGUAGES:
         text = registration.state(ctx.c, lang)
         if text is not None:
-            _sub(parent, node.tag, text, lang=lang)
+            _leaf(w, node.tag, text, lang=lang)
 
 
 def _fixed(text: str | None = None, **attrib: str) -> Any:
-    def write(parent: etree._Element, node: Node, ctx: _Context) -> None:
-        _sub(parent, node.tag, text, **attrib)
+    def write(w: XmlWriter, node: Node, ctx: _Context) -> None:
+        _leaf(w, node.tag, text, **attrib)
 
     return write
 
 
-def _fiche_link(parent: etree._Element, node: Node, ctx: _Context) -> None:
-    _sub(parent, node.tag, ctx.c.page_url)
+def _fiche_link(w: XmlWriter, node: Node, ctx: _Context) -> None:
+    _leaf(w, node.tag, ctx.c.page_url)
 
 
 _DERIVED: dict[str, Any] = {
@@ -232,39 +233,43 @@ _DERIVED: dict[str, Any] = {
 # Irregular slots, written and read by a pair of functions.
 
 
-def _write_publications(parent: etree._Element, node: Node, ctx: _Context) -> None:
+def _write_publications(w: XmlWriter, node: Node, ctx: _Context) -> None:
     for kind, field in _PUBLICATIONS:
         for publication in getattr(ctx.c, field):
             attrib = {"kind": kind}
             if publication.published_on:
                 attrib["date"] = publication.published_on.isoformat()
-            _sub(parent, node.tag, publication.title, **attrib)
+            _leaf(w, node.tag, publication.title, **attrib)
 
 
-def _write_routes(parent: etree._Element, node: Node, ctx: _Context) -> None:
+def _write_routes(w: XmlWriter, node: Node, ctx: _Context) -> None:
     for code in AccessRouteCode:
         route = ctx.c.access_routes.get(code)
-        element = _sub(parent, node.tag, code=code.value)
+        attrib = {"code": code.value}
         if route is not None:
-            element.set("open", "true" if route.open else "false")
-        _sub(element, "Label", code.label_fr, lang="fr")
-        _sub(element, "Label", code.label_en, lang="en")
+            attrib["open"] = "true" if route.open else "false"
+        w.start(node.tag, attrib)
+        _leaf(w, "Label", code.label_fr, lang="fr")
+        _leaf(w, "Label", code.label_en, lang="en")
         if route is not None:
             for child in node.children:
                 if child.field is not None:
-                    _emit(element, child, route, ctx)
+                    _emit(w, child, route, ctx)
+        w.end()
 
 
-def _write_by_blocks(parent: etree._Element, node: Node, ctx: _Context) -> None:
+def _write_by_blocks(w: XmlWriter, node: Node, ctx: _Context) -> None:
     c = ctx.c
-    element = _sub(parent, node.tag, blocks=str(len(c.blocks)))
+    attrib = {"blocks": str(len(c.blocks))}
+    if c.certification_prerequisites is None and c.partial_validation is None:
+        attrib["status"] = NOT_PROVIDED
+    w.start(node.tag, attrib)
     description, partial = node.children
-    _emit(element, description, c, ctx)
+    _emit(w, description, c, ctx)
     if c.partial_validation is not None:
         allowed = "true" if c.partial_validation else "false"
-        _sub(element, partial.tag, c.partial_validation_scope, allowed=allowed)
-    if c.certification_prerequisites is None and c.partial_validation is None:
-        element.set("status", NOT_PROVIDED)
+        _leaf(w, partial.tag, c.partial_validation_scope, allowed=allowed)
+    w.end()
 
 
 _CUSTOM_WRITERS: dict[str, Any] = {
@@ -274,76 +279,84 @@ _CUSTOM_WRITERS: dict[str, Any] = {
 }
 
 
-def supplement_element(
-    certification: Certification, translated_title: str | None = None
-) -> etree._Element:
-    """The ``CertificateSupplement`` element of one fiche (valid against the project XSD),
-    written by walking :data:`~rncpkit.supplement.table.SUPPLEMENT`."""
+def write_supplement(
+    w: XmlWriter, certification: Certification, translated_title: str | None = None
+) -> None:
+    """Write one fiche's ``CertificateSupplement`` (valid against the project XSD) by
+    walking :data:`~rncpkit.supplement.table.SUPPLEMENT`. Raises OutputError, naming the
+    fiche, for text XML cannot carry; inside ``w.record()`` nothing of it is then left."""
     ctx = _Context(certification, translated_title)
-    root = etree.Element(
-        _ROOT, _attributes(SUPPLEMENT, certification, ctx), nsmap={None: NAMESPACE}
-    )
-    for child in SUPPLEMENT.children:
-        _emit(root, child, certification, ctx)
-    return root
-
-
-def _serialise(element: etree._Element, level: int) -> bytes:
-    etree.indent(element, space=_INDENT, level=level)
-    return etree.tostring(element, encoding="UTF-8")
-
-
-class SupplementXmlWriter:
-    """Streams supplements: one document per fiche, or a wrapper around several."""
-
-    def __init__(self, stream: IO[bytes], options: WriteOptions) -> None:
-        self._stream = stream
-        self._translations = Translations.from_options(options)
-        self._first: etree._Element | None = None
-        self._count = 0
-
-    def _element(self, certification: Certification) -> etree._Element:
-        try:
-            return supplement_element(certification, self._translations.title(certification))
-        except ValueError as exc:  # lxml refuses characters XML cannot carry
-            raise OutputError(
-                f"cannot be written as XML: {exc}", fiche=certification.number
-            ) from None
-
-    def write(self, certification: Certification) -> None:
-        element = self._element(certification)
-        self._count += 1
-        if self._count == 1:
-            self._first = element
-            return
-        if self._count == 2:
-            assert self._first is not None
-            self._stream.write(
-                b'<?xml version="1.0" encoding="UTF-8"?>\n'
-                + f'<CertificateSupplements xmlns="{NAMESPACE}">\n'.encode()
-            )
-            self._write_member(self._first)
-            self._first = None
-        self._write_member(element)
-
-    def _write_member(self, element: etree._Element) -> None:
-        self._stream.write(_INDENT.encode() + _serialise(element, 1) + b"\n")
-
-    def close(self) -> None:
-        header = b'<?xml version="1.0" encoding="UTF-8"?>\n'
-        if self._count == 0:
-            self._stream.write(header + f'<CertificateSupplements xmlns="{NAMESPACE}"/>\n'.encode())
-        elif self._count == 1:
-            assert self._first is not None
-            self._stream.write(header + _serialise(self._first, 0) + b"\n")
-        else:
-            self._stream.write(b"</CertificateSupplements>\n")
+    try:
+        w.start(
+            SUPPLEMENT.tag,
+            _attributes(SUPPLEMENT, certification, ctx),
+            namespaces={None: NAMESPACE},
+        )
+        for child in SUPPLEMENT.children:
+            _emit(w, child, certification, ctx)
+        w.end()
+    except OutputError as exc:
+        exc.fiche = certification.number
+        raise
 
 
 def to_bytes(certification: Certification, translated_title: str | None = None) -> bytes:
     """One fiche's supplement as a standalone XML document."""
-    element = supplement_element(certification, translated_title)
-    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + _serialise(element, 0) + b"\n"
+    buffer = io.BytesIO()
+    w = XmlWriter(buffer, indent=_INDENT)
+    w.declaration()
+    write_supplement(w, certification, translated_title)
+    w.close()
+    return buffer.getvalue()
+
+
+def supplement_element(
+    certification: Certification, translated_title: str | None = None
+) -> etree._Element:
+    """The ``CertificateSupplement`` element of one fiche, parsed back from its bytes."""
+    return xmlsafe.parse_bytes(to_bytes(certification, translated_title))
+
+
+class SupplementXmlWriter:
+    """Streams supplements: one document per fiche, or a wrapper around several (decided
+    at the second fiche: the first is kept until then)."""
+
+    def __init__(self, stream: IO[bytes], options: WriteOptions) -> None:
+        self._stream = stream
+        self._translations = Translations.from_options(options)
+        self._first: tuple[Certification, bytes] | None = None
+        self._writer: XmlWriter | None = None
+        self._count = 0
+
+    def write(self, certification: Certification) -> None:
+        title = self._translations.title(certification)
+        if self._count == 0:
+            self._first = (certification, to_bytes(certification, title))
+            self._count = 1
+            return
+        if self._writer is None:
+            assert self._first is not None
+            self._writer = XmlWriter(self._stream, indent=_INDENT)
+            self._writer.declaration()
+            self._writer.start(_COLLECTION_TAG, namespaces={None: NAMESPACE})
+            first = self._first[0]
+            with self._writer.record():
+                write_supplement(self._writer, first, self._translations.title(first))
+            self._first = None
+        with self._writer.record():
+            write_supplement(self._writer, certification, title)
+        self._count += 1
+
+    def close(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+        elif self._first is not None:
+            self._stream.write(self._first[1])
+        else:
+            w = XmlWriter(self._stream, indent=_INDENT)
+            w.declaration()
+            w.start(_COLLECTION_TAG, namespaces={None: NAMESPACE})
+            w.close()
 
 
 # --------------------------------------------------------------------------- reading

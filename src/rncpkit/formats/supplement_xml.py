@@ -5,6 +5,9 @@ defines one element per section and sub-field of the 2004 template. One fiche gi
 ``CertificateSupplement`` document; several, a ``CertificateSupplements`` wrapper (decided
 at the second fiche, as the JSON writer does). Reading gives back every fiche field the
 supplement carries; the derived slots (authority, grading summary, fixed links) are skipped.
+
+Writer and reader walk one table, :data:`rncpkit.supplement.table.SUPPLEMENT` (which the
+XSD is tested against); the writer writes through :class:`rncpkit.xmlwrite.XmlWriter`.
 """
 
 from __future__ import annotations

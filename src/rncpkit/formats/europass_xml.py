@@ -136,7 +136,7 @@ def _datetime(day: dt.date) -> str:
 
 
 _PADS = tuple("  " * level for level in range(64))
-_CONCEPT_CACHE_LIMIT = 20_000
+_CONCEPT_CACHE_LIMIT = 4096
 
 
 class _Out:

@@ -298,3 +298,27 @@ def test_index_says_an_rs_fiche_has_no_level_by_nature(tmp_path: Path) -> None:
         index = page_text((tmp_path / lang / "index.html").read_text(encoding="utf-8"))
         assert index.count(expected) == 5
         assert "—" not in index
+
+
+def test_level_wording_for_reprise_and_missing_levels() -> None:
+    """REPRISE: the register says the level is undetermined; an RNCP fiche without level
+    leaves it empty ("not given"); neither is said to be an RS fiche's nature."""
+    from rncpkit.model import Level
+
+    reprise = Certification(number="RNCP1", title="T", level=Level.REPRISE)
+    empty = Certification(number="RNCP2", title="T")
+    expected = {
+        ("RNCP1", "fr"): "Sans niveau : le positionnement dans le cadre national des "
+        "certifications professionnelles n’est pas déterminé (fiche reprise de l’ancien "
+        "répertoire).",
+        ("RNCP1", "en"): "No level: the position in the national framework of professional "
+        "certifications has not been determined (fiche carried over from the former register).",
+        ("RNCP2", "fr"): "Non renseigné dans la fiche",
+        ("RNCP2", "en"): "Not given in the fiche",
+    }
+    for fiche in (reprise, empty):
+        for lang in ("fr", "en"):
+            text = page_text(sh.render(fiche, lang))
+            section = text[text.index("Niveau (national" if lang == "fr" else "Level of the") :]
+            assert expected[fiche.number, lang] in section[:400], (fiche.number, lang)
+            assert NO_LEVEL[lang] not in text

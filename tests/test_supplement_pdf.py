@@ -226,3 +226,12 @@ def test_missing_extra_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_pat
     assert "pip install 'rncpkit[pdf]'" in result.output
     assert "libpango-1.0-0" in result.output
     assert not out.exists() and list(tmp_path.iterdir()) == []
+
+
+@needs_weasyprint
+@pytest.mark.conformance
+def test_no_real_fiche_loses_text_off_the_page() -> None:
+    """Long juries and assessment texts of real fiches break across pages, none runs off."""
+    for name in ("export_fiches_RNCP_V4_1_sample.xml", "export_fiches_RS_V4_1_sample.xml"):
+        for fiche in api.read(reference("france-competences", name)):
+            assert overflowing_text(fiche) == [], fiche.number

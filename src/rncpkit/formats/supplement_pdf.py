@@ -45,12 +45,18 @@ def weasyprint() -> Any:
 
 PRINT_CSS = """
 .grid{display:block !important}
-.grid>.box{display:inline-block;width:50%;vertical-align:top}
-.grid>.box.wide{width:100%}
+.grid>.box{float:left;width:50%}
+.grid>.box:nth-child(odd){clear:left}
+.grid>.box.wide{clear:both;width:100%}
+.grid::after{content:"";display:block;clear:both}
+tr{break-inside:auto !important}
 """
-"""WeasyPrint 70 lays section 5's CSS grid out as columns one letter wide: for the PDF the
-same two columns are inline blocks. ``!important`` because WeasyPrint gives a stylesheet
-passed to ``render`` less weight than the page's own ``<style>``."""
+"""Print fixes for WeasyPrint 70, which lays section 5's CSS grid out as columns one letter
+wide: the same two columns are floats, each odd box starting a row (inline blocks, tried
+first, cannot break across pages, so a tall box ran off the page's bottom). A table row
+taller than what is left of a page (a long jury text) may break, for the same reason.
+``!important`` because WeasyPrint gives a stylesheet passed to ``render`` less weight than
+the page's own ``<style>``."""
 
 
 def _document(module: Any, certification: Certification, lang: str, title: str | None) -> Any:

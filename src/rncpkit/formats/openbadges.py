@@ -17,7 +17,8 @@ from rncpkit.errors import OutputError
 from rncpkit.europass import vocab
 from rncpkit.europass.graph import Uris, is_url, split_items, warn_placeholder
 from rncpkit.formats.base import Format, WriteOptions
-from rncpkit.model import Certification, Certifier, CompetenceBlock
+from rncpkit.model import Certification, Certifier, CompetenceBlock, Repertoire
+from rncpkit.supplement import registration
 
 OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 EQF_FRAMEWORK = "European Qualifications Framework (EQF)"
@@ -100,7 +101,17 @@ class Badges:
         level = cert.eqf_level if cert.eqf_level is not None else self.eqf_default
         if level is not None:
             eqf = vocab.eqf(level)
-            nodes.append(_alignment(eqf.label_en, eqf.uri, EQF_FRAMEWORK, str(level), "ext:EQF"))
+            # An RS fiche has no level by nature: an EQF level given for it (--eqf-level)
+            # is the publisher's statement, and the badge says so.
+            note = (
+                f"{registration.level_absence(cert, 'fr')} Niveau déclaré par l’éditeur de "
+                "ce badge, non par France compétences."
+                if cert.eqf_level is None and cert.repertoire is Repertoire.RS
+                else None
+            )
+            nodes.append(
+                _alignment(eqf.label_en, eqf.uri, EQF_FRAMEWORK, str(level), "ext:EQF", note)
+            )
         for rome in cert.rome:
             nodes.append(
                 _alignment(

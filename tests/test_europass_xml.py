@@ -747,3 +747,55 @@ def test_one_scan_assessment_matching_equals_the_seven_patterns() -> None:
         one_by_one = [t for t, p in vocab.ASSESSMENT_PATTERNS if p.search(text.lower())]
         assert vocab.assessment_types(text) == one_by_one, text[:80]
     assert len(vocab.assessment_types(texts[0])) == 7
+
+
+def test_outcome_fast_path_writes_what_the_table_says() -> None:
+    """The one-f-string outcome writer and the generic walk of the outcome table agree."""
+    from rncpkit.europass import loq_table
+    from rncpkit.europass.graph import Outcome
+    from rncpkit.formats import europass_xml as ex
+
+    for title in ("Animer une équipe", "a < b & c > d \r", ""):
+        outcome = Outcome('https://x.example/RNCP1BC01/outcome/1?a="b"', title)
+        fast, walked = ex._Out(), ex._Out()
+        ex._outcome(fast, outcome)
+        ex._write_entity(walked, "learningOutcome", loq_table.OUTCOME, outcome)
+        assert fast.result() == walked.result()
+
+
+def test_reader_and_writer_walk_the_same_tables() -> None:
+    """Every slot of every table is written and read back: a graph attribute changed in
+    the source reaches the fiche read back (title, a note, a date, a route's jury)."""
+    from rncpkit.europass import loq_table
+
+    kinds = {slot.kind for slots in loq_table.ENTITIES.values() for slot in slots}
+    assert kinds == set(loq_table.Kind.__args__)  # type: ignore[attr-defined]
+    cert = seed()
+    (back,) = read_back(loq(cert, base_uri=BASE))
+    assert back.title == cert.title and back.registration_end == cert.registration_end
+    assert back.access_routes == {
+        code: route.model_copy(update={"changed_on": None})
+        for code, route in cert.access_routes.items()
+        if route.open
+    } | {
+        code: type(route)(open=False)
+        for code, route in cert.access_routes.items()
+        if not route.open
+    }
+
+
+def test_docs_loq_element_list_is_current() -> None:
+    import os
+
+    from rncpkit.europass import loq_table
+
+    doc = Path(__file__).resolve().parents[1] / "docs" / "europass.md"
+    text = doc.read_text(encoding="utf-8")
+    start, end = "<!-- loq-elements:start -->", "<!-- loq-elements:end -->"
+    before, rest = text.split(start, 1)
+    current, after = rest.split(end, 1)
+    expected = "\n" + loq_table.mapping_markdown()
+    if current != expected and os.environ.get("RNCPKIT_UPDATE_DOCS") == "1":
+        doc.write_text(before + start + expected + end + after, encoding="utf-8")
+        pytest.skip("docs/europass.md updated")
+    assert current == expected, "run RNCPKIT_UPDATE_DOCS=1 pytest tests/test_europass_xml.py"

@@ -470,3 +470,26 @@ def test_flattened_texts_are_split_into_lines_and_bullets() -> None:
     ]
     assert text_items("  une seule ligne  ") == [(False, "une seule ligne")]
     assert text_items("   ") == [] and text_items(None) == []
+
+
+def test_title_for_a_fiche_not_converted_is_a_warning(tmp_path: Path) -> None:
+    """A typo in ``-O title_en.<NUMERO>`` is said (once, exit 0), not silently ignored."""
+    args = ["convert", str(SAMPLES / "RNCP35080.xml"), "--to", "supplement-html"]
+    result = CliRunner().invoke(
+        cli,
+        [*args, "-O", "title_en.RNCP35800=Typo", "-O", "title_en.RNCP35080=Right",
+         "-o", str(tmp_path / "a.html")],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert (
+        result.output.count(
+            "rncpkit: warning: supplement-html: title_en given for fiches not among those "
+            "converted: RNCP35800"
+        )
+        == 1
+    )
+    assert "Right" in (tmp_path / "a.html").read_text(encoding="utf-8")
+    result = CliRunner().invoke(
+        cli, [*args, "-O", "title_en.RNCP35080=Right", "-o", str(tmp_path / "b.html")]
+    )
+    assert result.exit_code == 0 and "warning" not in result.output

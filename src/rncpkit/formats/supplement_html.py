@@ -564,6 +564,7 @@ class SupplementHtmlWriter:
         self._stream.write(article.encode())
 
     def close(self) -> None:
+        self._translations.warn_unused(FORMAT.name)
         if self._count == 0:
             title = labels.label("documents", self._lang)
             self._stream.write(
@@ -667,6 +668,7 @@ class SupplementDirectoryWriter:
         )
 
     def close(self) -> None:
+        self._translations.warn_unused(FORMAT.name)
         empty = (
             f'<tr><td colspan="4">{self._label("index_empty")}</td></tr>\n'
             if self._count == 0

@@ -94,6 +94,7 @@ class SupplementPdfWriter:
         self._documents.append(_document(self._module, certification, self._lang, title))
 
     def close(self) -> None:
+        self._translations.warn_unused(FORMAT.name)
         if not self._documents:
             raise OutputError("supplement-pdf: no fiche to print (nothing written)")
         self._stream.write(_pdf(self._documents))
@@ -118,6 +119,7 @@ class SupplementPdfDirectoryWriter:
 
     def close(self) -> None:
         """Nothing is pending: every page is already in place."""
+        self._translations.warn_unused(FORMAT.name)
 
 
 FORMAT = Format(

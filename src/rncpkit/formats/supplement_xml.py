@@ -351,6 +351,7 @@ class SupplementXmlWriter:
         self._count += 1
 
     def close(self) -> None:
+        self._translations.warn_unused(FORMAT.name)
         if self._writer is not None:
             self._writer.close()
         elif self._first is not None:

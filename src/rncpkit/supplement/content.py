@@ -10,11 +10,12 @@ silent gap.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import warnings
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
-from rncpkit.errors import UsageError
+from rncpkit.errors import RncpkitWarning, UsageError
 from rncpkit.formats.base import WriteOptions
 from rncpkit.formats.options import FormatOptions, option
 from rncpkit.model import Certification, Repertoire
@@ -88,6 +89,9 @@ class Translations:
     """
 
     titles: dict[str, str]
+    explicit: frozenset[str] = frozenset()
+    """Fiches named one by one (``title_en.RNCP35080=…``): a typo there deserves a word."""
+    asked: set[str] = field(default_factory=set, compare=False)
 
     @classmethod
     def from_options(cls, options: WriteOptions) -> Translations:
@@ -107,11 +111,26 @@ class Translations:
                 )
             titles.update(data)
         titles.update(settings.title_en)
-        return cls({k: v.strip() for k, v in titles.items() if v.strip()})
+        return cls(
+            {k: v.strip() for k, v in titles.items() if v.strip()}, frozenset(settings.title_en)
+        )
 
     def title(self, certification: Certification) -> str | None:
         """The English title of the fiche, when one was given."""
+        self.asked.add(certification.number)
         return self.titles.get(certification.number)
+
+    def warn_unused(self, format_name: str) -> None:
+        """Warn, once, about ``title_en.<NUMERO>`` options naming no fiche of the input
+        (a typo in the number, or the wrong input). Writers call it when they close."""
+        unused = sorted(self.explicit - self.asked)
+        if unused:
+            shown = ", ".join(unused[:10]) + (" …" if len(unused) > 10 else "")
+            warnings.warn(
+                f"{format_name}: title_en given for fiches not among those converted: {shown}",
+                RncpkitWarning,
+                stacklevel=2,
+            )
 
 
 RNCP_ONLY: Final = frozenset(

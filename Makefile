@@ -13,7 +13,7 @@ $(BIN)/rncpkit: pyproject.toml
 	@touch $@
 
 $(VENV)/.test-deps: $(BIN)/rncpkit
-	$(BIN)/python -m pip install --quiet -e '.[test,credentials]'
+	$(BIN)/python -m pip install --quiet -e '.[test,credentials,pdf]'
 	@touch $@
 
 demo: $(BIN)/rncpkit

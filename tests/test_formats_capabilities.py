@@ -198,8 +198,8 @@ def test_translation_for_a_fiche_not_in_the_input_is_a_warning(seed_xml: Path) -
     )
     assert result.exit_code == 0, result.output
     assert (
-        "rncpkit: warning: English title given for fiches not in the input: RNCP3508\n"
-        in result.stderr
+        "rncpkit: warning: supplement-xml: title_en given for fiches not among those converted: "
+        "RNCP3508\n" in result.stderr
     )
     assert "RNCP35080" not in result.stderr.split("warning:")[1]
 
@@ -207,7 +207,7 @@ def test_translation_for_a_fiche_not_in_the_input_is_a_warning(seed_xml: Path) -
 @pytest.mark.parametrize("to", ["supplement-html", "supplement-xml"])
 def test_library_users_get_the_warning_too(seed_xml: Path, to: str) -> None:
     options = WriteOptions(format=SupplementOptions(title_en={"RS1": "x", "RNCP35080": "y"}))
-    with pytest.warns(RncpkitWarning, match="not in the input: RS1$"):
+    with pytest.warns(RncpkitWarning, match="not among those converted: RS1$"):
         rncpkit.write(rncpkit.read(seed_xml), io.BytesIO(), to=to, options=options)
     with warnings.catch_warnings():
         warnings.simplefilter("error")

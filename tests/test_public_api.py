@@ -41,6 +41,7 @@ PENDING = {
     "rncpkit.accrochage.resend",
     "rncpkit.accrochage.writer",
     "rncpkit.cli",
+    "rncpkit.europass.loq_table",
     "rncpkit.cli.accrochage",
     "rncpkit.cli.credentials",
     "rncpkit.cli.diff",

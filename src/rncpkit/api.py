@@ -21,7 +21,7 @@ from rncpkit import _arguments
 from rncpkit.errors import ArgumentTypeError, FicheError, OutputError, RncpkitError, UsageError
 from rncpkit.formats import Format, ReadResult, RecordWriter, WriteOptions
 from rncpkit.formats.registry import detect_format, get_format
-from rncpkit.io import InputFile, Source, atomic_output, open_input
+from rncpkit.io import InputFile, Source, atomic_output, display_name, open_input
 from rncpkit.model import Certification
 
 __all__ = ["ErrorHandler", "Progress", "Summary", "convert", "read", "read_records", "write"]
@@ -237,8 +237,12 @@ def convert(
             progress=progress,
         )
     summary = Summary()
+    name = display_name(source)
+    current: list[int | None] = [None]  # line of the record being written
 
     def reject(error: RncpkitError) -> None:
+        if isinstance(error, OutputError) and error.file is None:
+            error.file, error.line = name, current[0]  # locate it in the input
         if fail_fast:
             raise error
         summary.rejected += 1
@@ -252,7 +256,17 @@ def convert(
             elif where is not None and not where(result.certification):
                 summary.filtered += 1
             else:
+                current[0] = result.line
                 yield result.certification
 
-    summary.written = write(certifications(), destination, to=to, options=options, on_error=reject)
+    try:
+        summary.written = write(
+            certifications(), destination, to=to, options=options, on_error=reject
+        )
+    except OutputError as exc:
+        # A writer that refuses to close (nothing valid to write: no empty LOQ document)
+        # has left nothing behind; the rejections above say why.
+        if fail_fast or not summary.errors:
+            raise
+        summary.errors.append(exc)
     return summary

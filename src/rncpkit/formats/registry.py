@@ -11,6 +11,7 @@ from rncpkit.formats import (
     json_format,
     openbadges,
     supplement_html,
+    supplement_pdf,
     supplement_xml,
 )
 from rncpkit.formats.base import Format
@@ -28,6 +29,7 @@ FORMATS: dict[str, Format] = {
         json_format.JSONL,
         supplement_xml.FORMAT,
         supplement_html.FORMAT,
+        supplement_pdf.FORMAT,
         europass_xml.FORMAT,
         europass_jsonld.FORMAT,
         openbadges.FORMAT,

@@ -24,6 +24,7 @@ EXPECTED = {
     "WriteOptions",
     "__version__",
     "convert",
+    "find",
     "read",
     "read_records",
     "validate",

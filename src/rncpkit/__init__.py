@@ -12,7 +12,7 @@ and write them in another format::
 """
 
 from rncpkit._version import __version__
-from rncpkit.api import Summary, convert, read, read_records, write
+from rncpkit.api import Summary, convert, find, read, read_records, write
 from rncpkit.errors import (
     FicheError,
     InputError,
@@ -46,6 +46,7 @@ __all__ = [
     "WriteOptions",
     "__version__",
     "convert",
+    "find",
     "read",
     "read_records",
     "validate",

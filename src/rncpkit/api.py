@@ -1,46 +1,43 @@
 """The library entry points: :func:`read`, :func:`write`, :func:`convert`.
 
-Data flows one way, one fiche at a time: bytes → reader → model → writer → bytes.
+Data flows one way, one fiche at a time: bytes → reader → model → writer → bytes. The work
+is done by :mod:`rncpkit.pipeline` (one process) and :mod:`rncpkit.parallel` (``jobs`` > 1).
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import IO
+from collections.abc import Iterable, Iterator
 
-from rncpkit.errors import FicheError, OutputError, RncpkitError, UsageError
-from rncpkit.formats import Format, ReadResult, RecordWriter, WriteOptions
+from rncpkit import parallel, pipeline
+from rncpkit.errors import FicheError
+from rncpkit.formats import ReadResult, WriteOptions
+from rncpkit.formats.base import UnusualLayout
 from rncpkit.formats.registry import detect_format, get_format
-from rncpkit.io import InputFile, Source, atomic_output, open_input
+from rncpkit.io import Source, open_input
 from rncpkit.model import Certification
+from rncpkit.pipeline import (
+    Accepted,
+    Destination,
+    ErrorHandler,
+    Progress,
+    Summary,
+    Where,
+    open_records,
+    open_writer,
+    write_outcomes,
+)
 
-ErrorHandler = Callable[[RncpkitError], None]
-Progress = Callable[[int, int | None], None]
-"""Called after each fiche with (bytes read so far, total bytes or None)."""
-
-
-@contextlib.contextmanager
-def _opened_records(
-    source: Source, format: str | None, progress: Progress | None = None
-) -> Iterator[Iterator[ReadResult]]:
-    with open_input(source) as opened:
-        fmt = get_format(format) if format else detect_format(opened)
-        if fmt.reader is None:
-            raise UsageError(f"rncpkit cannot read the {fmt.name} format")
-        records = fmt.reader(opened)
-        yield records if progress is None else _with_progress(records, opened, progress)
-
-
-def _with_progress(
-    records: Iterator[ReadResult], opened: InputFile, progress: Progress
-) -> Iterator[ReadResult]:
-    for record in records:
-        yield record
-        progress(opened.bytes_read, opened.size)
+__all__ = [
+    "ErrorHandler",
+    "Progress",
+    "Summary",
+    "convert",
+    "find",
+    "read",
+    "read_records",
+    "write",
+]
 
 
 def read_records(
@@ -48,8 +45,8 @@ def read_records(
 ) -> Iterator[ReadResult]:
     """Like :func:`read`, but yields each fiche's error instead of raising it, and gives
     each record the line where it starts (what validators and bulk converters need)."""
-    with _opened_records(source, format, progress) as records:
-        yield from records
+    with open_records(source, format, progress=progress) as opened:
+        yield from opened.records
 
 
 def read(
@@ -71,23 +68,32 @@ def read(
             yield result.certification
 
 
-def _writer_for(fmt: Format, destination: str | os.PathLike[str] | IO[bytes]) -> bool:
-    """Whether ``fmt`` writes a directory for this destination."""
-    if fmt.writer is None and fmt.directory_writer is None:
-        raise UsageError(f"rncpkit cannot write the {fmt.name} format")
-    if fmt.directory_writer is None:
-        return False
-    if fmt.writer is None:
-        return True
-    if isinstance(destination, str | os.PathLike):
-        path = os.fspath(destination)
-        return path.endswith(os.sep) or Path(path).is_dir()
-    return False
+def find(source: Source, number: str, format: str | None = None) -> Certification | None:
+    """The first valid fiche numbered ``number`` (``RNCP35080``, ``RS5000``) in ``source``,
+    or None. Formats that can (the France Compétences flux, zipped or not) find the number
+    in the bytes and build only that fiche; others are read until it comes."""
+    reopenable = isinstance(source, bytes) or (
+        isinstance(source, str | os.PathLike) and os.fspath(source) != "-"
+    )
+    if reopenable:
+        with open_input(source) as opened:
+            fmt = get_format(format) if format else detect_format(opened)
+            if fmt.find is not None:
+                try:
+                    found = fmt.find(opened, number)
+                except UnusualLayout:
+                    pass  # read it the long way below, which reports what is unusual
+                else:
+                    return found.certification if found is not None else None
+    for result in read_records(source, format):
+        if not isinstance(result, FicheError) and result.certification.number == number:
+            return result.certification
+    return None
 
 
 def write(
     certifications: Iterable[Certification],
-    destination: str | os.PathLike[str] | IO[bytes],
+    destination: Destination,
     to: str,
     *,
     options: WriteOptions | None = None,
@@ -100,64 +106,21 @@ def write(
     :class:`~rncpkit.errors.OutputError`, unless ``on_error`` takes it.
     """
     fmt = get_format(to)
-    options = options or WriteOptions()
-    written = 0
-    if _writer_for(fmt, destination):
-        assert fmt.directory_writer is not None and isinstance(destination, str | os.PathLike)
-        writer = fmt.directory_writer(Path(destination), options)
-        written = _drain(certifications, writer, on_error)
-        writer.close()
-        return written
-    assert fmt.writer is not None
-    with atomic_output(destination) as stream:
-        writer = fmt.writer(stream, options)
-        written = _drain(certifications, writer, on_error)
-        writer.close()
-    return written
-
-
-def _drain(
-    certifications: Iterable[Certification], writer: RecordWriter, on_error: ErrorHandler | None
-) -> int:
-    written = 0
-    for certification in certifications:
-        try:
-            writer.write(certification)
-        except OutputError as exc:
-            if on_error is None:
-                raise
-            on_error(exc)
-            continue
-        written += 1
-    return written
-
-
-@dataclass
-class Summary:
-    """What a bulk run did. Invariant: ``read == written + filtered + rejected``."""
-
-    read: int = 0
-    written: int = 0
-    filtered: int = 0
-    rejected: int = 0
-    errors: list[RncpkitError] = field(default_factory=list)
-
-    def line(self) -> str:
-        """The one-line summary printed at the end of a bulk run."""
-        return (
-            f"{self.read} fiches read, {self.written} written, "
-            f"{self.filtered} skipped by filter, {self.rejected} rejected"
-        )
+    summary = Summary()
+    with open_writer(fmt, destination, options or WriteOptions()) as sink:
+        outcomes = (Accepted(certification) for certification in certifications)
+        write_outcomes(outcomes, sink, summary, on_error)
+    return summary.written
 
 
 def convert(
     source: Source,
-    destination: str | os.PathLike[str] | IO[bytes],
+    destination: Destination,
     to: str,
     *,
     from_format: str | None = None,
     options: WriteOptions | None = None,
-    where: Callable[[Certification], bool] | None = None,
+    where: Where | None = None,
     fail_fast: bool = False,
     progress: Progress | None = None,
     jobs: int = 1,
@@ -170,8 +133,6 @@ def convert(
     spreads the work over processes (:mod:`rncpkit.parallel`): same output, byte for byte.
     """
     if jobs > 1:
-        from rncpkit import parallel
-
         return parallel.convert(
             source,
             destination,
@@ -183,23 +144,13 @@ def convert(
             fail_fast=fail_fast,
             progress=progress,
         )
-    summary = Summary()
-
-    def reject(error: RncpkitError) -> None:
-        if fail_fast:
-            raise error
-        summary.rejected += 1
-        summary.errors.append(error)
-
-    def certifications() -> Iterator[Certification]:
-        for result in read_records(source, from_format, progress=progress):
-            summary.read += 1
-            if isinstance(result, FicheError):
-                reject(result)
-            elif where is not None and not where(result.certification):
-                summary.filtered += 1
-            else:
-                yield result.certification
-
-    summary.written = write(certifications(), destination, to, options=options, on_error=reject)
-    return summary
+    return pipeline.convert(
+        source,
+        destination,
+        to,
+        from_format=from_format,
+        options=options,
+        where=where,
+        fail_fast=fail_fast,
+        progress=progress,
+    )

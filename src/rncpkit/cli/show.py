@@ -7,7 +7,7 @@ import textwrap
 
 import click
 
-from rncpkit.api import read
+from rncpkit.api import find
 from rncpkit.cli._common import fail, from_option, handle_errors
 from rncpkit.model import Certification
 
@@ -77,15 +77,16 @@ def render(cert: Certification) -> str:
 def show(numero: str, input_path: str, from_format: str | None) -> None:
     """Summarise fiche NUMERO (e.g. RNCP35080) found in INPUT.
 
-    INPUT may be the whole national export: reading stops at the fiche.
+    INPUT may be the whole national export: the fiche is found in the bytes and only it
+    is read.
 
     \b
     Example:
       rncpkit show RNCP35080 samples/RNCP35080.xml
     """
     wanted = numero.strip().upper()
-    for cert in read(input_path, from_format, on_error=lambda _error: None):
-        if cert.number == wanted:
-            click.echo(render(cert))
-            return
+    cert = find(input_path, wanted, from_format)
+    if cert is not None:
+        click.echo(render(cert))
+        return
     fail(f"error: {input_path}: no valid fiche {wanted} found")

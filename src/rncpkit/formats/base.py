@@ -6,10 +6,10 @@ A format is one module exposing one or more :class:`Format` objects, listed once
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Protocol
+from typing import IO, NamedTuple, Protocol
 
 from pydantic import ValidationError
 
@@ -85,6 +85,37 @@ class RecordWriter(Protocol):
 
 
 Reader = Callable[[InputFile], Iterator[ReadResult]]
+
+
+class Piece(NamedTuple):
+    """One record of an input cut for ``--jobs``: what a worker needs to read it alone."""
+
+    context: str
+    """What the record needs from the file around it (fc-xml: the ``VERSION_FLUX``)."""
+    line: int
+    """The line where the record starts in the whole file."""
+    data: bytes
+
+
+class UnusualLayout(Exception):
+    """A byte-level shortcut (:attr:`Split.quick`, a format's ``find``) met a layout it
+    does not handle: the caller uses the format's reader instead."""
+
+
+@dataclass(frozen=True)
+class Split:
+    """How an input of a format is cut into records that worker processes read alone:
+    ``pieces`` runs in the parent (cheap, streaming), ``read`` in a worker on a batch of
+    pieces, with lines reported as in the whole file. ``quick``, when given, cuts without
+    parsing but may raise :class:`UnusualLayout` (the run is then redone with one job)."""
+
+    pieces: Callable[[InputFile], Iterator[Piece]]
+    read: Callable[[Sequence[Piece], str], Iterator[ReadResult]]
+    quick: Callable[[InputFile], Iterator[Piece]] | None = None
+
+
+Finder = Callable[[InputFile, str], Record | None]
+"""Finds the first valid fiche with a number (``RNCP35080``) without reading the others."""
 StreamWriterFactory = Callable[[IO[bytes], WriteOptions], RecordWriter]
 DirectoryWriterFactory = Callable[[Path, WriteOptions], RecordWriter]
 
@@ -103,3 +134,10 @@ class Format:
     directory_writer: DirectoryWriterFactory | None = None
     """For formats that write one file per fiche into a directory."""
     media_type: str = "application/octet-stream"
+    split: Split | None = None
+    """How an input can be cut for ``--jobs``; None: read by one process."""
+    concatenable: bool = False
+    """Whether a fiche's output depends on no other fiche, so that fiches encoded by worker
+    processes can be appended to the stream between the writer's header and footer."""
+    find: Finder | None = None
+    """A shortcut to one fiche by number (``rncpkit show``); None: read until it comes."""

@@ -18,7 +18,16 @@ from pydantic import ValidationError
 
 from rncpkit import xmlsafe
 from rncpkit.errors import FicheError, InputError, OutputError, UnsupportedVersionError
-from rncpkit.formats.base import Format, ReadResult, Record, WriteOptions, fiche_error
+from rncpkit.formats import fc_xml_scan
+from rncpkit.formats.base import (
+    Format,
+    Piece,
+    ReadResult,
+    Record,
+    Split,
+    WriteOptions,
+    fiche_error,
+)
 from rncpkit.io import InputFile, single_member
 from rncpkit.model import AccessRouteCode, Certification, UnknownElement
 
@@ -739,6 +748,73 @@ def sniff(opened: InputFile) -> bool:
     return b"<FICHES" in opened.head[:4096]
 
 
+def _pieces(opened: InputFile) -> Iterator[Piece]:
+    """The flux cut into one :class:`Piece` per fiche by the parser (any layout)."""
+    if opened.archive is not None:
+        opened = single_member(opened, ".xml")
+    name = opened.name
+    version: str | None = None
+    try:
+        for _event, element in xmlsafe.iterparse(
+            opened.stream, tag=("VERSION_FLUX", "FICHE"), name=name
+        ):
+            if element.tag == "VERSION_FLUX":
+                version = (element.text or "").strip()
+                if version not in SPECS:
+                    supported = ", ".join(sorted(SPECS))
+                    raise UnsupportedVersionError(
+                        f"VERSION_FLUX {version!r} is not supported (supported: {supported})",
+                        file=name,
+                        line=element.sourceline,
+                        field="VERSION_FLUX",
+                    )
+                continue
+            if version is None:
+                raise InputError(
+                    "<VERSION_FLUX> missing before the first <FICHE>",
+                    file=name,
+                    line=element.sourceline,
+                )
+            yield Piece(version, element.sourceline or 0, etree.tostring(element, with_tail=False))
+            element.clear(keep_tail=False)
+            parent = element.getparent()
+            if parent is not None:
+                while element.getprevious() is not None:
+                    del parent[0]
+    except etree.XMLSyntaxError as exc:
+        raise InputError(f"not well-formed XML: {exc.msg}", file=name, line=exc.lineno) from None
+    if version is None:
+        raise InputError("no <VERSION_FLUX> found: not a France Compétences flux", file=name)
+
+
+def _quick_pieces(opened: InputFile) -> Iterator[Piece]:
+    if opened.archive is not None:
+        opened = single_member(opened, ".xml")
+    return fc_xml_scan.fragments(opened.stream, opened.name, SPECS.__contains__)
+
+
+def _read_pieces(pieces: Sequence[Piece], name: str) -> Iterator[ReadResult]:
+    """Read fiches cut by :func:`_pieces` (in a worker): parsed together in one document,
+    each error's line shifted back to the line of the whole file."""
+    document = xmlsafe.parse_bytes(
+        b"<FICHES>" + b"".join(piece.data for piece in pieces) + b"</FICHES>", name=name
+    )
+    for element, piece in zip(document, pieces, strict=True):
+        shift = piece.line - (element.sourceline or piece.line)
+        result = read_fiche(element, SPECS[piece.context], name)
+        if isinstance(result, FicheError):
+            for problem in result.all_problems():
+                if problem.line is not None:
+                    problem.line += shift
+            yield result
+        else:
+            yield Record(result, piece.line)
+
+
+def _find(opened: InputFile, number: str) -> Record | None:
+    return fc_xml_scan.find(opened, number, read)
+
+
 FORMAT = Format(
     name="fc-xml",
     description="France Compétences XML flux V4.1, V3.0, V2.0 (export_fiches_*.xml, or .zip)",
@@ -747,4 +823,7 @@ FORMAT = Format(
     reader=read,
     writer=FluxWriter,
     media_type="application/xml",
+    split=Split(_pieces, _read_pieces, quick=_quick_pieces),
+    concatenable=True,
+    find=_find,
 )

@@ -247,4 +247,5 @@ JSONL = Format(
     reader=read_jsonl,
     writer=JsonLinesWriter,
     media_type="application/x-ndjson",
+    concatenable=True,
 )

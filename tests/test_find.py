@@ -13,6 +13,7 @@ import rncpkit
 from rncpkit.cli import cli
 from rncpkit.formats import fc_xml
 from rncpkit.formats.base import UnusualLayout
+from rncpkit.formats.fc_xml import reading
 from rncpkit.io import open_input
 from tests.conftest import SAMPLES
 
@@ -62,14 +63,14 @@ def test_absent_number_and_prefix_of_a_number(flux: Path) -> None:
 
 def test_builds_only_the_match(flux: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     built: list[str] = []
-    real = fc_xml.read_fiche
+    real = reading.read_fiche
 
     def counting(element: object, spec: object, name: str) -> object:
         result = real(element, spec, name)  # type: ignore[arg-type]
         built.append(getattr(result, "number", "?"))
         return result
 
-    monkeypatch.setattr(fc_xml, "read_fiche", counting)
+    monkeypatch.setattr(reading, "read_fiche", counting)
     assert rncpkit.find(flux, "RNCP60039") is not None
     assert built == ["RNCP60039"]
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 import rncpkit
 from rncpkit.errors import FicheError, OutputError
 from rncpkit.formats import WriteOptions, detect_format
-from rncpkit.formats.fc_xml_legacy import html_to_text, text_to_html
+from rncpkit.formats.fc_xml.legacy import html_to_text, text_to_html
 from rncpkit.io import open_input
 from rncpkit.model import AccessRouteCode, HabilitationKind, Level
 from tests.conftest import FIXTURES, SAMPLES, reference

@@ -10,7 +10,7 @@ import typing
 import pytest
 from pydantic import BaseModel, ValidationError
 
-from rncpkit.formats import fc_xml
+from rncpkit.formats import fc_xml, xmltable
 from rncpkit.model import (
     AccessRoute,
     AccessRouteCode,
@@ -193,10 +193,10 @@ def _model_of(annotation: object) -> type[BaseModel] | None:
     return None
 
 
-def _check_table(group: fc_xml.Group, model: type[BaseModel], seen: set[str]) -> None:
+def _check_table(group: xmltable.Group, model: type[BaseModel], seen: set[str]) -> None:
     for node in group.children:
         if node.key is None:
-            assert isinstance(node, fc_xml.Group)
+            assert isinstance(node, xmltable.Group)
             _check_table(node, model, seen)  # an inline container: its fields are the model's
             continue
         name = node.key[0] if isinstance(node.key, tuple) else node.key
@@ -207,9 +207,9 @@ def _check_table(group: fc_xml.Group, model: type[BaseModel], seen: set[str]) ->
         tag = "SI_JURY_" if isinstance(node.key, tuple) else node.tag
         assert tag in description, (model.__name__, name, node.tag, description)
         seen.add(f"{model.__name__}.{name}")
-        if isinstance(node, fc_xml.ListOf) and node.scalar:
+        if isinstance(node, xmltable.ListOf) and node.scalar:
             assert node.children[0].tag in description, (name, description)
-        elif isinstance(node, fc_xml.Group) and not getattr(node, "scalar", None):
+        elif isinstance(node, xmltable.Group) and not getattr(node, "scalar", None):
             inner = _model_of(model.model_fields[name].annotation)
             assert inner is not None, name
             _check_table(node, inner, seen)

@@ -11,13 +11,13 @@ from typing import Any, ParamSpec, TypeVar
 import click
 
 from rncpkit.errors import InputError, OutputError, RncpkitError, UsageError
+from rncpkit.formats.options import FormatOptions
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
 EXIT_OK = 0
 EXIT_INVALID = 1
-EXIT_USAGE = 2
 
 
 def from_option(
@@ -27,6 +27,24 @@ def from_option(
     from rncpkit.formats import readable_formats
 
     return click.option("--from", "from_format", type=click.Choice(readable_formats()), help=help)
+
+
+def format_options(format_name: str, pairs: tuple[str, ...]) -> FormatOptions:
+    """``-O KEY=VALUE`` pairs parsed against the options class of ``format_name``: an
+    unknown key or a bad value is a usage error (exit 2) naming the known keys."""
+    from rncpkit.formats import get_format
+
+    fmt = get_format(format_name)
+    settings: list[tuple[str, str]] = []
+    for item in pairs:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise click.BadParameter(f"expected KEY=VALUE, got {item!r}", param_hint="--option")
+        settings.append((key.strip(), value))
+    try:
+        return fmt.options.parse(settings, fmt=fmt.name)
+    except UsageError as exc:
+        raise click.BadParameter(str(exc), param_hint="'-O' / '--option'") from None
 
 
 def fail(message: str, code: int = EXIT_INVALID) -> None:

@@ -7,7 +7,14 @@ import os
 import click
 
 from rncpkit.api import convert as run_conversion
-from rncpkit.cli._common import EXIT_INVALID, echo_error, from_option, handle_errors, progress_bar
+from rncpkit.cli._common import (
+    EXIT_INVALID,
+    echo_error,
+    format_options,
+    from_option,
+    handle_errors,
+    progress_bar,
+)
 from rncpkit.cli._filters import filter_options
 from rncpkit.filters import FicheFilter
 from rncpkit.formats import WriteOptions, writable_formats
@@ -53,8 +60,10 @@ from rncpkit.formats import WriteOptions, writable_formats
     "extra",
     multiple=True,
     metavar="KEY=VALUE",
-    help="Format-specific setting, repeatable (e.g. supplement-* "
-    "'title_en.RNCP35080=Title' or 'translations=titles.json').",
+    help="Option of the output format, repeatable (e.g. supplement-* "
+    "'title_en.RNCP35080=Title' or 'translations=titles.json'; fc-csv 'export_date=2026-08-16'; "
+    "europass-* 'isced=0413' or 'nsf-isced=FILE'). An unknown key is an error listing the "
+    "known ones.",
 )
 @click.option(
     "-j",
@@ -92,18 +101,12 @@ def convert(
     Invalid fiches are reported on stderr and skipped (exit code 1); the others are
     converted. An output file is replaced only when the run completes.
     """
-    settings: dict[str, str] = {}
-    for item in extra:
-        key, sep, value = item.partition("=")
-        if not sep or not key.strip():
-            raise click.BadParameter(f"expected KEY=VALUE, got {item!r}", param_hint="--option")
-        settings[key.strip()] = value
     options = WriteOptions(
         base_uri=base_uri,
         eqf_level=eqf_level,
         lang=lang,
         flux_version=flux_version,
-        extra=settings,
+        format=format_options(to_format, extra),
     )
     with progress_bar("Converting") as progress:
         summary = run_conversion(

@@ -10,9 +10,9 @@ missing from the table falls back on its domain (first two digits, :data:`NSF_DO
 The table was written for rncpkit from the two nomenclatures' published definitions; it is a
 proposal, not an official correspondence. Users override it with a TSV file (``NSF<TAB>ISCED
 [,ISCED…]`` per line, ``#`` comments; the key ``*`` gives the fields of fiches whose NSF codes
-give none, e.g. fiches without NSF): ``WriteOptions(extra={"nsf-isced": path})``, or the
-``RNCPKIT_NSF_ISCED`` environment variable for the command line. ``extra={"isced": "0413"}``
-forces the fields of every fiche.
+give none, e.g. fiches without NSF): ``EuropassOptions(nsf_isced=path)`` (``-O nsf-isced=PATH``),
+or the ``RNCPKIT_NSF_ISCED`` environment variable. ``EuropassOptions(isced=("0413",))``
+(``-O isced=0413``) forces the fields of every fiche.
 """
 
 from __future__ import annotations
@@ -20,9 +20,11 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from rncpkit.errors import UsageError
+from rncpkit.formats.options import FormatOptions, option
 
 NSF_TO_ISCED: dict[str, tuple[str, ...]] = {
     # 1 — Domaines disciplinaires
@@ -168,6 +170,27 @@ def load_crosswalk(path: str | os.PathLike[str]) -> dict[str, tuple[str, ...]]:
     return table
 
 
+def _isced_codes(text: str) -> tuple[str, ...]:
+    codes = tuple(c.strip() for c in text.split(",") if c.strip())
+    if not codes or not all(_ISCED_CODE.match(c) for c in codes):
+        raise ValueError(f"expected ISCED-F codes such as 0413, got {text!r}")
+    return codes
+
+
+@dataclass(frozen=True)
+class EuropassOptions(FormatOptions):
+    """Options of the Europass writers (``europass-xml``, ``europass-jsonld``)."""
+
+    nsf_isced: Path | None = option(
+        key="nsf-isced",
+        parse=Path,
+        help="TSV file overriding the NSF → ISCED-F crosswalk (NSF<TAB>ISCED[,ISCED…])",
+    )
+    isced: tuple[str, ...] | None = option(
+        parse=_isced_codes, help="ISCED-F fields forced on every fiche, e.g. 0413 or 0413,0414"
+    )
+
+
 class Crosswalk:
     """The NSF → ISCED-F mapping in force: the built-in table, overridden entry by entry."""
 
@@ -180,17 +203,14 @@ class Crosswalk:
         self._forced = forced
 
     @classmethod
-    def from_options(cls, extra: Mapping[str, str]) -> Crosswalk:
-        """Built from ``WriteOptions.extra`` (``nsf-isced``, ``isced``) and the environment."""
-        path = extra.get("nsf-isced") or os.environ.get(ENV_VAR)
+    def from_options(cls, options: EuropassOptions | Mapping[str, str]) -> Crosswalk:
+        """Built from the Europass formats' options (or their ``-O`` text form) and the
+        environment."""
+        if not isinstance(options, EuropassOptions):
+            options = EuropassOptions.parse(options)
+        path = options.nsf_isced or os.environ.get(ENV_VAR)
         overrides = load_crosswalk(path) if path else None
-        forced_text = extra.get("isced")
-        forced = None
-        if forced_text:
-            forced = tuple(c.strip() for c in forced_text.split(",") if c.strip())
-            if not forced or not all(_ISCED_CODE.match(c) for c in forced):
-                raise UsageError(f"isced: expected ISCED-F codes such as 0413, got {forced_text!r}")
-        return cls(overrides, forced)
+        return cls(overrides, options.isced)
 
     def lookup(self, nsf_code: str) -> tuple[str, ...]:
         """ISCED-F fields of one NSF code: exact entry, else its group, else its domain."""

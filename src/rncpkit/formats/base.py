@@ -1,4 +1,5 @@
-"""What a format module provides: a reader, a writer, and how to recognise its files.
+"""What a format module provides: a reader, a writer, how to recognise its files, and what
+it can do (fields it carries, versions, splitting for ``--jobs``, its typed options).
 
 A format is one module exposing one or more :class:`Format` objects, listed once in
 :mod:`rncpkit.formats.registry`.
@@ -6,16 +7,19 @@ A format is one module exposing one or more :class:`Format` objects, listed once
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, NamedTuple, Protocol
+from typing import IO, NamedTuple, Protocol, TypeVar
 
 from pydantic import ValidationError
 
-from rncpkit.errors import FicheError
+from rncpkit.errors import FicheError, UsageError
+from rncpkit.formats.options import FormatOptions, NoOptions
 from rncpkit.io import InputFile
 from rncpkit.model import Certification
+
+OptionsT = TypeVar("OptionsT", bound=FormatOptions)
 
 
 @dataclass(slots=True)
@@ -62,7 +66,8 @@ def fiche_error(
 
 @dataclass(frozen=True)
 class WriteOptions:
-    """Options a writer may use; each writer ignores those that do not concern it."""
+    """Options a writer may use: the settings several formats share (each writer ignores
+    those that do not concern it), and the target format's own typed options."""
 
     base_uri: str | None = None
     """Base of the URIs minted for Europass entities."""
@@ -72,8 +77,24 @@ class WriteOptions:
     """Language of human-readable outputs (``fr`` or ``en``)."""
     flux_version: str = "4.1"
     """France Compétences flux version to write."""
-    extra: dict[str, str] = field(default_factory=dict)
-    """Format-specific settings, for formats added without changing this class."""
+    format: FormatOptions | None = None
+    """The target format's own options: an instance of its :attr:`Format.options` class
+    (what ``-O key=value`` sets on the command line)."""
+    extra: Mapping[str, str] = field(default_factory=dict)
+    """Deprecated: the target format's options as untyped ``key: text`` pairs; they are
+    parsed (and checked) against the format's options class by :meth:`of`. Use
+    ``format=`` with the format's options class instead."""
+
+    def of(self, kind: type[OptionsT]) -> OptionsT:
+        """The format options of class ``kind``: those given, parsed from the deprecated
+        ``extra``, or the defaults. :class:`UsageError` if another format's were given."""
+        if self.format is not None:
+            if not isinstance(self.format, kind):
+                raise UsageError(
+                    f"{type(self.format).__name__} given where {kind.__name__} is expected"
+                )
+            return self.format
+        return kind.parse(self.extra)
 
 
 class RecordWriter(Protocol):
@@ -98,8 +119,8 @@ class Piece(NamedTuple):
 
 
 class UnusualLayout(Exception):
-    """A byte-level shortcut (:attr:`Split.quick`, a format's ``find``) met a layout it
-    does not handle: the caller uses the format's reader instead."""
+    """A byte-level shortcut (:attr:`Split.quick`, :attr:`Format.find`) met a layout it does
+    not handle: the caller uses the format's reader instead."""
 
 
 @dataclass(frozen=True)
@@ -115,7 +136,19 @@ class Split:
 
 
 Finder = Callable[[InputFile, str], Record | None]
-"""Finds the first valid fiche with a number (``RNCP35080``) without reading the others."""
+"""Finds the first valid fiche with a number (``RNCP35080``) without building the others;
+may raise :class:`UnusualLayout`."""
+
+
+@dataclass(frozen=True)
+class Versions:
+    """The versions of a versioned format (the France Compétences flux)."""
+
+    reads: tuple[str, ...]
+    writes: tuple[str, ...]
+    default: str
+
+
 StreamWriterFactory = Callable[[IO[bytes], WriteOptions], RecordWriter]
 DirectoryWriterFactory = Callable[[Path, WriteOptions], RecordWriter]
 
@@ -133,11 +166,21 @@ class Format:
     writer: StreamWriterFactory | None = None
     directory_writer: DirectoryWriterFactory | None = None
     """For formats that write one file per fiche into a directory."""
-    media_type: str = "application/octet-stream"
+    options: type[FormatOptions] = NoOptions
+    """The class of the format's own options (``-O key=value``)."""
+    uncarried: frozenset[str] = frozenset()
+    """Model fields the format has no place for: reading it leaves them empty, so rules
+    do not call them missing."""
     split: Split | None = None
     """How an input can be cut for ``--jobs``; None: read by one process."""
     concatenable: bool = False
     """Whether a fiche's output depends on no other fiche, so that fiches encoded by worker
-    processes can be appended to the stream between the writer's header and footer."""
+    processes can simply be written one after the other."""
+    versions: Versions | None = None
+    """The versions read and written, for a versioned format."""
     find: Finder | None = None
     """A shortcut to one fiche by number (``rncpkit show``); None: read until it comes."""
+
+    def carries(self, field_name: str) -> bool:
+        """Whether the format has a place for model field ``field_name``."""
+        return field_name not in self.uncarried

@@ -33,7 +33,7 @@ from rncpkit.europass.graph import (
     Qualification,
     Written,
 )
-from rncpkit.europass.isced import Crosswalk
+from rncpkit.europass.isced import Crosswalk, EuropassOptions
 from rncpkit.formats.base import Format, WriteOptions
 from rncpkit.model import Certification
 
@@ -278,7 +278,7 @@ class JsonLdWriter:
     def __init__(self, stream: IO[bytes], options: WriteOptions) -> None:
         self._stream = stream
         self._builder = Builder(
-            options.base_uri, options.eqf_level, Crosswalk.from_options(options.extra)
+            options.base_uri, options.eqf_level, Crosswalk.from_options(options.of(EuropassOptions))
         )
         self._written = Written()
         self._count = 0
@@ -310,5 +310,5 @@ FORMAT = Format(
     description="Europass ELM 3 JSON-LD (edc-ap context): the europass-xml graph as JSON-LD",
     extensions=(".jsonld",),
     writer=JsonLdWriter,
-    media_type="application/ld+json",
+    options=EuropassOptions,
 )

@@ -46,7 +46,7 @@ from rncpkit.europass.graph import (
     Qualification,
     Written,
 )
-from rncpkit.europass.isced import Crosswalk
+from rncpkit.europass.isced import Crosswalk, EuropassOptions
 from rncpkit.formats.base import Format, ReadResult, Record, WriteOptions
 from rncpkit.io import InputFile, single_member
 from rncpkit.model import AccessRouteCode, Certification, RegistrationType
@@ -362,7 +362,7 @@ class LoqWriter:
     def __init__(self, stream: IO[bytes], options: WriteOptions) -> None:
         self._stream = stream
         self._builder = Builder(
-            options.base_uri, options.eqf_level, Crosswalk.from_options(options.extra)
+            options.base_uri, options.eqf_level, Crosswalk.from_options(options.of(EuropassOptions))
         )
         self._spools: dict[str, IO[bytes]] = {}
         self._written = Written()
@@ -705,5 +705,5 @@ FORMAT = Format(
     sniff=sniff,
     reader=read,
     writer=LoqWriter,
-    media_type="application/xml",
+    options=EuropassOptions,
 )

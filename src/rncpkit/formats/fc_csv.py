@@ -37,6 +37,7 @@ from pydantic import ValidationError
 from rncpkit.errors import FicheError, InputError
 from rncpkit.formats.base import Format, ReadResult, Record, WriteOptions, fiche_error
 from rncpkit.formats.fc_xml import BOOL, DATE, INT, ValueError_
+from rncpkit.formats.options import FormatOptions, option
 from rncpkit.io import InputFile, open_member
 from rncpkit.model import AccessRouteCode, Certification
 
@@ -572,20 +573,33 @@ def encode_rows(cert: Certification) -> tuple[str, ...]:
     return links, blocks, agreements, certifiers, formacodes, nsf, partners, rome, standard, routes
 
 
+def _export_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(f"expected a date AAAA-MM-JJ, got {text!r}") from None
+
+
+@dataclass(frozen=True)
+class CsvOptions(FormatOptions):
+    """Options of the ``fc-csv`` writer."""
+
+    export_date: dt.date | None = option(
+        help="date of the export (AAAA-MM-JJ) in the member names; today by default",
+        parse=_export_date,
+    )
+
+
 class CsvExportWriter:
     """Writes the ten-file zip: rows spooled per file, zip assembled on ``close``.
 
-    ``WriteOptions.extra["export_date"]`` (``AAAA-MM-JJ``) dates the member names; today
-    by default. Member timestamps are that date at midnight, so output is reproducible.
+    :attr:`CsvOptions.export_date` dates the member names (today by default). Member
+    timestamps are that date at midnight, so output is reproducible.
     """
 
     def __init__(self, stream: IO[bytes], options: WriteOptions) -> None:
         self._stream = stream
-        text = options.extra.get("export_date")
-        try:
-            self._date = dt.date.fromisoformat(text) if text else dt.date.today()
-        except ValueError:
-            raise InputError(f"export_date must be AAAA-MM-JJ, got {text!r}") from None
+        self._date = options.of(CsvOptions).export_date or dt.date.today()
         self._spools = [
             tempfile.SpooledTemporaryFile(max_size=4 << 20, mode="w+b")  # noqa: SIM115
             for _ in FILES
@@ -670,5 +684,20 @@ FORMAT = Format(
     sniff=sniff,
     reader=read,
     writer=CsvExportWriter,
-    media_type="application/zip",
+    options=CsvOptions,
+    # The CSV export has no ETAT_FICHE, EXISTENCE_PARTENAIRES, texts, registration
+    # duration, jury compositions or publication date: presence rules are moot there.
+    uncarried=frozenset(
+        {
+            "state",
+            "has_partners",
+            "activities",
+            "attested_skills",
+            "sectors",
+            "job_types",
+            "registration_years",
+            "jury",
+            "publication_date",
+        }
+    ),
 )

@@ -236,7 +236,6 @@ JSON = Format(
     sniff=sniff_json,
     reader=read_json,
     writer=JsonWriter,
-    media_type="application/json",
 )
 
 JSONL = Format(
@@ -246,6 +245,5 @@ JSONL = Format(
     sniff=sniff_jsonl,
     reader=read_jsonl,
     writer=JsonLinesWriter,
-    media_type="application/x-ndjson",
     concatenable=True,
 )

@@ -229,5 +229,4 @@ FORMAT = Format(
     description="Open Badges 3.0 Achievements (JSON-LD array): one per fiche and per block",
     extensions=(".json",),
     writer=OpenBadgesWriter,
-    media_type="application/ld+json",
 )

@@ -8,7 +8,6 @@ from rncpkit.formats import (
     europass_xml,
     fc_csv,
     fc_xml,
-    fc_xml_legacy,
     json_format,
     openbadges,
     supplement_html,
@@ -16,8 +15,6 @@ from rncpkit.formats import (
 )
 from rncpkit.formats.base import Format
 from rncpkit.io import InputFile
-
-fc_xml_legacy.register()  # fc-xml also reads flux V3.0/V2.0 and writes V3.0
 
 FORMATS: dict[str, Format] = {
     fmt.name: fmt

@@ -30,6 +30,7 @@ from rncpkit.supplement.content import (
     FRANCE_COMPETENCES,
     FRANCE_COMPETENCES_ADDRESS,
     MORE_INFO_URL,
+    SupplementOptions,
     Translations,
     assessment_summary,
     text_items,
@@ -640,5 +641,5 @@ FORMAT = Format(
     extensions=(".html",),
     writer=SupplementHtmlWriter,
     directory_writer=SupplementDirectoryWriter,
-    media_type="text/html",
+    options=SupplementOptions,
 )

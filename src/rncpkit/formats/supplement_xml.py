@@ -32,6 +32,7 @@ from rncpkit.supplement.content import (
     NAMESPACE,
     NOT_IN_RNCP,
     NOT_PROVIDED,
+    SupplementOptions,
     Translations,
     assessment_summary,
     schema_path,
@@ -468,5 +469,5 @@ FORMAT = Format(
     sniff=sniff,
     reader=read,
     writer=SupplementXmlWriter,
-    media_type="application/xml",
+    options=SupplementOptions,
 )

@@ -14,6 +14,7 @@ from typing import Final
 
 from rncpkit.errors import UsageError
 from rncpkit.formats.base import WriteOptions
+from rncpkit.formats.options import FormatOptions, option
 from rncpkit.model import Certification
 from rncpkit.model.text import flattened_lines
 
@@ -58,10 +59,22 @@ def schema_path() -> Path:
 
 
 @dataclass(frozen=True)
+class SupplementOptions(FormatOptions):
+    """Options of the supplement writers (``supplement-html``, ``supplement-xml``)."""
+
+    translations: Path | None = option(
+        parse=Path, help="JSON file mapping fiche numbers to English titles"
+    )
+    title_en: dict[str, str] = option(
+        prefix=True, help="English title of one fiche: title_en.RNCP35080=Title"
+    )
+
+
+@dataclass(frozen=True)
 class Translations:
     """English titles by fiche number: the register carries none.
 
-    Given as ``WriteOptions.extra`` entries ``title_en.RNCP35080=…`` (one fiche) or
+    Given as :class:`SupplementOptions`: ``title_en.RNCP35080=…`` (one fiche) or
     ``translations=FILE.json`` (an object mapping fiche numbers to English titles).
     Loaded once per writer, never per fiche.
     """
@@ -71,7 +84,8 @@ class Translations:
     @classmethod
     def from_options(cls, options: WriteOptions) -> Translations:
         titles: dict[str, str] = {}
-        path = options.extra.get("translations")
+        settings = options.of(SupplementOptions)
+        path = settings.translations
         if path:
             try:
                 data = json.loads(Path(path).read_text(encoding="utf-8"))
@@ -84,9 +98,7 @@ class Translations:
                     f"translations file {path} must map fiche numbers to English titles"
                 )
             titles.update(data)
-        for key, value in options.extra.items():
-            if key.startswith("title_en."):
-                titles[key.removeprefix("title_en.")] = value
+        titles.update(settings.title_en)
         return cls({k: v.strip() for k, v in titles.items() if v.strip()})
 
     def title(self, certification: Certification) -> str | None:

@@ -1,7 +1,8 @@
 """France Compétences XML flux V3.0 and V2.0, read into the same model as V4.1.
 
-The older flux differ from V4.1 in a few places only (notes §2.5), so their tables are the
-V4.1 table (:data:`rncpkit.formats.fc_xml.V41`) with those nodes swapped:
+The older flux differ from V4.1 in a few places only (compared on France Compétences'
+V2.0 and V3.0 exports), so their tables are the V4.1 table
+(:data:`rncpkit.formats.fc_xml.table.V41`) with those nodes swapped:
 
 * labels of the level and of NSF codes are ``INTITULE`` (and of Formacodes too in V2.0);
 * access routes are flat: ``SI_JURY_FI`` is ``Oui``/``Non`` text and the jury composition a
@@ -13,9 +14,9 @@ V4.1 table (:data:`rncpkit.formats.fc_xml.V41`) with those nodes swapped:
 * V2.0 may carry an empty ``<PUBLICATION_JO/>``, which is skipped.
 
 Elements only V4.1 is known to have are kept in these tables: nothing is dropped when a
-fiche is written as V3.0, and an older file that already has them is read as is. Registering
-happens on import (the format registry imports this module): the ``fc-xml`` format then
-reads any of the three versions, dispatching on ``VERSION_FLUX``, and writes V3.0 with
+fiche is written as V3.0, and an older file that already has them is read as is. The
+``fc-xml`` format declares these versions (:data:`rncpkit.formats.fc_xml.VERSIONS`): it
+reads any of the three, dispatching on ``VERSION_FLUX``, and writes V3.0 with
 ``WriteOptions(flux_version="3.0")``.
 """
 
@@ -29,19 +30,11 @@ from typing import Any
 
 from lxml import etree
 
-from rncpkit.formats import fc_xml
-from rncpkit.formats.fc_xml import (
-    BOOL,
-    TEXT,
-    Codec,
-    Custom,
-    Group,
-    Leaf,
-    ListOf,
-    Node,
-    ValueError_,
-)
+from rncpkit.formats.fc_xml.codecs import BOOL
+from rncpkit.formats.fc_xml.table import V41
+from rncpkit.formats.xmltable import TEXT, BadValue, Codec, Custom, Group, Leaf, ListOf, Node
 from rncpkit.model import AccessRouteCode
+from rncpkit.xmlwrite import XmlWriter
 
 # --------------------------------------------------------------------------- HTML → text
 
@@ -95,7 +88,7 @@ HTML = Codec("html", html_to_text, text_to_html)
 
 def _text_of(element: etree._Element) -> str:
     if len(element):
-        raise ValueError_(f"<{element.tag!s}> holds markup where text is expected")
+        raise BadValue(f"<{element.tag!s}> holds markup where text is expected")
     return element.text or ""
 
 
@@ -103,13 +96,13 @@ def _route_flag(code: AccessRouteCode) -> Custom:
     def read(element: etree._Element, values: dict[str, Any]) -> None:
         route = values.setdefault("access_routes", {}).setdefault(code.value, {})
         if "open" in route:
-            raise ValueError_(f"<{element.tag!s}> appears more than once")
+            raise BadValue(f"<{element.tag!s}> appears more than once")
         route["open"] = BOOL.parse(_text_of(element))
 
-    def write(parent: etree._Element, obj: Any) -> None:
+    def write(writer: XmlWriter, obj: Any) -> None:
         route = obj.access_routes.get(code)
         if route is not None:
-            etree.SubElement(parent, f"SI_JURY_{code.value}").text = BOOL.format(route.open)
+            writer.leaf(f"SI_JURY_{code.value}", BOOL.format(route.open))
 
     return Custom(f"SI_JURY_{code.value}", ("access_routes", code.value), read, write)
 
@@ -118,13 +111,13 @@ def _route_jury(code: AccessRouteCode) -> Custom:
     def read(element: etree._Element, values: dict[str, Any]) -> None:
         route = values.setdefault("access_routes", {}).setdefault(code.value, {})
         if "jury" in route:
-            raise ValueError_(f"<{element.tag!s}> appears more than once")
+            raise BadValue(f"<{element.tag!s}> appears more than once")
         route["jury"] = html_to_text(_text_of(element))  # kept even empty: nothing shifts
 
-    def write(parent: etree._Element, obj: Any) -> None:
+    def write(writer: XmlWriter, obj: Any) -> None:
         route = obj.access_routes.get(code)
         if route is not None and route.jury is not None:
-            etree.SubElement(parent, f"JURY_{code.value}").text = text_to_html(route.jury)
+            writer.leaf(f"JURY_{code.value}", text_to_html(route.jury))
 
     return Custom(f"JURY_{code.value}", ("access_routes", code.value), read, write)
 
@@ -133,9 +126,9 @@ def _link(tag: str, key: str) -> Custom:
     def read(element: etree._Element, values: dict[str, Any]) -> None:
         values.setdefault(key, []).append(_text_of(element).strip())
 
-    def write(parent: etree._Element, obj: Any) -> None:
+    def write(writer: XmlWriter, obj: Any) -> None:
         for number in getattr(obj, key):
-            etree.SubElement(parent, tag).text = number
+            writer.leaf(tag, number)
 
     return Custom(tag, key, read, write)
 
@@ -151,7 +144,7 @@ def _publications(node: ListOf) -> Custom:
             if not isinstance(item.tag, str):
                 continue
             if item.tag != node.item:
-                raise ValueError_(f"unexpected <{item.tag!s}> in <{element.tag!s}>")
+                raise BadValue(f"unexpected <{item.tag!s}> in <{element.tag!s}>")
             found: dict[str, Any] = {}
             for child in item:
                 if child.tag == titre.tag:
@@ -159,24 +152,24 @@ def _publications(node: ListOf) -> Custom:
                 elif child.tag == date.tag:
                     found["published_on"] = date.codec.parse(_text_of(child))
                 elif isinstance(child.tag, str):
-                    raise ValueError_(f"unexpected <{child.tag!s}> in <{item.tag!s}>")
+                    raise BadValue(f"unexpected <{child.tag!s}> in <{item.tag!s}>")
             if found:
                 items.append(found)
         if node.key in values:
-            raise ValueError_(f"<{element.tag!s}> appears more than once")
+            raise BadValue(f"<{element.tag!s}> appears more than once")
         values[str(node.key)] = items
 
-    def write(parent: etree._Element, obj: Any) -> None:
+    def write(writer: XmlWriter, obj: Any) -> None:
         publications = getattr(obj, str(node.key))
         if publications:
-            wrapper = etree.SubElement(parent, node.tag)
+            writer.start(node.tag)
             for publication in publications:
-                item = etree.SubElement(wrapper, node.item)
-                etree.SubElement(item, titre.tag).text = titre.codec.format(publication.title)
+                writer.start(node.item)
+                writer.leaf(titre.tag, titre.codec.format(publication.title))
                 if publication.published_on is not None:
-                    etree.SubElement(item, date.tag).text = date.codec.format(
-                        publication.published_on
-                    )
+                    writer.leaf(date.tag, date.codec.format(publication.published_on))
+                writer.end()
+            writer.end()
 
     return Custom(node.tag, node.key, read, write)
 
@@ -231,7 +224,7 @@ def _legacy(version: str) -> Group:
         },
     }
     children: list[Node] = []
-    for node in fc_xml.V41.children:
+    for node in V41.children:
         swap = swaps.get(node.tag)
         children.extend(swap(node) if swap else [node])
     spec = _html_texts(Group("FICHE", None, tuple(children)))
@@ -244,15 +237,4 @@ V30 = _legacy("3.0")
 V20 = _legacy("2.0")
 """Flux V2.0 (about 2020 → 2023)."""
 
-__all__ = ["HTML", "V20", "V30", "html_to_text", "register", "text_to_html"]
-
-
-def register() -> None:
-    """Make ``fc-xml`` read V3.0 and V2.0 and write V3.0 (idempotent)."""
-    fc_xml.SPECS.setdefault("3.0", V30)
-    fc_xml.SPECS.setdefault("2.0", V20)
-    if "3.0" not in fc_xml.WRITABLE_VERSIONS:
-        fc_xml.WRITABLE_VERSIONS.append("3.0")
-
-
-register()
+__all__ = ["HTML", "V20", "V30", "html_to_text", "text_to_html"]

@@ -4,6 +4,7 @@ mapped by the table of its ``VERSION_FLUX`` and freed at once."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
 
 from lxml import etree
 from pydantic import ValidationError
@@ -18,8 +19,13 @@ from rncpkit.model import Certification
 __all__ = ["fragments", "read", "read_fiche", "read_fragments"]
 
 
-_validate = Certification.__pydantic_validator__.validate_python
-"""The model's compiled validator, called once per fiche with the whole nested dict."""
+def _validate(values: dict[str, Any]) -> Certification:
+    """The model's compiled validator, called once per fiche with the whole nested dict."""
+    certification: Certification = _VALIDATOR(values)
+    return certification
+
+
+_VALIDATOR = Certification.__pydantic_validator__.validate_python
 
 
 def fiche_number(fiche: etree._Element) -> str | None:

@@ -154,7 +154,7 @@ def _read_node(child: etree._Element, node: Node, out: dict[str, Any], unknown: 
     if isinstance(node, ListOf):
         _store(out, node.key, _read_items(child, node, unknown), child)  # type: ignore[arg-type]
     elif isinstance(node, Repeated):
-        values = {}
+        values: dict[str, Any] = {}
         read_group(child, node, values, unknown)
         assert isinstance(node.key, str)
         bucket = out.setdefault(node.key, [])

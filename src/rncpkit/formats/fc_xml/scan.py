@@ -24,8 +24,8 @@ from rncpkit.io import InputFile, open_input, single_member
 
 __all__ = ["UnusualLayout", "find", "fragments"]
 
-BLOCK = 1 << 22
-"""Bytes read at a time (4 MiB): memory stays flat whatever the file size."""
+BLOCK = 1 << 21
+"""Bytes read at a time (2 MiB): memory stays flat whatever the file size."""
 
 
 _TOKEN = re.compile(rb"<!--|<!\[CDATA\[|<\?|<FICHE(?=[\s>/])|</FICHE\s*>")
@@ -169,30 +169,30 @@ def find(
     prolog = buffer[:first]  # declaration, root start tag, VERSION_FLUX: read verbatim
     line = 1  # the line where ``buffer`` starts
     while True:
+        # search up to the last complete fiche; the rest waits for the next block
         cut = buffer.rfind(b"</FICHE>")
-        region_end = len(buffer) if eof else (cut + len(b"</FICHE>") if cut >= 0 else 0)
-        region = buffer[:region_end]
-        if _PLAIN_NUMBER.search(region):
+        limit = len(buffer) if eof else (cut + len(b"</FICHE>") if cut >= 0 else 0)
+        if _PLAIN_NUMBER.search(buffer, 0, limit):
             raise UnusualLayout("a fiche number not spelled plainly")
-        hit = region.find(wanted)
+        hit = buffer.find(wanted, 0, limit)
         while hit >= 0:
-            start = region.rfind(b"<FICHE>", 0, hit)
-            end = region.find(b"</FICHE>", hit)
-            if start < 0 or end < 0 or region.find(b"<FICHE", start + 1, end) >= 0:
+            start = buffer.rfind(b"<FICHE>", 0, hit)
+            end = buffer.find(b"</FICHE>", hit, limit)
+            if start < 0 or end < 0 or buffer.find(b"<FICHE", start + 1, end) >= 0:
                 raise UnusualLayout("fiche boundaries not plain")
             # the fiche's line in the file, less its line in the one-fiche document
-            shift = line + region.count(b"\n", 0, start) - 1 - prolog.count(b"\n")
-            document = prolog + region[start : end + len(b"</FICHE>")] + b"</FICHES>"
+            shift = line + buffer.count(b"\n", 0, start) - 1 - prolog.count(b"\n")
+            document = prolog + buffer[start : end + len(b"</FICHE>")] + b"</FICHES>"
             found = _read_one(document, name, shift, read)
             if found is not None and found.certification.number == number:
                 return found
-            hit = region.find(wanted, end)
+            hit = buffer.find(wanted, end, limit)
         if eof:
             return None
-        line += region.count(b"\n")
+        line += buffer.count(b"\n", 0, limit)
         more = stream.read(BLOCK)
         eof = not more
-        buffer = buffer[region_end:] + more
+        buffer = buffer[limit:] + more
 
 
 def _read_one(

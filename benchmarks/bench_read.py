@@ -144,6 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     def vs_read(task: str, result: dict[str, float]) -> str:
         base = read_zip if task.endswith("-zip") else read
         return f"{result['seconds'] / base:.2f}" if base else "-"
+
     harness.print_table(
         results,
         [

@@ -8,6 +8,8 @@ import pydoc
 import typing
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
 from rncpkit.formats import fc_xml, xmltable
@@ -298,3 +300,15 @@ def test_competence_items_are_the_lines_of_the_flattened_text() -> None:
     block.competences = "    - Un    - Deux"
     assert block.competence_items == ["Un", "Deux"]
     assert "competence_items" not in block.model_dump()
+
+
+@given(st.text(alphabet="0123456789١٢x ", min_size=12, max_size=15))
+def test_siret_checksum_equals_the_plain_luhn(siret: str) -> None:
+    """The C-level sums give the textbook Luhn (and La Poste's digit sum) on any input."""
+    from rncpkit.model.types import _luhn_any_digits
+
+    expected = len(siret) == 14 and siret.isdigit() and _luhn_any_digits(siret)
+    assert siret_checksum_ok(siret) is expected
+    poste = "356000000" + siret[:5]
+    if poste.isdigit():
+        assert siret_checksum_ok(poste) is (sum(int(d) for d in poste) % 5 == 0)

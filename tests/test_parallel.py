@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -249,3 +250,17 @@ def test_any_splittable_format_runs_in_parallel(
     one, _ = _run(many, "jsonl", 1)
     two, summary = _run(many, "jsonl", 2, from_format="toy-xml")
     assert one == two and sum(calls) == 300 and summary.rejected == 1
+
+
+def test_zipped_flux_and_a_stream_output(many: Path, tmp_path: Path) -> None:
+    """A zipped flux is cut inside its member; to a stream (no restart possible) the parent
+    cuts with the parser: the same bytes either way."""
+    zipped = tmp_path / "many.zip"
+    with zipfile.ZipFile(zipped, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.write(many, "export_fiches_RNCP_V4_1_2026-08-16.xml")
+    one, first = _run(zipped, "jsonl", 1)
+    two, second = _run(zipped, "jsonl", 2)  # to a BytesIO: the safe cut
+    assert one == two and _errors(first) == _errors(second)
+    out = tmp_path / "out.jsonl"
+    summary = rncpkit.convert(zipped, out, "jsonl", jobs=2)  # to a path: the quick cut
+    assert out.read_bytes() == one and summary.line() == first.line()

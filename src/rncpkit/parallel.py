@@ -35,7 +35,7 @@ from rncpkit import pipeline
 from rncpkit.errors import RncpkitError
 from rncpkit.formats import Format, WriteOptions, detect_format, get_format
 from rncpkit.formats.base import Piece, UnusualLayout
-from rncpkit.io import InputFile, Source, open_input
+from rncpkit.io import InputFile, Source, open_input, single_member
 from rncpkit.model import Certification
 from rncpkit.pipeline import (
     Accepted,
@@ -224,6 +224,8 @@ def _run(
 ) -> Summary:
     split = source_format.split
     assert split is not None
+    if opened.archive is not None:  # the one member a reader of the format would read
+        opened = single_member(opened, source_format.extensions[0])
     cut = split.quick if restartable and split.quick is not None else split.pieces
     job = Job(source_format.name, to, options, where, opened.name)
     summary = Summary()

@@ -24,8 +24,10 @@ import hashlib
 import io
 import json
 import os
+import resource
 import tempfile
 import zipfile
+from collections.abc import Mapping
 from pathlib import Path
 
 import harness
@@ -102,6 +104,7 @@ def run_task(task: str, path: str) -> dict[str, float]:
 
     try:
         result = harness.run_measured(work, children=True, tree=True)
+        result["cpu_children"] = harness.cpu_seconds(resource.RUSAGE_CHILDREN)
         if output.exists():
             result["output_mb"] = output.stat().st_size / 1e6
             result["digest"] = _digest(output)
@@ -112,6 +115,37 @@ def run_task(task: str, path: str) -> dict[str, float]:
     return result
 
 
+def _print(results: dict[str, harness.Result], size_mb: float) -> None:
+    floor = results["raw-iterparse"]["seconds"]
+    cpu_floor = results["raw-iterparse"]["cpu"]
+    read = results.get("read-models", {}).get("seconds")
+    read_zip = results.get("read-zip", {}).get("seconds")
+
+    def vs_read(task: str, result: Mapping[str, float]) -> str:
+        base = read_zip if task.endswith("-zip") else read
+        return f"{result['seconds'] / base:.2f}" if base else "-"
+
+    def cpu_ratio(task: str, result: Mapping[str, float]) -> str:
+        cpu = result["cpu"]
+        if "jobs" in task:  # the work is in the workers
+            cpu = max(cpu, (cpu + result.get("cpu_children", 0.0)) / 2)
+        return f"{cpu_floor / cpu:.2f}" if cpu else "-"
+
+    harness.print_table(
+        results,
+        [
+            harness.task_column(14),
+            harness.seconds_column(),
+            harness.mb_per_second_column(size_mb),
+            harness.ratio_column("vs raw", floor, 7),
+            ("cpu vs raw", 11, cpu_ratio),
+            ("vs read", 8, vs_read),
+            harness.peak_column(),
+            ("tree MB", 8, lambda _t, r: f"{r.get('tree_mb', 0):.0f}"),
+        ],
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("file", nargs="?", type=Path, help="an existing export (else generated)")
@@ -120,6 +154,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--only", nargs="*", choices=TASKS, help="run only these tasks")
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument(
+        "--baseline-src",
+        help="the src/ directory of another rncpkit version: each task alternates runs of "
+        "both (same machine load), and both tables are printed",
+    )
     parser.add_argument("--task", choices=TASKS, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.task:
@@ -132,43 +171,32 @@ def main(argv: list[str] | None = None) -> int:
         tasks.insert(0, "raw-iterparse")
     print(f"file: {path} ({size_mb:.1f} MB, {args.fiches} fiches requested, {args.shape})")
     print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    results = {}
+    results: dict[str, harness.Result] = {}
+    baselines: dict[str, harness.Result] = {}
     for task in tasks:
-        results[task] = harness.measure(__file__, task, path, args.repeat)
+        if args.baseline_src:
+            baselines[task], results[task] = harness.measure_pair(
+                __file__, task, path, args.repeat, args.baseline_src
+            )
+        else:
+            results[task] = harness.measure(__file__, task, path, args.repeat)
         print(f"  {task}: {results[task]['seconds']:.2f} s", flush=True)
-    floor = results["raw-iterparse"]["seconds"]
-    cpu_floor = results["raw-iterparse"]["cpu"]
-    read = results.get("read-models", {}).get("seconds")
-    read_zip = results.get("read-zip", {}).get("seconds")
-
-    def vs_read(task: str, result: dict[str, float]) -> str:
-        base = read_zip if task.endswith("-zip") else read
-        return f"{result['seconds'] / base:.2f}" if base else "-"
-
-    harness.print_table(
-        results,
-        [
-            harness.task_column(14),
-            harness.seconds_column(),
-            harness.mb_per_second_column(size_mb),
-            harness.ratio_column("vs raw", floor, 7),
-            ("cpu vs raw", 11, lambda _t, r: f"{cpu_floor / r['cpu']:.2f}" if r["cpu"] else "-"),
-            ("vs read", 8, vs_read),
-            harness.peak_column(),
-            ("tree MB", 8, lambda _t, r: f"{r.get('tree_mb', 0):.0f}"),
-        ],
-    )
-    print("vs raw = throughput relative to raw lxml iterparse in this run (1.00 = the floor);")
-    print("cpu vs raw = the same on CPU seconds of the task process (steadier on a loaded")
-    print("machine; not meaningful for --jobs, whose work is in the workers)")
-    print("vs read = time relative to reading into models, of the zip for *-zip tasks (the")
-    print("show target is ≤ 0.20)")
+    for title, table in ((f"baseline {args.baseline_src}", baselines), ("this checkout", results)):
+        if table:
+            print(f"\n{title}")
+            _print(table, size_mb)
+    print("vs raw = throughput relative to raw lxml iterparse in the same run (1.00 = the floor)")
+    print("cpu vs raw = the same on CPU seconds (steadier on a loaded machine); for --jobs, on")
+    print("max(parent CPU, all CPU / 2): what two idle cores would reach at best")
+    print("vs read = time relative to reading into models (of the zip for *-zip tasks);")
+    print("the show target is ≤ 0.20")
     if "jsonl" in results and "jsonl-jobs2" in results:
         same = results["jsonl"].get("digest") == results["jsonl-jobs2"].get("digest")
         print(f"jsonl --jobs 2 output identical to one job: {same}")
     print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     if args.json:
-        args.json.write_text(json.dumps({"file": str(path), "size_mb": size_mb, **results}))
+        record = {"file": str(path), "size_mb": size_mb, "results": results}
+        args.json.write_text(json.dumps({**record, "baseline": baselines}))
     return 0
 
 

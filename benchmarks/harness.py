@@ -25,7 +25,7 @@ DATA = HERE / "data"
 
 #: Keys :func:`measure` takes the median of (when the task reports them); ``peak_mb`` is the
 #: maximum over the runs and every other key (counts, sizes) comes from the first run.
-TIMINGS = ("seconds", "cpu", "cpu_parent", "cpu_workers")
+TIMINGS = ("seconds", "cpu", "cpu_parent", "cpu_workers", "cpu_children")
 
 Result = dict[str, float]
 #: A table column: title, width, and the cell text for (task, result).
@@ -158,17 +158,7 @@ def run_measured(
     return result
 
 
-def measure(
-    script: str | Path, task: str, path: str | Path, repeat: int, extra_args: Iterable[str] = ()
-) -> Result:
-    """Run ``script --task TASK PATH *extra_args`` ``repeat`` times, each in a fresh process
-    printing a JSON result; return the median of the :data:`TIMINGS`, the largest
-    ``peak_mb`` and the first run's other values."""
-    command = [sys.executable, str(script), "--task", task, str(path), *extra_args]
-    runs = [
-        json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
-        for _ in range(repeat)
-    ]
+def _summarise(runs: list[Result]) -> Result:
     result = dict(runs[0])
     for key in TIMINGS:
         if key in result:
@@ -177,6 +167,40 @@ def measure(
     if "tree_mb" in result:
         result["tree_mb"] = max(run["tree_mb"] for run in runs)
     return result
+
+
+def _run_once(command: list[str], src: str | None = None) -> Result:
+    env = None
+    if src is not None:  # another version of rncpkit, first on the path
+        env = {**os.environ, "PYTHONPATH": src}
+    done = subprocess.run(command, check=True, capture_output=True, text=True, env=env)
+    result: Result = json.loads(done.stdout)
+    return result
+
+
+def measure(
+    script: str | Path, task: str, path: str | Path, repeat: int, extra_args: Iterable[str] = ()
+) -> Result:
+    """Run ``script --task TASK PATH *extra_args`` ``repeat`` times, each in a fresh process
+    printing a JSON result; return the median of the :data:`TIMINGS`, the largest
+    ``peak_mb`` and the first run's other values."""
+    command = [sys.executable, str(script), "--task", task, str(path), *extra_args]
+    return _summarise([_run_once(command) for _ in range(repeat)])
+
+
+def measure_pair(
+    script: str | Path, task: str, path: str | Path, repeat: int, baseline_src: str
+) -> tuple[Result, Result]:
+    """Like :func:`measure` for this checkout and for the rncpkit sources in
+    ``baseline_src``, their runs alternated (baseline, current, baseline…) so that both
+    meet the same machine load; returns (baseline, current)."""
+    command = [sys.executable, str(script), "--task", task, str(path)]
+    baseline: list[Result] = []
+    current: list[Result] = []
+    for _ in range(repeat):
+        baseline.append(_run_once(command, baseline_src))
+        current.append(_run_once(command))
+    return _summarise(baseline), _summarise(current)
 
 
 def synthetic_export(fiches: int, mutate: float = 0.0, shape: str = "national") -> Path:

@@ -87,13 +87,16 @@ def read_group(
         leaf = leaves.get(tag)  # type: ignore[arg-type]
         if leaf is not None:
             key, parse = leaf
-            if len(child) or key in out:
-                _leaf_problem(child, key, out)
+            if len(child):
+                raise Problem(f"<{_name(child)}> holds markup where text is expected", child)
+            if key in out:
+                raise Problem(f"<{_name(child)}> appears more than once", child)
+            text = child.text or ""
             if parse is None:
-                out[key] = child.text or ""
+                out[key] = text
             else:
                 try:
-                    out[key] = parse(child.text or "")
+                    out[key] = parse(text)
                 except BadValue as exc:
                     raise Problem(str(exc), child) from None
             continue
@@ -106,55 +109,20 @@ def read_group(
             _read_node(child, node, out, unknown)
 
 
-def _read_items(child: etree._Element, node: ListOf, unknown: Unknown) -> list[Any]:
-    """The items of a list wrapper. Items made of plain text leaves only (partners,
-    certifiers, codes: most of a fiche's elements) are read by an inlined loop; any item
-    that is not that simple (markup, an unknown or repeated element, a comment) is read
-    again, from scratch, by :func:`read_group`, which reports it exactly."""
-    items: list[Any] = []
-    item_tag = node.item
-    scalar = node.scalar
-    leaves = node.leaves
-    simple = not node.attributes and len(leaves) == len(node.table)
-    for item in child:
-        if item.tag != item_tag:
-            if isinstance(item.tag, str):
-                unknown.append((child, item))
-            continue
-        values: dict[str, Any] = {}
-        if simple:
-            count = 0
-            try:
-                for sub in item:
-                    leaf = leaves.get(sub.tag)  # type: ignore[arg-type]
-                    if leaf is None or len(sub):
-                        count = -1
-                        break
-                    key, parse = leaf
-                    values[key] = (sub.text or "") if parse is None else parse(sub.text or "")
-                    count += 1
-            except BadValue:
-                count = -1  # read_group below reports the first problem of the item
-            if count != len(values):  # not that simple, a leaf repeated, or a bad value
-                values = {}
-                read_group(item, node, values, unknown)
-        else:
-            read_group(item, node, values, unknown)
-        items.append(values.get(scalar) if scalar else values)
-    return items
-
-
-def _leaf_problem(child: etree._Element, key: str, out: dict[str, Any]) -> None:
-    if len(child):
-        raise Problem(f"<{_name(child)}> holds markup where text is expected", child)
-    raise Problem(f"<{_name(child)}> appears more than once", child)
-
-
 def _read_node(child: etree._Element, node: Node, out: dict[str, Any], unknown: Unknown) -> None:
     if isinstance(node, ListOf):
-        _store(out, node.key, _read_items(child, node, unknown), child)  # type: ignore[arg-type]
+        items: list[Any] = []
+        for item in child:
+            if item.tag != node.item:
+                if isinstance(item.tag, str):
+                    unknown.append((child, item))
+                continue
+            values: dict[str, Any] = {}
+            read_group(item, node, values, unknown)
+            items.append(values.get(node.scalar) if node.scalar else values)
+        _store(out, node.key, items, child)  # type: ignore[arg-type]
     elif isinstance(node, Repeated):
-        values: dict[str, Any] = {}
+        values = {}
         read_group(child, node, values, unknown)
         assert isinstance(node.key, str)
         bucket = out.setdefault(node.key, [])

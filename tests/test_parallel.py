@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import io
 import zipfile
@@ -264,3 +265,29 @@ def test_zipped_flux_and_a_stream_output(many: Path, tmp_path: Path) -> None:
     out = tmp_path / "out.jsonl"
     summary = rncpkit.convert(zipped, out, "jsonl", jobs=2)  # to a path: the quick cut
     assert out.read_bytes() == one and summary.line() == first.line()
+
+
+def _imports(module: object) -> set[str]:
+    tree = ast.parse(Path(module.__file__).read_text())  # type: ignore[attr-defined]
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+            found.update(f"{node.module}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+    return found
+
+
+def test_one_pipeline_below_api_and_parallel() -> None:
+    """api → pipeline ← parallel: neither the pipeline nor parallel imports api, and
+    parallel keeps no module-level state (everything a worker needs travels in a Job)."""
+    assert not any(name.startswith("rncpkit.api") for name in _imports(pipeline))
+    assert not any(name.startswith("rncpkit.api") for name in _imports(parallel))
+    assert "rncpkit.pipeline" in _imports(parallel)
+    state = [
+        name
+        for name, value in vars(parallel).items()
+        if isinstance(value, dict | list | set) and not name.startswith("__")
+    ]
+    assert state == [], state

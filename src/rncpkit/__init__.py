@@ -15,7 +15,7 @@ modules whose name starts with ``_`` are internal.
 """
 
 from rncpkit._version import __version__
-from rncpkit.api import Summary, convert, read, read_records, write
+from rncpkit.api import Summary, convert, find, read, read_records, write
 from rncpkit.errors import (
     ArgumentTypeError,
     FicheError,
@@ -55,6 +55,7 @@ __all__ = [
     "WriteOptions",
     "__version__",
     "convert",
+    "find",
     "read",
     "read_records",
     "validate",

@@ -153,14 +153,26 @@ class Piece(NamedTuple):
     data: bytes
 
 
+class UnusualLayout(Exception):
+    """A byte-level shortcut (:attr:`Split.quick`, :attr:`Format.find`) met a layout it does
+    not handle: the caller uses the format's reader instead."""
+
+
 @dataclass(frozen=True)
 class Split:
     """How an input of a format is cut into records that worker processes read alone:
     ``pieces`` runs in the parent (cheap, streaming), ``read`` in a worker on a batch of
-    pieces, with lines reported as in the whole file."""
+    pieces, with lines reported as in the whole file. ``quick``, when given, cuts without
+    parsing but may raise :class:`UnusualLayout` (the run is then redone with one job)."""
 
     pieces: Callable[[InputFile], Iterator[Piece]]
     read: Callable[[Sequence[Piece], str], Iterator[ReadResult]]
+    quick: Callable[[InputFile], Iterator[Piece]] | None = None
+
+
+Finder = Callable[[InputFile, str], Record | None]
+"""Finds the first valid fiche with a number (``RNCP35080``) without building the others;
+may raise :class:`UnusualLayout`."""
 
 
 @dataclass(frozen=True)
@@ -201,6 +213,8 @@ class Format:
     processes can simply be written one after the other."""
     versions: Versions | None = None
     """The versions read and written, for a versioned format."""
+    find: Finder | None = None
+    """A shortcut to one fiche by number (``rncpkit show``); None: read until it comes."""
 
     def carries(self, field_name: str) -> bool:
         """Whether the format has a place for model field ``field_name``."""

@@ -9,11 +9,11 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from rncpkit import _arguments
-from rncpkit.errors import FicheError, InputError, UsageError
+from rncpkit.errors import FicheError, InputError
 from rncpkit.formats import ReadResult
-from rncpkit.formats.registry import detect_format, get_format
-from rncpkit.io import Source, display_name, open_input
+from rncpkit.io import Source, display_name
 from rncpkit.model import Certification
+from rncpkit.pipeline import open_records
 from rncpkit.validation import text
 from rncpkit.validation.findings import Finding, Severity
 from rncpkit.validation.rules import (
@@ -179,15 +179,10 @@ def validate(
     rules = _selected(select, ignored)
     per_fiche = [rule for rule in rules if rule.check is not None]
     collectors = [(rule, rule.collector()) for rule in rules if rule.collector is not None]
-    with open_input(source) as opened:
-        # as api.read_records, but the rules need to know what the format can carry
-        fmt = get_format(format) if format else detect_format(opened)
-        if fmt.reader is None:
-            raise UsageError(f"rncpkit cannot read the {fmt.name} format")
-        context = Context(today=day, uncarried=fmt.uncarried)
-        results = fmt.reader(opened)
+    with open_records(source, format) as opened:
+        context = Context(today=day, uncarried=opened.format.uncarried)
         yield from _findings(
-            results, name, context, per_fiche, collectors, ignored, where, tally or Tally()
+            opened.records, name, context, per_fiche, collectors, ignored, where, tally or Tally()
         )
 
 

@@ -13,7 +13,7 @@ $(BIN)/rncpkit: pyproject.toml
 	@touch $@
 
 $(VENV)/.test-deps: $(BIN)/rncpkit
-	$(BIN)/python -m pip install --quiet -e '.[test,credentials]'
+	$(BIN)/python -m pip install --quiet -e '.[test,credentials,pdf]'
 	@touch $@
 
 demo: $(BIN)/rncpkit
@@ -35,6 +35,10 @@ demo: $(BIN)/rncpkit
 	@$(BIN)/rncpkit accrochage build samples/holders-RNCP35080.csv --certification RNCP35080 \
 		--id-client 03VML243 --id-contrat MCFCER000209 -o build/accrochage-flux.xml
 	@$(BIN)/rncpkit accrochage check build/accrochage-flux.xml
+	@echo
+	@echo "== 5. A queryable register built from the export, searched without accents"
+	@$(BIN)/rncpkit register build $(SAMPLE) --as-of 2026-08-16 -o build/register.sqlite
+	@$(BIN)/rncpkit register search build/register.sqlite "economie sociale" --level 7
 	@echo
 	@echo "Results in build/: open build/RNCP35080-supplement.html in a browser."
 	@ls -1 build

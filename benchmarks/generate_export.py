@@ -101,12 +101,17 @@ def _text(rng: random.Random, words: int) -> str:
     return escape(" ".join(parts))
 
 
+def _words(rng: random.Random, low: int, high: int, scale: float) -> int:
+    return int(rng.randint(low, high) * scale)
+
+
 def _date(rng: random.Random, first: int = 2015, last: int = 2030) -> str:
     return f"{rng.randint(1, 28):02d}/{rng.randint(1, 12):02d}/{rng.randint(first, last)}"
 
 
-def fiche(index: int, rng: random.Random, mutated: bool = False) -> str:
-    """One FICHE element, indented as the official export."""
+def fiche(index: int, rng: random.Random, mutated: bool = False, scale: float = 1.0) -> str:
+    """One FICHE element, indented as the official export; ``scale`` multiplies the long
+    texts and the number of partners (:data:`SHAPES`)."""
     rs = index % 7 == 0
     number = f"RS{1000 + index}" if rs else f"RNCP{30000 + index}"
     i = "        "
@@ -171,7 +176,7 @@ def fiche(index: int, rng: random.Random, mutated: bool = False) -> str:
             f"{i}    </CERTIFICATEUR>",
         ]
     out.append(f"{i}</CERTIFICATEURS>")
-    partners = min(int(rng.expovariate(1 / 13)), 400)
+    partners = min(int(rng.expovariate(1 / 13) * scale), 400)
     out.append(f"{i}<EXISTENCE_PARTENAIRES>{'Oui' if partners else 'Non'}</EXISTENCE_PARTENAIRES>")
     if partners:
         out.append(f"{i}<PARTENAIRES>")
@@ -188,12 +193,18 @@ def fiche(index: int, rng: random.Random, mutated: bool = False) -> str:
             ]
         out.append(f"{i}</PARTENAIRES>")
     if not rs:
-        out.append(f"{i}<ACTIVITES_VISEES>{_text(rng, rng.randint(60, 260))}</ACTIVITES_VISEES>")
-    out.append(f"{i}<CAPACITES_ATTESTEES>{_text(rng, rng.randint(80, 350))}</CAPACITES_ATTESTEES>")
-    if not rs:
-        out.append(f"{i}<SECTEURS_ACTIVITE>{_text(rng, rng.randint(30, 110))}</SECTEURS_ACTIVITE>")
         out.append(
-            f"{i}<TYPE_EMPLOI_ACCESSIBLES>{_text(rng, rng.randint(20, 80))}</TYPE_EMPLOI_ACCESSIBLES>"
+            f"{i}<ACTIVITES_VISEES>{_text(rng, _words(rng, 60, 260, scale))}</ACTIVITES_VISEES>"
+        )
+    out.append(
+        f"{i}<CAPACITES_ATTESTEES>{_text(rng, _words(rng, 80, 350, scale))}</CAPACITES_ATTESTEES>"
+    )
+    if not rs:
+        out.append(
+            f"{i}<SECTEURS_ACTIVITE>{_text(rng, _words(rng, 30, 110, scale))}</SECTEURS_ACTIVITE>"
+        )
+        out.append(
+            f"{i}<TYPE_EMPLOI_ACCESSIBLES>{_text(rng, _words(rng, 20, 80, scale))}</TYPE_EMPLOI_ACCESSIBLES>"
         )
         out.append(f"{i}<CODES_ROME>")
         for code in rng.sample(ROMES, rng.randint(1, 5)):
@@ -210,7 +221,9 @@ def fiche(index: int, rng: random.Random, mutated: bool = False) -> str:
         active = rng.random() < 0.6
         out += [f"{i}<SI_JURY_{route}>", f"{i}    <ACTIF>{'Oui' if active else 'Non'}</ACTIF>"]
         if active:
-            out.append(f"{i}    <COMPOSITION>{_text(rng, rng.randint(12, 40))}</COMPOSITION>")
+            out.append(
+                f"{i}    <COMPOSITION>{_text(rng, _words(rng, 12, 40, scale))}</COMPOSITION>"
+            )
         out.append(f"{i}</SI_JURY_{route}>")
     if not rs:
         out.append(f"{i}<ACCESSIBLE_NOUVELLE_CALEDONIE>Non</ACCESSIBLE_NOUVELLE_CALEDONIE>")
@@ -239,12 +252,14 @@ def fiche(index: int, rng: random.Random, mutated: bool = False) -> str:
                 f"{i}    <BLOC_COMPETENCES>",
                 f"{i}        <CODE>{number}BC{block:02d}</CODE>",
                 f"{i}        <LIBELLE>{_text(rng, 8)}</LIBELLE>",
-                f"{i}        <LISTE_COMPETENCES>{_text(rng, rng.randint(25, 110))}</LISTE_COMPETENCES>",
-                f"{i}        <MODALITES_EVALUATION>{_text(rng, rng.randint(15, 60))}</MODALITES_EVALUATION>",
+                f"{i}        <LISTE_COMPETENCES>{_text(rng, _words(rng, 25, 110, scale))}</LISTE_COMPETENCES>",
+                f"{i}        <MODALITES_EVALUATION>{_text(rng, _words(rng, 15, 60, scale))}</MODALITES_EVALUATION>",
                 f"{i}    </BLOC_COMPETENCES>",
             ]
         out.append(f"{i}</BLOCS_COMPETENCES>")
-    out.append(f"{i}<OBJECTIFS_CONTEXTE>{_text(rng, rng.randint(40, 160))}</OBJECTIFS_CONTEXTE>")
+    out.append(
+        f"{i}<OBJECTIFS_CONTEXTE>{_text(rng, _words(rng, 40, 160, scale))}</OBJECTIFS_CONTEXTE>"
+    )
     if rs:
         out.append(f"{i}<VALIDATION_PARTIELLE>Non</VALIDATION_PARTIELLE>")
     active = int(end[6:]) >= 2027  # consistent with an export of 2026
@@ -255,8 +270,16 @@ def fiche(index: int, rng: random.Random, mutated: bool = False) -> str:
     return "\n".join(out) + "\n"
 
 
-def generate(path: Path, fiches: int, seed: int = 35080, mutate: float = 0.0) -> None:
+SHAPES = {"national": 1.0, "large": 3.3}
+"""Fiche shapes: ``national`` averages about 22 KB a fiche, like the national export;
+``large`` about 60 KB (longer texts, more partners), like fiches replicated from rich ones."""
+
+
+def generate(
+    path: Path, fiches: int, seed: int = 35080, mutate: float = 0.0, shape: str = "national"
+) -> None:
     """Write ``fiches`` fiches to ``path``; ``mutate`` percent of them differ (diff tests)."""
+    scale = SHAPES[shape]
     path.parent.mkdir(parents=True, exist_ok=True)
     picker = random.Random(seed + 1)
     with path.open("w", encoding="utf-8", newline="\n") as out:
@@ -264,7 +287,7 @@ def generate(path: Path, fiches: int, seed: int = 35080, mutate: float = 0.0) ->
         out.write("    <VERSION_FLUX>4.1</VERSION_FLUX>\n")
         for index in range(fiches):
             mutated = mutate > 0 and picker.random() < mutate / 100
-            out.write(fiche(index, random.Random(seed * 1_000_003 + index), mutated))
+            out.write(fiche(index, random.Random(seed * 1_000_003 + index), mutated, scale))
         out.write("</FICHES>\n")
 
 
@@ -273,9 +296,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fiches", type=int, default=30000)
     parser.add_argument("--seed", type=int, default=35080)
     parser.add_argument("--mutate", type=float, default=0.0, help="percent of fiches changed")
+    parser.add_argument("--shape", choices=SHAPES, default="national", help="fiche size")
     parser.add_argument("-o", "--output", type=Path, required=True)
     args = parser.parse_args(argv)
-    generate(args.output, args.fiches, args.seed, args.mutate)
+    generate(args.output, args.fiches, args.seed, args.mutate, args.shape)
     size = args.output.stat().st_size
     print(f"{args.output}: {args.fiches} fiches, {size / 1e6:.1f} MB", file=sys.stderr)
     return 0

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
@@ -23,7 +25,7 @@ DATA = HERE / "data"
 
 #: Keys :func:`measure` takes the median of (when the task reports them); ``peak_mb`` is the
 #: maximum over the runs and every other key (counts, sizes) comes from the first run.
-TIMINGS = ("seconds", "cpu", "cpu_parent", "cpu_workers")
+TIMINGS = ("seconds", "cpu", "cpu_parent", "cpu_workers", "cpu_children")
 
 Result = dict[str, float]
 #: A table column: title, width, and the cell text for (task, result).
@@ -65,24 +67,115 @@ def peak_mb(*, children: bool = False) -> float:
     return peak / 1024
 
 
+def _rss_kib(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _descendants(pid: int) -> list[int]:
+    found: list[int] = []
+    stack = [pid]
+    while stack:
+        current = stack.pop()
+        try:
+            tasks = os.listdir(f"/proc/{current}/task")
+        except OSError:
+            continue
+        for task in tasks:
+            try:
+                with open(f"/proc/{current}/task/{task}/children", encoding="ascii") as handle:
+                    children = [int(child) for child in handle.read().split()]
+            except OSError:
+                continue
+            found += children
+            stack += children
+    return found
+
+
+class TreePeak:
+    """Samples the summed RSS of this process and all its descendants (``--jobs`` workers)
+    every ``interval`` seconds; :attr:`peak_mb` is the largest sum seen. Linux only (reads
+    ``/proc``); elsewhere it stays at 0."""
+
+    def __init__(self, interval: float = 0.02) -> None:
+        self.interval = interval
+        self.peak_mb = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        me = os.getpid()
+        while not self._stop.is_set():
+            total = sum(_rss_kib(pid) for pid in [me, *_descendants(me)])
+            self.peak_mb = max(self.peak_mb, total / 1024)
+            self._stop.wait(self.interval)
+
+    def __enter__(self) -> TreePeak:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
 def cpu_seconds(who: int = resource.RUSAGE_SELF) -> float:
     """User + system CPU seconds used so far by this process (or ``RUSAGE_CHILDREN``)."""
     usage = resource.getrusage(who)
     return usage.ru_utime + usage.ru_stime
 
 
-def run_measured(fn: Callable[[], Mapping[str, float]], *, children: bool = False) -> Result:
+def run_measured(
+    fn: Callable[[], Mapping[str, float]], *, children: bool = False, tree: bool = False
+) -> Result:
     """Call ``fn`` and return what it reports (counts, sizes) plus ``seconds`` (wall time of
-    the call), ``cpu`` (this process's CPU seconds during the call) and ``peak_mb``.
+    the call), ``cpu`` (this process's CPU seconds during the call) and ``peak_mb``; with
+    ``tree``, also ``tree_mb``: the peak of the summed RSS of the process and its workers.
 
     Whatever ``fn`` imports is timed; import beforehand what should not be.
     """
+    sampler = TreePeak() if tree else None
+    if sampler is not None:
+        sampler.__enter__()
     start = time.perf_counter()
     cpu_start = cpu_seconds()
-    counts = fn()
-    seconds = time.perf_counter() - start
+    try:
+        counts = fn()
+    finally:
+        seconds = time.perf_counter() - start
+        if sampler is not None:
+            sampler.__exit__()
     cpu = cpu_seconds() - cpu_start
-    return {"seconds": seconds, "cpu": cpu, **counts, "peak_mb": peak_mb(children=children)}
+    result = {"seconds": seconds, "cpu": cpu, **counts, "peak_mb": peak_mb(children=children)}
+    if sampler is not None:
+        result["tree_mb"] = sampler.peak_mb
+    return result
+
+
+def _summarise(runs: list[Result]) -> Result:
+    result = dict(runs[0])
+    for key in TIMINGS:
+        if key in result:
+            result[key] = statistics.median(run[key] for run in runs)
+    result["peak_mb"] = max(run["peak_mb"] for run in runs)
+    if "tree_mb" in result:
+        result["tree_mb"] = max(run["tree_mb"] for run in runs)
+    return result
+
+
+def _run_once(command: list[str], src: str | None = None) -> Result:
+    env = None
+    if src is not None:  # another version of rncpkit, first on the path
+        env = {**os.environ, "PYTHONPATH": src}
+    done = subprocess.run(command, check=True, capture_output=True, text=True, env=env)
+    result: Result = json.loads(done.stdout)
+    return result
 
 
 def measure(
@@ -92,27 +185,35 @@ def measure(
     printing a JSON result; return the median of the :data:`TIMINGS`, the largest
     ``peak_mb`` and the first run's other values."""
     command = [sys.executable, str(script), "--task", task, str(path), *extra_args]
-    runs = [
-        json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
-        for _ in range(repeat)
-    ]
-    result = dict(runs[0])
-    for key in TIMINGS:
-        if key in result:
-            result[key] = statistics.median(run[key] for run in runs)
-    result["peak_mb"] = max(run["peak_mb"] for run in runs)
-    return result
+    return _summarise([_run_once(command) for _ in range(repeat)])
 
 
-def synthetic_export(fiches: int, mutate: float = 0.0) -> Path:
-    """``benchmarks/data/synthetic-N.xml`` (``-mutated-Mpct`` when ``mutate`` percent of the
-    fiches differ), generated by ``generate_export`` the first time it is asked for."""
+def measure_pair(
+    script: str | Path, task: str, path: str | Path, repeat: int, baseline_src: str
+) -> tuple[Result, Result]:
+    """Like :func:`measure` for this checkout and for the rncpkit sources in
+    ``baseline_src``, their runs alternated (baseline, current, baseline…) so that both
+    meet the same machine load; returns (baseline, current)."""
+    command = [sys.executable, str(script), "--task", task, str(path)]
+    baseline: list[Result] = []
+    current: list[Result] = []
+    for _ in range(repeat):
+        baseline.append(_run_once(command, baseline_src))
+        current.append(_run_once(command))
+    return _summarise(baseline), _summarise(current)
+
+
+def synthetic_export(fiches: int, mutate: float = 0.0, shape: str = "national") -> Path:
+    """``benchmarks/data/synthetic-N.xml`` (``large-N.xml`` for the ``large`` shape;
+    ``-mutated-Mpct`` when ``mutate`` percent of the fiches differ), generated by
+    ``generate_export`` the first time it is asked for."""
     from generate_export import generate
 
     suffix = f"-mutated-{mutate:g}pct" if mutate else ""
-    path = DATA / f"synthetic-{fiches}{suffix}.xml"
+    stem = "synthetic" if shape == "national" else shape
+    path = DATA / f"{stem}-{fiches}{suffix}.xml"
     if not path.exists():
-        generate(path, fiches, mutate=mutate)
+        generate(path, fiches, mutate=mutate, shape=shape)
     return path
 
 

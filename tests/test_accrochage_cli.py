@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -261,3 +262,83 @@ def test_skip_invalid_says_why_it_exits_1(runner: CliRunner, tmp_path: Path) -> 
     )
     assert result.exit_code == 1 and flux.exists()
     assert "exit code 1 although the valid rows were written" in result.stderr
+
+
+# --------------------------------------------------------------------------- progress
+
+
+def _big_holders(tmp_path: Path, count: int) -> Path:
+    """``count`` valid rows (CPF dossier identification), more than one read buffer."""
+    path = tmp_path / "many.csv"
+    lines = ["id_technique;date_obtention;id_dossier_cpf;nom_naissance;prenom1"]
+    lines += [f"P-{n:05d};04/07/2025;{10000000000 + n};EXEMPLE;Zoé" for n in range(count)]
+    path.write_text("\r\n".join(lines) + "\r\n", "utf-8")
+    return path
+
+
+def test_build_prints_only_its_summary_when_stderr_is_not_a_terminal(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    holders = _big_holders(tmp_path, 3000)
+    args = ["accrochage", "build", str(holders), "--certification", "RNCP35080", *IDS]
+    result = runner.invoke(cli, [*args, "-o", "-"])
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == (
+        "rncpkit: 3000 rows read, 3000 passages written in 1 file(s), 0 rows rejected\n"
+    )
+    flux = tmp_path / "flux.xml"
+    result = runner.invoke(cli, [*args, "-o", str(flux)])
+    assert result.exit_code == 0
+    assert result.stderr.splitlines() == [
+        f"rncpkit: wrote {flux}",
+        "rncpkit: 3000 rows read, 3000 passages written in 1 file(s), 0 rows rejected",
+    ]
+
+
+def test_build_shows_a_progress_bar_on_a_terminal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+    import sys
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    holders = _big_holders(tmp_path, 3000)
+    assert holders.stat().st_size > 2 * 64 * 1024  # the bar moves more than once
+    fake = Terminal()
+    monkeypatch.setattr(sys, "stderr", fake)
+    flux = tmp_path / "flux.xml"
+    args = ["accrochage", "build", str(holders), "--certification", "RNCP35080", *IDS]
+    cli.main([*args, "-o", str(flux)], standalone_mode=False)
+    shown = fake.getvalue()
+    bar, _, after = shown.rpartition("\n" + f"rncpkit: wrote {flux}")
+    frames = [frame for frame in bar.split("\r") if "Reading rows" in frame]
+    percents = [int(found) for frame in frames for found in re.findall(r"(\d+)%", frame)]
+    assert len(percents) >= 3 and percents == sorted(percents) and percents[-1] == 100
+    assert percents[0] < 100
+    assert after.strip().endswith(
+        "3000 rows read, 3000 passages written in 1 file(s), 0 rows rejected"
+    )
+    assert "Zoé" not in shown and "P-0" not in shown
+
+
+def test_build_reports_rows_read_to_its_progress_callback(tmp_path: Path) -> None:
+    from rncpkit.accrochage import build
+
+    holders = _big_holders(tmp_path, 3000)
+    calls: list[tuple[int, int | None]] = []
+    report = build(
+        holders,
+        tmp_path / "flux.xml",
+        id_client="03VML243",
+        id_contract="MCFCER000209",
+        certification="RNCP35080",
+        progress=lambda done, total: calls.append((done, total)),
+    )
+    assert report.rows == len(calls) == 3000
+    size = holders.stat().st_size
+    assert {total for _done, total in calls} == {size}
+    assert [done for done, _ in calls] == sorted(done for done, _ in calls)
+    assert calls[0][0] < size and calls[-1][0] == size

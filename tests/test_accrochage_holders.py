@@ -191,6 +191,27 @@ def test_json_array_is_streamed_across_chunks() -> None:
     assert [row.cells["id_technique"] for row in rows] == [f"T-{i}" for i in range(600)]
 
 
+@pytest.mark.parametrize("eol", ["\n", "\r\n"])
+def test_json_lines_longer_than_one_read(eol: str) -> None:
+    """A JSON-lines file beyond the first 64 KiB read: the line that read cuts in two is
+    read whole (it used to be split into two invalid lines), numbers stay line numbers."""
+    lines = []
+    for i in range(900):
+        obj = {
+            **dict(zip(HEADER, ROW, strict=True)),
+            "id_technique": f"T-{i}",
+            "verbatim": "x" * 90,
+        }
+        lines.append(json.dumps(obj, ensure_ascii=False))
+        if i % 100 == 0:
+            lines.append("")  # blank lines are skipped, not renumbered
+    data = (eol.join(lines) + eol).encode()
+    assert len(data) > 2 * (1 << 16)
+    rows = list(read_rows(data))
+    assert [row.cells["id_technique"] for row in rows] == [f"T-{i}" for i in range(900)]
+    assert [row.number for row in rows] == [n for n, line in enumerate(lines, 1) if line]
+
+
 def test_json_booleans_and_nested_values() -> None:
     [row] = read_rows(
         json.dumps(

@@ -13,6 +13,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -208,6 +209,8 @@ def test_no_personal_data_in_badges_and_private_files(sample_badges: Path) -> No
     for path in sample_badges.iterdir():
         assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     text = "".join(p.read_text("utf-8") for p in sample_badges.glob("*.json"))
+    # random values (hashes, uuids, the run's did:key, signatures) may spell "1998" by chance
+    text = re.sub(r"[0-9a-f]{32,}|[0-9a-f-]{36}|z[1-9A-HJ-NP-Za-km-z]{40,}", "", text)
     for personal in ("MARTINEAU", "Léa", "DURANDAL", "1998", "12/03", "75056", "Ajaccio"):
         assert personal not in text
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import random
+import re
 from pathlib import Path
 
 import pytest
@@ -172,12 +174,26 @@ def test_routes_entitlement_awarding_and_accreditation() -> None:
     assert xpath(root, f"{acc}/l:accreditingAgent/@idref") == [
         BASE + "organisation/france-competences"
     ]
-    assert xpath(root, f"{acc}/l:title/text()") == ["Enregistrement sur demande"]
+    assert xpath(root, f"{acc}/l:title[@language='fr']/text()") == [
+        "Enregistrement sur demande au répertoire national des certifications "
+        "professionnelles (RNCP), par décision du directeur général de France compétences "
+        "après avis de la commission de la certification professionnelle, pour une durée "
+        "limitée de cinq ans au plus (article L. 6113-5 du code du travail)."
+    ]
+    assert xpath(root, f"{acc}/l:title[@language='en']/text()") == [
+        "Registered on request in the national register of professional certifications "
+        "(RNCP, répertoire national des certifications professionnelles) by decision of the "
+        "director general of France compétences, after the opinion of its professional "
+        "certification committee (commission de la certification professionnelle), for a "
+        "limited period of at most five years (article L. 6113-5 of the French Labour Code)."
+    ]
     assert xpath(root, f"{acc}/l:issued/text()") == ["2020-11-18T00:00:00"]
     assert xpath(root, f"{acc}/l:expiryDate/text()") == ["2025-11-18T00:00:00"]
 
 
-def test_registration_by_right_is_accredited_by_the_ministry() -> None:
+def test_registration_by_right_is_still_registered_by_france_competences() -> None:
+    """By right (L. 6113-5: at the ministry's request) or on request, the registration is
+    France compétences' act: it is the accrediting agent, the title says the rest."""
     ministry = Certifier(siret="11004401300040", name="MINISTERE DE L'ENSEIGNEMENT SUPERIEUR")
     cert = seed().model_copy(
         update={
@@ -187,8 +203,18 @@ def test_registration_by_right_is_accredited_by_the_ministry() -> None:
     )
     root = parse(loq(cert, base_uri=BASE))
     assert xpath(root, "l:accreditationReferences/l:accreditation/l:accreditingAgent/@idref") == [
-        BASE + "organisation/siret/11004401300040"
+        BASE + "organisation/france-competences"
     ]
+    assert xpath(
+        root, "l:accreditationReferences/l:accreditation/l:title[@language='fr']/text()"
+    ) == [
+        "Enregistrement de droit au répertoire national des certifications professionnelles "
+        "(RNCP), à la demande du ministère qui la délivre : les diplômes et titres à finalité "
+        "professionnelle délivrés au nom de l’État y sont enregistrés pour la durée de leur "
+        "validité (article L. 6113-5 du code du travail)."
+    ]
+    (back,) = read_back(loq(cert, base_uri=BASE))
+    assert back.registration_type is RegistrationType.BY_RIGHT
     assert xpath(root, "l:accreditationReferences/l:accreditation/l:organisation/@idref") == [
         BASE + "organisation/siret/19753471200017",
         BASE + "organisation/siret/11004401300040",
@@ -237,12 +263,25 @@ def test_rs_fiche_needs_an_eqf_level() -> None:
     assert "--eqf-level" in str(caught.value)
     root = parse(loq(cert, eqf_level=4))
     assert xpath(root, "//l:EQFLevel/@uri") == ["http://data.europa.eu/snb/eqf/4"]
-    assert xpath(root, "//l:NQFLevel/@uri") == ["http://data.europa.eu/snb/qdr/c_40020d69"]
+    # no RNCP level for an RS fiche: the French framework itself, and a note saying whose
+    # statement the EQF level is
+    assert xpath(root, "//l:NQFLevel/@uri") == ["http://data.europa.eu/snb/qdr/c_c8bc1cb9"]
+    assert xpath(
+        root,
+        "//l:additionalNote[dc:subject/@uri='https://rncpkit.invalid/scheme/note-subject/niveau']/l:noteLiteral/text()",
+    ) == [
+        "Sans objet : une certification du Répertoire spécifique n’a pas de niveau de "
+        "qualification ; le cadre national des certifications professionnelles (décret "
+        "n° 2019-14) ne classe que les certifications du RNCP. Le niveau 4 du cadre européen "
+        "des certifications (CEC) figurant ici est déclaré par l’éditeur de ce fichier, non "
+        "par France compétences."
+    ]
     assert xpath(root, "//l:qualification/l:homepage/l:contentUrl/text()") == [
         "https://www.francecompetences.fr/recherche/rs/5000/"
     ]
+    assert "an RS fiche has no level by nature" in str(caught.value)
     with pytest.raises(OutputError, match="no French NQF concept"):
-        loq(cert, eqf_level=2)
+        loq(cert.model_copy(update={"number": "RNCP5000"}), eqf_level=2)
 
 
 def test_missing_isced_is_an_error_unless_forced() -> None:
@@ -281,14 +320,29 @@ def test_bulk_conversion_lists_failures(tmp_path: Path) -> None:
     target = tmp_path / "rs.xml"
     summary = convert(rs, target, "europass-xml")
     assert (summary.read, summary.written, summary.rejected) == (5, 0, 5)
-    assert [e.fiche for e in summary.errors] == ["RS6232", "RS5719", "RS6547", "RS5000", "RS7485"]
+    # every rejection located (file, line, fiche, field); then: nothing was written
+    assert [e.fiche for e in summary.errors] == [
+        "RS6232", "RS5719", "RS6547", "RS5000", "RS7485", None
+    ]  # fmt: skip
+    lines = [int(line) for line in re.findall(r"^\s*<FICHE>", rs.read_text(), re.M) and [
+        n for n, text in enumerate(rs.read_text().splitlines(), 1) if text.strip() == "<FICHE>"
+    ]]  # fmt: skip
+    located = [e for e in summary.errors if isinstance(e, OutputError) and e.fiche]
+    assert [(e.file, e.line, e.field) for e in located] == [
+        (str(rs), line, "level") for line in lines
+    ]
+    assert "no fiche could be written, so no file was written" in str(summary.errors[-1])
+    assert not target.exists() and list(tmp_path.iterdir()) == []
     result = (
         __import__("click.testing")
         .testing.CliRunner()
         .invoke(cli, ["convert", str(rs), "--to", "europass-xml", "-o", str(target)])
     )
     assert result.exit_code == 1
-    assert "fiche RS5000: field level: LOQ requires an EQF level" in result.output
+    assert f"{rs}:{lines[3]}: fiche RS5000: field level: LOQ requires an EQF level" in result.output
+    assert "europass-xml: no fiche could be written, so no file was written" in result.output
+    assert result.output.count("placeholder https://rncpkit.invalid/") == 1
+    assert not target.exists()
     result = (
         __import__("click.testing")
         .testing.CliRunner()
@@ -638,3 +692,110 @@ def test_generated_fiches_validate_and_round_trip(
         )
     if len({c["siret"] or c["name"] for c in certifiers}) == len(certifiers):
         assert_round_trip(cert, back)
+
+
+def test_placeholder_base_uri_is_warned_once_and_only_then(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    args = ["convert", str(SAMPLES / "RNCP35080.xml"), "-o", str(tmp_path / "x")]
+    for to in ("europass-xml", "europass-jsonld", "openbadges"):
+        result = CliRunner().invoke(cli, [*args, "--to", to])
+        assert result.exit_code == 0, result.output
+        warning = f"rncpkit: warning: {to}: every URI is minted under the placeholder "
+        assert result.output.count(warning) == 1, result.output
+        result = CliRunner().invoke(cli, [*args, "--to", to, "--base-uri", BASE])
+        assert result.exit_code == 0 and "placeholder" not in result.output
+    with pytest.warns(rncpkit.errors.RncpkitWarning, match="placeholder"):
+        loq(seed())
+
+
+def test_jsonld_writes_nothing_when_no_fiche_is_valid(tmp_path: Path) -> None:
+    rs = reference("france-competences", "export_fiches_RS_V4_1_sample.xml")
+    target = tmp_path / "rs.jsonld"
+    summary = convert(rs, target, "europass-jsonld", options=WriteOptions(base_uri=BASE))
+    assert (summary.written, summary.rejected) == (0, 5)
+    assert "no file was written" in str(summary.errors[-1])
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_one_scan_assessment_matching_equals_the_seven_patterns() -> None:
+    """The single-scan matcher finds exactly what the seven patterns find one by one."""
+    from rncpkit.europass import vocab
+
+    texts = [
+        "Épreuve écrite, soutenance orale d'un mémoire, études de cas pratiques, QCM, "
+        "dossier professionnel, contrôle continu et mises en situation",
+        "Aucune modalité",
+        "TESTS en ligne puis présentation",
+    ]
+    paths = [SAMPLES / "RNCP35080.xml"] + [
+        reference("france-competences", name) for name in REAL_V41_SAMPLES
+    ]
+    for path in paths:
+        for cert in rncpkit.read(path):
+            texts.append(cert.certification_prerequisites or "")
+            texts.extend(block.assessment_methods or "" for block in cert.blocks)
+    words = [
+        "Mises en situation", "jeux de rôles", "Épreuve écrite", "ÉTUDES DE CAS", "attestation",
+        "contrôle  continu", "Contrôle continu", "tests", "Orales", "entretiens", "livret",
+        "portfolio", "CCF", "projets", "mémoire", "rédaction", "pratique", "dossiers", "QCM",
+        "questionnaire", "présentation", "écrites", "et", "le", "jury", "la", "—", "(",
+    ]  # fmt: skip
+    generator = random.Random(0)
+    texts.extend(" ".join(generator.choices(words, k=generator.randint(1, 12))) for _ in range(400))
+    for text in texts:
+        one_by_one = [t for t, p in vocab.ASSESSMENT_PATTERNS if p.search(text.lower())]
+        assert vocab.assessment_types(text) == one_by_one, text[:80]
+    assert len(vocab.assessment_types(texts[0])) == 7
+
+
+def test_outcome_fast_path_writes_what_the_table_says() -> None:
+    """The one-f-string outcome writer and the generic walk of the outcome table agree."""
+    from rncpkit.europass import loq_table
+    from rncpkit.europass.graph import Outcome
+    from rncpkit.formats import europass_xml as ex
+
+    for title in ("Animer une équipe", "a < b & c > d \r", ""):
+        outcome = Outcome('https://x.example/RNCP1BC01/outcome/1?a="b"', title)
+        fast, walked = ex._Out(), ex._Out()
+        ex._outcome(fast, outcome)
+        ex._write_entity(walked, "learningOutcome", loq_table.OUTCOME, outcome)
+        assert fast.result() == walked.result()
+
+
+def test_reader_and_writer_walk_the_same_tables() -> None:
+    """Every slot of every table is written and read back: a graph attribute changed in
+    the source reaches the fiche read back (title, a note, a date, a route's jury)."""
+    from rncpkit.europass import loq_table
+
+    kinds = {slot.kind for slots in loq_table.ENTITIES.values() for slot in slots}
+    assert kinds == set(loq_table.Kind.__args__)  # type: ignore[attr-defined]
+    cert = seed()
+    (back,) = read_back(loq(cert, base_uri=BASE))
+    assert back.title == cert.title and back.registration_end == cert.registration_end
+    assert back.access_routes == {
+        code: route.model_copy(update={"changed_on": None})
+        for code, route in cert.access_routes.items()
+        if route.open
+    } | {
+        code: type(route)(open=False)
+        for code, route in cert.access_routes.items()
+        if not route.open
+    }
+
+
+def test_docs_loq_element_list_is_current() -> None:
+    import os
+
+    from rncpkit.europass import loq_table
+
+    doc = Path(__file__).resolve().parents[1] / "docs" / "europass.md"
+    text = doc.read_text(encoding="utf-8")
+    start, end = "<!-- loq-elements:start -->", "<!-- loq-elements:end -->"
+    before, rest = text.split(start, 1)
+    current, after = rest.split(end, 1)
+    expected = "\n" + loq_table.mapping_markdown()
+    if current != expected and os.environ.get("RNCPKIT_UPDATE_DOCS") == "1":
+        doc.write_text(before + start + expected + end + after, encoding="utf-8")
+        pytest.skip("docs/europass.md updated")
+    assert current == expected, "run RNCPKIT_UPDATE_DOCS=1 pytest tests/test_europass_xml.py"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import rncpkit
-from rncpkit.errors import OutputError
+from rncpkit.errors import UsageError
 from rncpkit.formats import WriteOptions
 from rncpkit.model import AccessRouteCode, HabilitationKind, Level, RegistrationType
 from tests.conftest import FIXTURES
@@ -96,7 +96,7 @@ def test_v12_converts_to_v41_and_reads_back_the_same() -> None:
 
 
 def test_v12_is_readable_but_not_writable() -> None:
-    with pytest.raises(OutputError, match=r"cannot write flux version '1\.2'"):
+    with pytest.raises(UsageError, match=r"cannot write flux version '1\.2'"):
         rncpkit.write(_fiches(), io.BytesIO(), "fc-xml", options=WriteOptions(flux_version="1.2"))
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import importlib
+import io
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -13,7 +15,7 @@ from click.testing import CliRunner
 
 import rncpkit
 from rncpkit.cli import cli
-from rncpkit.errors import UsageError
+from rncpkit.errors import RncpkitWarning, UsageError
 from rncpkit.europass.isced import EuropassOptions
 from rncpkit.formats import FORMATS, WriteOptions, fc_xml, get_format
 from rncpkit.formats.base import Record
@@ -175,3 +177,61 @@ def test_splitting_reads_the_same_records_as_the_reader(seed_xml: Path) -> None:
 
 def test_only_independent_writers_are_concatenable() -> None:
     assert {name for name, fmt in FORMATS.items() if fmt.concatenable} == {"fc-xml", "jsonl"}
+
+
+# --------------------------------------------------------------------------- translations
+
+
+def test_translation_for_a_fiche_not_in_the_input_is_a_warning(seed_xml: Path) -> None:
+    result = CliRunner().invoke(
+        cli,
+        [
+            "convert",
+            str(seed_xml),
+            "--to",
+            "supplement-xml",
+            "-O",
+            "title_en.RNCP35080=Manager",
+            "-O",
+            "title_en.RNCP3508=Typo",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert (
+        "rncpkit: warning: supplement-xml: title_en given for fiches not among those converted: "
+        "RNCP3508\n" in result.stderr
+    )
+    assert "RNCP35080" not in result.stderr.split("warning:")[1]
+
+
+@pytest.mark.parametrize("to", ["supplement-html", "supplement-xml"])
+def test_library_users_get_the_warning_too(seed_xml: Path, to: str) -> None:
+    options = WriteOptions(format=SupplementOptions(title_en={"RS1": "x", "RNCP35080": "y"}))
+    with pytest.warns(RncpkitWarning, match="not among those converted: RS1$"):
+        rncpkit.write(rncpkit.read(seed_xml), io.BytesIO(), to=to, options=options)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        used = WriteOptions(format=SupplementOptions(title_en={"RNCP35080": "y"}))
+        rncpkit.write(rncpkit.read(seed_xml), io.BytesIO(), to=to, options=used)
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"lang": "de"}, "lang must be one of fr, en"),
+        ({"eqf_level": 9}, "eqf_level must be a whole number from 1 to 8"),
+        ({"eqf_level": "7"}, "eqf_level must be"),
+        ({"base_uri": "not a uri"}, "base_uri must be an absolute URI"),
+    ],
+)
+def test_shared_option_faults_are_usage_errors(settings: dict[str, object], message: str) -> None:
+    with pytest.raises(UsageError, match=message):
+        WriteOptions(**settings)  # type: ignore[arg-type]
+
+
+def test_unwritable_flux_version_is_a_usage_error_exit_2(seed_xml: Path) -> None:
+    result = CliRunner().invoke(
+        cli, ["convert", str(seed_xml), "--to", "fc-xml", "--flux-version", "9.9"]
+    )
+    assert result.exit_code == 2
+    assert "cannot write flux version '9.9' (writable: 4.1, 3.0)" in result.output

@@ -117,9 +117,7 @@ def test_zip_of_something_else_says_what_it_holds(tmp_path: Path) -> None:
 def test_a_doctype_attack_is_still_refused_as_such(tmp_path: Path) -> None:
     """An HTML DOCTYPE with an internal subset is an attack, not a failed download."""
     path = tmp_path / "evil.xml"
-    path.write_bytes(
-        b'<!DOCTYPE html [<!ENTITY x SYSTEM "file:///etc/passwd">]><html>&x;</html>'
-    )
+    path.write_bytes(b'<!DOCTYPE html [<!ENTITY x SYSTEM "file:///etc/passwd">]><html>&x;</html>')
     with pytest.raises(UnsafeInputError, match="refuses DTDs"):
         list(rncpkit.read(path))
     path.write_bytes(b'<!DOCTYPE FICHES [<!ENTITY x SYSTEM "file:///etc/passwd">]><FICHES/>')

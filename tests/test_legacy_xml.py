@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import rncpkit
-from rncpkit.errors import FicheError, OutputError
+from rncpkit.errors import FicheError, UsageError
 from rncpkit.formats import WriteOptions, detect_format
 from rncpkit.formats.fc_xml.legacy import html_to_text, text_to_html
 from rncpkit.io import open_input
@@ -115,7 +115,7 @@ def test_v30_and_v41_of_the_same_fiche_give_the_same_model() -> None:
 
 
 def test_v20_is_readable_but_not_writable() -> None:
-    with pytest.raises(OutputError, match=r"cannot write flux version '2\.0'"):
+    with pytest.raises(UsageError, match=r"cannot write flux version '2\.0'"):
         _write(list(rncpkit.read(V20)), WriteOptions(flux_version="2.0"))
 
 

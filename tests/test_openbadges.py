@@ -109,6 +109,15 @@ def test_rs_fiche_has_no_level_unless_given() -> None:
     assert "related" not in badge
     (badge,) = badges(rs, eqf_level=4)
     assert badge["alignment"][0]["targetUrl"] == "http://data.europa.eu/snb/eqf/4"
+    # the level is the publisher's statement, and the badge says so
+    assert badge["alignment"][0]["targetDescription"] == (
+        "Sans objet : une certification du Répertoire spécifique n’a pas de niveau de "
+        "qualification ; le cadre national des certifications professionnelles (décret "
+        "n° 2019-14) ne classe que les certifications du RNCP. Niveau déclaré par l’éditeur "
+        "de ce badge, non par France compétences."
+    )
+    (rncp,) = badges(seed().model_copy(update={"blocks": []}), eqf_level=4)
+    assert "targetDescription" not in rncp["alignment"][0]
 
 
 def test_empty_output_and_unencodable_text() -> None:

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import ast
+import dataclasses
 import io
+import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 import rncpkit
-from rncpkit import parallel
+from rncpkit import parallel, pipeline
 from rncpkit.api import Summary
 from rncpkit.cli import cli
 from rncpkit.filters import FicheFilter
-from rncpkit.formats import WriteOptions
+from rncpkit.formats import WriteOptions, registry
+from rncpkit.formats.base import Piece, UnusualLayout
+from rncpkit.formats.fc_xml import FORMAT as FC_XML
 from rncpkit.io import open_input
 from rncpkit.model import Repertoire
 from tests.conftest import FIXTURES, SAMPLES
@@ -161,12 +167,127 @@ def test_byte_splitter_agrees_with_the_parser(tmp_path: Path, data: bytes) -> No
 
 
 def test_byte_splitter_lines_and_fragments(tmp_path: Path) -> None:
+    split = FC_XML.split
+    assert split is not None and split.quick is not None
     with open_input(TRICKY) as opened:
-        raw = list(parallel._raw_fragments(opened.stream, "t"))
+        raw = list(split.quick(opened))
     with open_input(TRICKY) as opened:
-        parsed = list(parallel._fragments(opened.stream, "t"))
-    assert [line for _v, line, _f in raw] == [line for _v, line, _f in parsed] == [5, 10, 14]
-    assert raw[0][2].endswith(b"]]></INTITULE>\n    </FICHE>")
+        parsed = list(split.pieces(opened))
+    assert [p.line for p in raw] == [p.line for p in parsed] == [5, 10, 14]
+    assert [p.context for p in raw] == [p.context for p in parsed] == ["4.1"] * 3
+    assert raw[0].data.endswith(b"]]></INTITULE>\n    </FICHE>")
     for data in (b"junk", TRICKY.replace(b"</FICHES>", b"")):
-        with open_input(data) as opened, pytest.raises(parallel._Fallback):
-            list(parallel._raw_fragments(opened.stream, "t"))
+        with open_input(data) as opened, pytest.raises(UnusualLayout):
+            list(split.quick(opened))
+    # the worker reads its pieces with the format's own reader, lines as in the whole file
+    first, second, third = split.read(raw, "t")
+    assert isinstance(first, rncpkit.Record) and isinstance(third, rncpkit.Record)
+    assert (first.certification.number, first.line) == ("RNCP1", 5)
+    assert (third.certification.number, third.line) == ("RNCP3", 14)
+    # a comment inside INTITULE is markup where text is expected, as for one job
+    assert isinstance(second, rncpkit.FicheError) and second.fiche == "RNCP2"
+    assert second.line == 12 and "INTITULE" in str(second)
+
+
+def test_worker_outcomes_are_typed(many: Path) -> None:
+    """A worker returns encoded, filtered or rejected outcomes, not tagged tuples."""
+    split = FC_XML.split
+    assert split is not None
+    with open_input(many) as opened:
+        pieces = list(split.pieces(opened))[147:151]  # RS50147 … RNCP50150
+    job = parallel.Job("fc-xml", "jsonl", OPTIONS, FicheFilter(repertoire=Repertoire.RNCP), "m")
+    outcomes = parallel.work(job, pieces)
+    kinds = [type(outcome) for outcome in outcomes]
+    assert kinds == [pipeline.Filtered, pipeline.Encoded, pipeline.Encoded, pipeline.Rejected]
+    first = outcomes[1]
+    assert isinstance(first, pipeline.Encoded) and first.data.startswith(b'{"fiche_id"')
+    rejected = outcomes[3]
+    assert isinstance(rejected, pipeline.Rejected) and "RNCP50150" in str(rejected.error)
+
+
+def test_memory_is_bounded_by_the_queue(many: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The parent never has more than IN_FLIGHT batches per worker submitted but unwritten."""
+    submitted: list[int] = []
+    real = parallel.ProcessPoolExecutor
+
+    class Counting(real):  # type: ignore[misc, valid-type]
+        def submit(self, *args: object, **kwargs: object) -> object:
+            submitted.append(1)
+            return super().submit(*args, **kwargs)
+
+    monkeypatch.setattr(parallel, "ProcessPoolExecutor", Counting)
+    monkeypatch.setattr(parallel, "BATCH_PIECES", 8)
+    written: list[int] = []
+    real_write = parallel.write_outcomes
+
+    def watch(outcomes: list[pipeline.Outcome], *args: object) -> object:
+        written.append(1)
+        assert len(submitted) - len(written) < parallel.IN_FLIGHT * 2
+        return real_write(outcomes, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(parallel, "write_outcomes", watch)
+    one, _ = _run(many, "jsonl", 1)
+    two, summary = _run(many, "jsonl", 2)
+    assert one == two and summary.read == 300
+    assert len(submitted) == len(written) == 38  # 300 fiches in batches of 8
+
+
+def test_any_splittable_format_runs_in_parallel(
+    many: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--jobs is driven by Format.split, not by a format name: a toy format that declares a
+    split (here fc-xml's, renamed) is converted by workers, with the same bytes."""
+    toy = dataclasses.replace(FC_XML, name="toy-xml")
+    monkeypatch.setitem(registry.FORMATS, "toy-xml", toy)
+    calls: list[int] = []
+    real = parallel.work
+
+    def counted(job: parallel.Job, pieces: list[Piece]) -> list[pipeline.Outcome]:
+        calls.append(len(pieces))
+        return real(job, pieces)
+
+    monkeypatch.setattr(parallel, "work", counted)
+    monkeypatch.setattr(parallel, "ProcessPoolExecutor", ThreadPoolExecutor)
+    one, _ = _run(many, "jsonl", 1)
+    two, summary = _run(many, "jsonl", 2, from_format="toy-xml")
+    assert one == two and sum(calls) == 300 and summary.rejected == 1
+
+
+def test_zipped_flux_and_a_stream_output(many: Path, tmp_path: Path) -> None:
+    """A zipped flux is cut inside its member; to a stream (no restart possible) the parent
+    cuts with the parser: the same bytes either way."""
+    zipped = tmp_path / "many.zip"
+    with zipfile.ZipFile(zipped, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.write(many, "export_fiches_RNCP_V4_1_2026-08-16.xml")
+    one, first = _run(zipped, "jsonl", 1)
+    two, second = _run(zipped, "jsonl", 2)  # to a BytesIO: the safe cut
+    assert one == two and _errors(first) == _errors(second)
+    out = tmp_path / "out.jsonl"
+    summary = rncpkit.convert(zipped, out, "jsonl", jobs=2)  # to a path: the quick cut
+    assert out.read_bytes() == one and summary.line() == first.line()
+
+
+def _imports(module: object) -> set[str]:
+    tree = ast.parse(Path(module.__file__).read_text())  # type: ignore[attr-defined]
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+            found.update(f"{node.module}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+    return found
+
+
+def test_one_pipeline_below_api_and_parallel() -> None:
+    """api → pipeline ← parallel: neither the pipeline nor parallel imports api, and
+    parallel keeps no module-level state (everything a worker needs travels in a Job)."""
+    assert not any(name.startswith("rncpkit.api") for name in _imports(pipeline))
+    assert not any(name.startswith("rncpkit.api") for name in _imports(parallel))
+    assert "rncpkit.pipeline" in _imports(parallel)
+    state = [
+        name
+        for name, value in vars(parallel).items()
+        if isinstance(value, dict | list | set) and not name.startswith("__")
+    ]
+    assert state == [], state

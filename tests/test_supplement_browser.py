@@ -151,7 +151,7 @@ def test_english_page_prints_with_flagged_translation(
         "translation, no legal status",
         "5. OFFICIAL BASIS OF THE CERTIFICATE",
         "Under a professionalisation contract",
-        "Not available in the RNCP data",
+        "Not available in the data published by France compétences",
     ):
         assert squeeze(expected) in text, expected
     assert_nothing_clipped(pdf, tmp_path)

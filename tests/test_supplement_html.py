@@ -291,9 +291,9 @@ def test_without_translation_section_2_says_so(page_fr: str, sample: Certificati
 def test_gaps_of_the_register_are_shown(page_fr: str) -> None:
     root = strict_parse(page_fr)
     missing = [normalise(" ".join(e.itertext())) for e in root.xpath("//*[@class='missing']")]
-    not_in_rncp = labels.label("not_in_rncp", "fr")
+    not_in_register = labels.label("not_in_register", "fr")
     # translated title, access to next level, international agreements, duration
-    assert sum(not_in_rncp in m for m in missing) == 4
+    assert sum(not_in_register in m for m in missing) == 4
 
 
 def shown(text: str) -> str:
@@ -438,12 +438,13 @@ def test_shared_jury_text_is_printed_once() -> None:
         normalise(" ".join(row[2].itertext()))
         for row in root.xpath("//table[contains(@class,'routes')]/tbody/tr")
     ]
+    # FC and CQ are not in the fiche; CL is closed: every empty cell says why
     assert cells == [
         "voir jury (1) ci-dessous",
         "voir jury (1) ci-dessous",
-        "",
-        "",
-        "",
+        "Non renseigné dans la fiche",
+        "Non renseigné dans la fiche",
+        "Sans objet : voie d'accès non ouverte",
         "Jury VAE propre",
     ]
     assert root.xpath("//a[@href='#RNCP1-jury-1']")
@@ -469,3 +470,26 @@ def test_flattened_texts_are_split_into_lines_and_bullets() -> None:
     ]
     assert text_items("  une seule ligne  ") == [(False, "une seule ligne")]
     assert text_items("   ") == [] and text_items(None) == []
+
+
+def test_title_for_a_fiche_not_converted_is_a_warning(tmp_path: Path) -> None:
+    """A typo in ``-O title_en.<NUMERO>`` is said (once, exit 0), not silently ignored."""
+    args = ["convert", str(SAMPLES / "RNCP35080.xml"), "--to", "supplement-html"]
+    result = CliRunner().invoke(
+        cli,
+        [*args, "-O", "title_en.RNCP35800=Typo", "-O", "title_en.RNCP35080=Right",
+         "-o", str(tmp_path / "a.html")],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert (
+        result.output.count(
+            "rncpkit: warning: supplement-html: title_en given for fiches not among those "
+            "converted: RNCP35800"
+        )
+        == 1
+    )
+    assert "Right" in (tmp_path / "a.html").read_text(encoding="utf-8")
+    result = CliRunner().invoke(
+        cli, [*args, "-O", "title_en.RNCP35080=Right", "-o", str(tmp_path / "b.html")]
+    )
+    assert result.exit_code == 0 and "warning" not in result.output

@@ -40,7 +40,7 @@ CARRIED = [
     "registration_years", "registration_end", "issuance_deadline", "last_journal_date",
     "general_decree", "creation_decree", "other_decree", "access_routes",
     "entry_prerequisites", "certification_prerequisites", "partial_validation",
-    "partial_validation_scope", "description_url", "successors", "predecessors", "nsf",
+    "partial_validation_scope", "description_url", "successors", "predecessors", "nsf", "active",
     "formacodes",
 ]  # fmt: skip
 
@@ -113,7 +113,7 @@ def test_sample_sections_hold_the_expected_values(sample: Certification) -> None
         return element
 
     assert one("s:Title").text == sample.title
-    assert one("s:TranslatedTitle").get("status") == "not-in-rncp"
+    assert one("s:TranslatedTitle").get("status") == "not-in-register"
     assert root.xpath("s:SkillsProfile/s:CompetenceBlock/@code", namespaces=NS) == [
         "RNCP35080BC01", "RNCP35080BC02", "RNCP35080BC03", "RNCP35080BC04",
     ]  # fmt: skip
@@ -127,22 +127,25 @@ def test_sample_sections_hold_the_expected_values(sample: Certification) -> None
     level = one("s:OfficialBasis/s:Level")
     assert (level.get("national"), level.get("eqf")) == ("NIV7", "7")
     assert len(root.xpath("s:OfficialBasis/s:GradingScale/s:AssessmentMethods", namespaces=NS)) == 1
-    assert one("s:OfficialBasis/s:AccessToNextLevel").get("status") == "not-in-rncp"
-    assert one("s:OfficialBasis/s:InternationalAgreements").get("status") == "not-in-rncp"
+    assert one("s:OfficialBasis/s:AccessToNextLevel").get("status") == "not-in-register"
+    assert one("s:OfficialBasis/s:InternationalAgreements").get("status") == "not-in-register"
     legal = one("s:OfficialBasis/s:LegalBasis")
     assert legal.get("registrationType") == "Enregistrement sur demande"
     assert [(e.tag.split("}")[1], e.text) for e in legal] == [
         ("DecisionDate", "2020-11-18"),
         ("RegistrationYears", "5"),
         ("RegistrationEnd", "2025-11-18"),
+        ("State", "L’enregistrement a pris fin : il était valable jusqu’au 18/11/2025."),
+        ("State", "The registration has ended: it was valid until 18/11/2025."),
     ]
+    assert legal.get("active") == "false"
     routes = root.xpath("s:WaysOfAcquiring/s:Route", namespaces=NS)
     assert [(r.get("code"), r.get("open")) for r in routes] == [
         ("FI", "false"), ("CA", "true"), ("FC", "true"),
         ("CQ", "true"), ("CL", "false"), ("VAE", "true"),
     ]  # fmt: skip
     assert routes[1].xpath("s:Label/@lang", namespaces=NS) == ["fr", "en"]
-    assert one("s:WaysOfAcquiring/s:Duration").get("status") == "not-in-rncp"
+    assert one("s:WaysOfAcquiring/s:Duration").get("status") == "not-in-register"
     assert one("s:WaysOfAcquiring/s:AcquisitionByBlocks").get("blocks") == "4"
     assert (
         one("s:AdditionalInformation/s:FicheLink").text
@@ -199,12 +202,24 @@ def test_minimal_and_rs_fiches_validate_and_read_back() -> None:
         root = _validate(data)
         assert _read_back(data) == [carried(fiche)]
     assert root.get("register") == "RS"
+    # an RS fiche has no level, no job types by nature: not-applicable, never "missing"
     level = root.find("s:OfficialBasis/s:Level", NS)
-    assert level is not None and level.get("status") == "not-provided"
+    assert level is not None and level.get("status") == "not-applicable"
+    assert [(n.get("lang"), n.text) for n in level.findall("s:Note", NS)] == [
+        ("fr", "Sans objet : une certification du Répertoire spécifique n’a pas de niveau de "
+         "qualification ; le cadre national des certifications professionnelles (décret "
+         "n° 2019-14) ne classe que les certifications du RNCP."),
+        ("en", "Not applicable: a certification registered in the Répertoire spécifique has no "
+         "qualification level; the national framework of professional certifications (Decree "
+         "No. 2019-14) grades RNCP certifications only."),
+    ]  # fmt: skip
     routes = root.findall("s:WaysOfAcquiring/s:Route", NS)
     assert [r.get("open") for r in routes] == [None, None, "true", None, None, None]
     jobs = root.find("s:RangeOfOccupations/s:JobTypes", NS)
-    assert jobs is not None and jobs.get("status") == "not-provided" and not jobs.text
+    assert jobs is not None and jobs.get("status") == "not-applicable" and not jobs.text
+    plain = sx.to_bytes(_fiche("RNCP1"))
+    jobs = xmlsafe.parse_bytes(plain).find("s:RangeOfOccupations/s:JobTypes", NS)
+    assert jobs is not None and jobs.get("status") == "not-provided"
 
 
 def test_several_fiches_stream_into_a_wrapper(sample: Certification) -> None:
@@ -327,3 +342,27 @@ def test_real_fiches_validate_and_read_back(name: str) -> None:
         data = sx.to_bytes(fiche)
         _validate(data)
         assert _read_back(data) == [carried(fiche)], fiche.number
+
+
+def test_text_xml_cannot_carry_rejects_that_fiche_only(sample: Certification) -> None:
+    """Through the one XML writer: a control character refuses the fiche (named), and the
+    others are written whole, the wrapper valid."""
+    from rncpkit.errors import OutputError
+    from rncpkit.formats import WriteOptions
+
+    bad = sample.model_copy(update={"number": "RNCP1", "activities": "bad \x01 text"})
+    for first, second in ((sample, bad), (bad, sample)):
+        out = io.BytesIO()
+        writer = sx.SupplementXmlWriter(out, WriteOptions())
+        errors = []
+        fiches = (first, sample.model_copy(update={"number": "RNCP2"}), second)
+        for fiche in fiches:
+            try:
+                writer.write(fiche)
+            except OutputError as exc:
+                errors.append(exc)
+        writer.close()
+        assert [(e.fiche, e.field) for e in errors] == [("RNCP1", "Activities")]
+        expected = [f.number for f in fiches if f is not bad]
+        assert [c.number for c in _read_back(out.getvalue())] == expected
+        assert b"\x01" not in out.getvalue()

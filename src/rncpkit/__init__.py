@@ -9,15 +9,20 @@ Read any supported file into :class:`Certification` models, one at a time::
 and write them in another format::
 
     rncpkit.write(rncpkit.read("fiches.xml"), "fiches.jsonl", to="jsonl")
+
+Everything public is listed in ``__all__`` here or in the ``__all__`` of a public module;
+modules whose name starts with ``_`` are internal.
 """
 
 from rncpkit._version import __version__
-from rncpkit.api import Summary, convert, read, read_records, write
+from rncpkit.api import Summary, convert, find, read, read_records, write
 from rncpkit.errors import (
+    ArgumentTypeError,
     FicheError,
     InputError,
     OutputError,
     RncpkitError,
+    RncpkitWarning,
     UnsafeInputError,
     UnsupportedVersionError,
     UsageError,
@@ -30,6 +35,7 @@ from rncpkit.validation import Finding, Severity, validate
 __all__ = [
     "FORMATS",
     "AccessRouteCode",
+    "ArgumentTypeError",
     "Certification",
     "FicheError",
     "Finding",
@@ -40,6 +46,7 @@ __all__ = [
     "Register",
     "Repertoire",
     "RncpkitError",
+    "RncpkitWarning",
     "Severity",
     "Summary",
     "UnsafeInputError",
@@ -48,6 +55,7 @@ __all__ = [
     "WriteOptions",
     "__version__",
     "convert",
+    "find",
     "read",
     "read_records",
     "validate",

@@ -30,10 +30,11 @@ from typing import Any, Literal
 
 from pydantic_core import to_json
 
-from rncpkit.api import Progress, read_records
+from rncpkit.api import read_records
 from rncpkit.errors import FicheError, UsageError
 from rncpkit.io import Source, display_name
 from rncpkit.model import Certification
+from rncpkit.pipeline import Progress
 
 FIELDS: tuple[str, ...] = tuple(Certification.model_fields)
 """The compared fields, in model order (top-level fields of :class:`Certification`)."""

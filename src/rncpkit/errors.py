@@ -104,19 +104,57 @@ class FicheError(InputError):
 
 
 class OutputError(RncpkitError):
-    """A certification cannot be written in the requested format."""
+    """A certification cannot be written in the requested format.
 
-    def __init__(self, message: str, *, fiche: str | None = None, field: str | None = None):
+    ``file`` and ``line`` locate the fiche in the input when the caller knows them
+    (:func:`rncpkit.convert` fills them in from the record being written).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        fiche: str | None = None,
+        field: str | None = None,
+        file: str | None = None,
+        line: int | None = None,
+    ):
         super().__init__(message)
         self.message = message
         self.fiche = fiche
         self.field = field
+        self.file = file
+        self.line = line
+
+    def location(self) -> str:
+        """``file:line: fiche RNCP1: field X`` — the parts that are known."""
+        parts: list[str] = []
+        if self.file:
+            parts.append(self.file + (f":{self.line}" if self.line is not None else ""))
+        if self.fiche:
+            parts.append(f"fiche {self.fiche}")
+        if self.field:
+            parts.append(f"field {self.field}")
+        return ": ".join(parts)
 
     def __str__(self) -> str:
-        where = [f"fiche {self.fiche}"] if self.fiche else []
-        if self.field:
-            where.append(f"field {self.field}")
-        return ": ".join([*where, self.message])
+        where = self.location()
+        return f"{where}: {self.message}" if where else self.message
+
+    def as_dict(self) -> dict[str, str | int | None]:
+        """Machine-readable form, as :meth:`InputError.as_dict`."""
+        return {
+            "file": self.file,
+            "line": self.line,
+            "fiche": self.fiche,
+            "field": self.field,
+            "message": self.message,
+        }
+
+
+class RncpkitWarning(UserWarning):
+    """Something the user should know that does not stop the run (issued through
+    :mod:`warnings`; the command line prints it as ``rncpkit: warning: …``)."""
 
 
 class OutputFileError(RncpkitError):
@@ -149,3 +187,22 @@ class OutputFileError(RncpkitError):
 
 class UsageError(RncpkitError):
     """The call is wrong: unknown format, incompatible options."""
+
+
+class ArgumentTypeError(UsageError, TypeError):
+    """An argument of the wrong kind: one Certification where an iterable of them is
+    expected, XML text where a path is, a text stream where a binary one is. It is both a
+    :class:`UsageError` and the :class:`TypeError` Python code expects."""
+
+
+__all__ = [
+    "ArgumentTypeError",
+    "FicheError",
+    "InputError",
+    "OutputError",
+    "RncpkitError",
+    "RncpkitWarning",
+    "UnsafeInputError",
+    "UnsupportedVersionError",
+    "UsageError",
+]

@@ -1,24 +1,42 @@
-"""The embedded example certification (RNCP35080), wherever rncpkit is installed.
+"""The files rncpkit ships beside its code: the embedded example certification (RNCP35080)
+in ``samples/`` and the project XSDs in ``schemas/``, wherever rncpkit is installed.
 
-In a wheel the repository's ``samples/`` folder ships as ``rncpkit/_samples``; in a source
-checkout (editable install) it is read from the repository itself.
+In a wheel those folders ship inside the package as ``rncpkit/_samples`` and
+``rncpkit/_schemas`` (pyproject's ``force-include``), found through
+:mod:`importlib.resources`; in a source checkout (editable install) they are read from
+the repository itself. :func:`data_file` is the one lookup every caller uses.
 """
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
+
+__all__ = ["SEED_NUMBER", "data_file", "sample_path", "schema_path"]
 
 SEED_NUMBER = "RNCP35080"
 """The fiche number of the embedded example."""
 
-_PACKAGED = Path(__file__).resolve().parent / "_samples"
-_CHECKOUT = Path(__file__).resolve().parents[2] / "samples"
+_CHECKOUT = Path(__file__).resolve().parents[2]
+
+
+def data_file(folder: str, name: str) -> Path:
+    """``folder/name`` (``samples`` or ``schemas``) as shipped with this install;
+    FileNotFoundError if it lacks it."""
+    packaged = resources.files("rncpkit") / f"_{folder}" / name
+    if packaged.is_file():
+        return Path(str(packaged))
+    checkout = _CHECKOUT / folder / name
+    if checkout.is_file():
+        return checkout
+    raise FileNotFoundError(f"{folder}/{name} is not installed with rncpkit")
 
 
 def sample_path(name: str = f"{SEED_NUMBER}.xml") -> Path:
     """Path of an embedded sample file; FileNotFoundError if this install lacks it."""
-    for folder in (_PACKAGED, _CHECKOUT):
-        candidate = folder / name
-        if candidate.is_file():
-            return candidate
-    raise FileNotFoundError(f"embedded sample {name!r} not found in {_PACKAGED} or {_CHECKOUT}")
+    return data_file("samples", name)
+
+
+def schema_path(name: str) -> Path:
+    """Path of one of the project's XSDs (``certificate-supplement.xsd``, ``fc-flux-v4.1.xsd``)."""
+    return data_file("schemas", name)

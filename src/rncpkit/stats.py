@@ -7,10 +7,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from rncpkit.api import Progress, read_records
 from rncpkit.errors import FicheError
 from rncpkit.io import Source
 from rncpkit.model import Certification
+from rncpkit.pipeline import Progress, open_records
 
 NONE = "(none)"
 """The key under which fiches without a value are counted (RS fiches have no level)."""
@@ -109,13 +109,14 @@ def compute(
     """Count the fiches of ``source`` (those ``where`` keeps); invalid fiches are counted as
     rejected and kept in :attr:`Stats.errors`."""
     stats = Stats()
-    for result in read_records(source, format, progress=progress):
-        stats.read += 1
-        if isinstance(result, FicheError):
-            stats.rejected += 1
-            stats.errors.append(result)
-        elif where is not None and not where(result.certification):
-            stats.filtered += 1
-        else:
-            stats.add(result.certification)
+    with open_records(source, format, progress=progress) as opened:
+        for result in opened.records:
+            stats.read += 1
+            if isinstance(result, FicheError):
+                stats.rejected += 1
+                stats.errors.append(result)
+            elif where is not None and not where(result.certification):
+                stats.filtered += 1
+            else:
+                stats.add(result.certification)
     return stats

@@ -21,6 +21,17 @@ from lxml import etree
 
 from rncpkit.errors import InputError, UnsafeInputError
 
+__all__ = [
+    "ALLOWED_ENCODINGS",
+    "PrologGuard",
+    "check_prolog",
+    "declared_encoding",
+    "iterparse",
+    "new_parser",
+    "parse_bytes",
+    "parse_file",
+]
+
 _PARSER_FLAGS: dict[str, Any] = {
     "resolve_entities": False,
     "no_network": True,

@@ -11,11 +11,10 @@ documents written before this module existed compare byte for byte.
 Text that XML 1.0 cannot carry (control characters, lone surrogates, U+FFFE/U+FFFF) is
 refused with an :class:`~rncpkit.errors.OutputError` naming the element, never written.
 
-Speed: writing a France Compétences flux through this writer measured about 1.6 times
-faster than building an lxml tree per fiche and serialising it with ``indent`` +
-``tostring``, as fc-xml did before (1,000 synthetic fiches, 22 MB, CPU seconds, best of 7,
-same run: 0.39-0.46 s → 0.27 s; ``benchmarks/bench_write.py``), so it is plain Python
-string building.
+Speed: writing a France Compétences flux through this writer measured 1.7 times faster
+than building an lxml tree per fiche and serialising it with ``indent`` + ``tostring``, as
+fc-xml did before (``benchmarks/bench_write.py``, 1,000 synthetic fiches, 22 MB, CPU seconds,
+best of 5, same run: 0.480 s → 0.281 s), so it is plain Python string building.
 """
 
 from __future__ import annotations

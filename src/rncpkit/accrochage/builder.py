@@ -25,7 +25,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from pydantic import ValidationError
 
@@ -54,6 +54,9 @@ from rncpkit.accrochage.rows import Row, RowProblem, convert_row
 from rncpkit.accrochage.writer import FragmentWriter, new_flux_id, paris_time, render_head
 from rncpkit.errors import InputError, OutputError, UsageError
 from rncpkit.io import Source, display_name
+
+if TYPE_CHECKING:
+    from rncpkit.api import Progress
 
 _RECORD = struct.Struct(">III")  # row number, length of the passage, length of its entry
 _SEP = "\x1f"
@@ -160,6 +163,7 @@ def build(
     ledger: str | os.PathLike[str] | None = None,
     resend: bool = False,
     only_refused: bool = False,
+    progress: Progress | None = None,
 ) -> BuildReport:
     """Turn the holders file ``source`` into the flux ``output`` (``-`` for stdout).
 
@@ -177,6 +181,8 @@ def build(
     the passage was refused or never answered (an accepted one is never sent again) — and
     the passages written are recorded. ``only_refused`` takes only the rows the ledger
     records as refused (a corrected resend); it needs ``ledger``.
+
+    ``progress`` is called as the rows are read (bytes read, total bytes or None).
     """
     if only_refused and ledger is None:
         raise UsageError("--only-refused needs --ledger (the ledger knows what was refused)")
@@ -202,6 +208,7 @@ def build(
         checks = _Checks(certification, depositor, fiches, instant.date(), schema, book)
         checks.resend = resend or only_refused
         checks.only_refused = only_refused
+        checks.progress = progress
         return _build(
             source,
             output,
@@ -228,6 +235,7 @@ class _Checks:
     ledger: Ledger | None
     resend: bool = False
     only_refused: bool = False
+    progress: Progress | None = None
 
 
 def _build(
@@ -329,7 +337,7 @@ def _first_pass(
     """Check and spool every row; return the rows to leave out (duplicates)."""
     seen: dict[str, _Seen] = {}
     excluded: set[int] = set()
-    for row in read_rows(source, delimiter=delimiter):
+    for row in read_rows(source, delimiter=delimiter, progress=checks.progress):
         report.rows += 1
         declared = _declared(row, checks)
         refused = declared is not None and declared.status in (REFUSED, FILE_REFUSED)

@@ -10,21 +10,11 @@ import datetime as dt
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
 from rncpkit.model import AccessRouteCode, Certification
+from rncpkit.samples import sample_path as sample_path  # the one lookup of shipped files
 
 SAMPLE_NAME = "RNCP35080.xml"
-
-
-def sample_path(name: str = SAMPLE_NAME) -> Path:
-    """A file of the project's ``samples/``: in the source tree, or force-included in the
-    wheel as ``rncpkit/_samples``."""
-    package = Path(__file__).resolve().parents[1]
-    for candidate in (package / "_samples" / name, package.parents[1] / "samples" / name):
-        if candidate.is_file():
-            return candidate
-    raise FileNotFoundError(f"sample {name} is not installed with rncpkit")
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ import codecs
 import csv
 import io
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rncpkit.accrochage.cells import CellError
 from rncpkit.accrochage.columns import (
@@ -32,6 +32,9 @@ from rncpkit.accrochage.jsonstream import json_values
 from rncpkit.accrochage.rows import Row, RowProblem, RowResult, convert_row, to_passage
 from rncpkit.errors import InputError
 from rncpkit.io import InputFile, Source, open_input, text_stream
+
+if TYPE_CHECKING:
+    from rncpkit.api import Progress
 
 __all__ = [
     "COLUMNS",
@@ -65,24 +68,34 @@ class _Header:
 
 
 def read_rows(
-    source: Source, *, delimiter: str | None = None, extra_columns: Iterable[Column] = ()
+    source: Source,
+    *,
+    delimiter: str | None = None,
+    extra_columns: Iterable[Column] = (),
+    progress: Progress | None = None,
 ) -> Iterator[Row]:
     """Yield the rows of a holders file (CSV, JSON array or JSON lines), one at a time.
 
     ``extra_columns`` are columns another feature reads from the same file (their cells
     are kept in :attr:`Row.cells`; the flux ignores them). Raises :class:`InputError` for a
     file that cannot be read as a whole (not UTF-8, unknown or missing columns); problems
-    of single rows are left to :func:`~.rows.to_passage`.
+    of single rows are left to :func:`~.rows.to_passage`. ``progress`` is called after
+    each row with (bytes read, total bytes or None), as :func:`rncpkit.read_records`
+    does after each fiche.
     """
     header = _Header(extra_columns)
     with open_input(source) as opened:
         head = opened.head.lstrip(codecs.BOM_UTF8).lstrip()
         name = opened.name
         if name.lower().endswith((".json", ".jsonl")) or head[:1] in (b"[", b"{"):
-            yield from _json_rows(opened, name, header)
+            rows = _json_rows(opened, name, header)
         else:
             sep = delimiter or _sniff_delimiter(opened.head)
-            yield from _csv_rows(opened, name, sep, header)
+            rows = _csv_rows(opened, name, sep, header)
+        for row in rows:
+            yield row
+            if progress is not None:
+                progress(opened.bytes_read, opened.size)
 
 
 def _sniff_delimiter(head: bytes) -> str:

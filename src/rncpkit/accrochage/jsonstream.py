@@ -18,6 +18,8 @@ def json_values(text: IO[str], name: str) -> Iterator[tuple[int, Any]]:
     buffer = text.read(1 << 16)
     stripped = buffer.lstrip()
     if not stripped.startswith("["):
+        if not buffer.endswith("\n"):
+            buffer += text.readline()  # the line the first read cut in two
         for number, line in enumerate(itertools.chain(io.StringIO(buffer), text), 1):
             if line.strip():
                 yield number, _decode(line, name, number)

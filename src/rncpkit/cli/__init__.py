@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from rncpkit import __version__
+from rncpkit.cli import _warnings
 from rncpkit.cli._common import guarded_stdout, handle_errors
 from rncpkit.cli.accrochage import accrochage
 from rncpkit.cli.convert import convert
@@ -40,6 +41,7 @@ def cli() -> None:
     unreadable input or an output that cannot be written (explained on stderr), 2 usage
     error, 130 interrupted (Ctrl-C; no output file is left half-written).
     """
+    _warnings.install()
 
 
 @cli.command(name="formats")

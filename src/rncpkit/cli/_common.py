@@ -27,13 +27,31 @@ EXIT_INTERRUPTED = 130
 """128 + SIGINT, what a shell reports for a command stopped by Ctrl-C."""
 
 
+class FormatChoice(click.Choice[str]):
+    """The registered formats that can be read (or written), looked up when the command
+    line is parsed: a format added to the registry is a choice at once."""
+
+    def __init__(self, direction: str) -> None:
+        self._direction = direction
+        super().__init__(())
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        from rncpkit.formats import readable_formats, writable_formats
+
+        names = readable_formats() if self._direction == "read" else writable_formats()
+        return tuple(names)
+
+    @choices.setter
+    def choices(self, _value: object) -> None:
+        """Set by click.Choice's constructor; the registry is the source."""
+
+
 def from_option(
     help: str = "Input format (detected from content and extension when omitted).",
 ) -> Callable[[Callable[P, R]], Callable[P, R]]:
     """The ``--from FORMAT`` option every reading command shares."""
-    from rncpkit.formats import readable_formats
-
-    return click.option("--from", "from_format", type=click.Choice(readable_formats()), help=help)
+    return click.option("--from", "from_format", type=FormatChoice("read"), help=help)
 
 
 def encoding_option(command: Callable[P, R]) -> Callable[P, R]:

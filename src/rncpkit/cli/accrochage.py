@@ -26,7 +26,13 @@ from rncpkit.accrochage import (
 )
 from rncpkit.accrochage.receipt import explain
 from rncpkit.accrochage.reconcile import Reconciliation
-from rncpkit.cli._common import EXIT_INVALID, encoding_option, handle_errors, with_encoding
+from rncpkit.cli._common import (
+    EXIT_INVALID,
+    encoding_option,
+    handle_errors,
+    progress_bar,
+    with_encoding,
+)
 
 _DELIMITERS = {";": ";", ",": ",", "tab": "\t"}
 
@@ -70,6 +76,10 @@ def template_command(output: str, delimiter: str, bom: bool | None) -> None:
 
     Fill one row per holder (Excel: save as "CSV UTF-8"). Rows whose first cell starts
     with '#' are comments.
+
+    These are the columns `accrochage build` reads; it refuses a column it does not
+    know. `credentials issue` reads the same file plus a few optional columns of its own
+    (listed by `rncpkit credentials issue --help`).
     """
     text = template(_DELIMITERS[delimiter])
     use_bom = bom if bom is not None else output != "-"
@@ -221,25 +231,27 @@ def build_command(
       rncpkit accrochage build samples/holders-RNCP35080.csv --certification RNCP35080 \\
           --id-client 03VML243 --id-contrat MCFCER000209 -o flux.xml
     """
-    report = build(
-        with_encoding(holders, encoding),
-        output,
-        id_client=id_client,
-        id_contract=id_contract,
-        certification=certification,
-        fiches=FicheIndex.load(fiches),
-        emitter_id_client=emitter,
-        depositor=DepositorKind(depositor) if depositor else None,
-        skip_invalid=skip_invalid,
-        max_passages=max_passages,
-        max_bytes=max_bytes,
-        delimiter=_DELIMITERS[delimiter] if delimiter else None,
-        compact=compact,
-        schema=schema,
-        ledger=ledger,
-        resend=resend,
-        only_refused=only_refused,
-    )
+    with progress_bar("Reading rows") as progress:
+        report = build(
+            with_encoding(holders, encoding),
+            output,
+            id_client=id_client,
+            id_contract=id_contract,
+            certification=certification,
+            fiches=FicheIndex.load(fiches),
+            emitter_id_client=emitter,
+            depositor=DepositorKind(depositor) if depositor else None,
+            skip_invalid=skip_invalid,
+            max_passages=max_passages,
+            max_bytes=max_bytes,
+            delimiter=_DELIMITERS[delimiter] if delimiter else None,
+            compact=compact,
+            schema=schema,
+            ledger=ledger,
+            resend=resend,
+            only_refused=only_refused,
+            progress=progress,
+        )
     for problem in sorted([*report.problems, *report.warnings], key=lambda p: p.row):
         click.echo(f"rncpkit: {problem}", err=True)
     if report.problems and not skip_invalid:

@@ -9,6 +9,7 @@ import click
 from rncpkit.api import convert as run_conversion
 from rncpkit.cli._common import (
     EXIT_INVALID,
+    FormatChoice,
     echo_error,
     encoding_option,
     format_options,
@@ -19,7 +20,9 @@ from rncpkit.cli._common import (
 )
 from rncpkit.cli._filters import filter_options
 from rncpkit.filters import FicheFilter
-from rncpkit.formats import WriteOptions, writable_formats
+from rncpkit.formats import WriteOptions
+
+__all__ = ["convert"]
 
 
 @click.command()
@@ -32,9 +35,7 @@ from rncpkit.formats import WriteOptions, writable_formats
     type=click.Path(allow_dash=True),
     help="Output file ('-' for stdout; a directory for one-file-per-fiche formats).",
 )
-@click.option(
-    "--to", "to_format", required=True, type=click.Choice(writable_formats()), help="Output format."
-)
+@click.option("--to", "to_format", required=True, type=FormatChoice("write"), help="Output format.")
 @from_option()
 @click.option("--fail-fast", is_flag=True, help="Stop at the first invalid fiche.")
 @click.option("--base-uri", help="Base URI of the entities minted for Europass outputs.")

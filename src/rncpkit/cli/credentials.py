@@ -14,7 +14,15 @@ from typing import Any
 
 import click
 
-from rncpkit.cli._common import EXIT_INVALID, fail, handle_errors
+from rncpkit.cli._common import (
+    EXIT_INVALID,
+    encoding_option,
+    fail,
+    handle_errors,
+    progress_bar,
+    with_encoding,
+)
+from rncpkit.credentials.columns import columns_help
 
 INSTALL = "pip install 'rncpkit[credentials]'"
 
@@ -109,7 +117,15 @@ def keygen(output: str, kind: str, did_web: str | None) -> None:
         )
 
 
-@credentials.command(name="issue")
+_ISSUE_COLUMNS = (
+    "Columns of HOLDERS: every column of `rncpkit accrochage template` (what `accrochage "
+    "build` reads), plus these optional ones, which only `credentials issue` reads "
+    "(`accrochage build` refuses a column it does not know):\n\n"
+    f"\b\n{columns_help()}"
+)
+
+
+@credentials.command(name="issue", epilog=_ISSUE_COLUMNS)
 @click.argument("holders", type=click.Path(allow_dash=True))
 @click.option(
     "-o",
@@ -176,6 +192,7 @@ def keygen(output: str, kind: str, did_web: str | None) -> None:
 )
 @click.option("--base-uri", help="Base of the fiche/qualification URIs (as convert).")
 @click.option("--eqf-level", type=click.IntRange(1, 8), help="EQF level of RS fiches (edc).")
+@encoding_option
 @handle_errors
 def issue_command(
     holders: str,
@@ -197,9 +214,10 @@ def issue_command(
     lang: str,
     base_uri: str | None,
     eqf_level: int | None,
+    encoding: str | None,
 ) -> None:
-    """Issue one credential per holder of HOLDERS (the accrochage spreadsheet, plus the
-    optional columns email, credential_id and blocs).
+    """Issue one credential per holder of HOLDERS ('-' for stdin): the accrochage
+    spreadsheet (CSV or JSON), plus the optional columns listed below.
 
     Every row is checked first; when any is wrong, all problems are listed and nothing
     is written (exit 1). Personal values are never printed.
@@ -227,20 +245,8 @@ def issue_command(
         base_uri=base_uri,
         eqf_level=eqf_level,
     )
-    bar: Any = None
-
-    def progress(done: int, total: int) -> None:
-        nonlocal bar
-        if bar is None:
-            bar = click.progressbar(length=total, label="credentials", file=sys.stderr)
-            bar.__enter__()
-        bar.update(1)
-
-    try:
-        report = issue(holders, output, options, progress=progress if sys.stderr.isatty() else None)
-    finally:
-        if bar is not None:
-            bar.__exit__(None, None, None)
+    with progress_bar("credentials") as progress:
+        report = issue(with_encoding(holders, encoding), output, options, progress=progress)
     for problem in report.problems:
         click.echo(f"rncpkit: {problem}", err=True)
     click.echo(f"rncpkit: {report.line()}", err=True)

@@ -7,12 +7,11 @@ import textwrap
 
 import click
 
-from rncpkit.api import read
+from rncpkit.api import find
 from rncpkit.cli._common import encoding_option, fail, from_option, handle_errors, with_encoding
 from rncpkit.model import Certification
 from rncpkit.model.numbers import fiche_number_candidates
 from rncpkit.model.text import flattened_lines
-from rncpkit.register.format import find_in_file
 
 
 def _wrap(text: str, indent: str = "    ") -> str:
@@ -130,7 +129,8 @@ def show(
 
     NUMERO may be written RNCP35080, rncp35080, RS5000 or 35080: a bare number is looked
     up as RNCP then RS (and you are told when both exist). INPUT may be the whole
-    national export: reading stops at the fiche (a bare number reads on, to find both).
+    national export: the fiche is found in the bytes and only it is read; a register
+    answers from its index.
 
     \b
     Examples:
@@ -141,33 +141,21 @@ def show(
         candidates = fiche_number_candidates(numero)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="NUMERO") from None
-    if from_format in (None, "register"):  # a register: one indexed lookup
-        in_register = find_in_file(input_path, numero)
-        if isinstance(in_register, Certification):
-            click.echo(render(in_register, full=full))
-            return
-        if in_register is None:
-            fail(f"error: {input_path}: no fiche {' or '.join(candidates)} in the register")
-            return
-    found: dict[str, Certification] = {}
-    for cert in read(with_encoding(input_path, encoding), from_format, on_error=_skip):
-        if cert.number in candidates and cert.number not in found:
-            found[cert.number] = cert
-            if len(found) == len(candidates):
-                break
-    chosen = next((found[number] for number in candidates if number in found), None)
-    if chosen is None:
+    source = with_encoding(input_path, encoding)
+    found = [
+        cert
+        for cert in (find(source, number, from_format=from_format) for number in candidates)
+        if cert is not None
+    ]
+    if not found:
         fail(f"error: {input_path}: no valid fiche {' or '.join(candidates)} found")
         return
+    chosen = found[0]
     click.echo(render(chosen, full=full))
     if len(found) > 1:
-        other = next(number for number in candidates if number != chosen.number)
+        other = found[1].number
         click.echo(
             f"rncpkit: both {chosen.number} and {other} exist in {input_path}; shown: "
             f"{chosen.number} (ask for {other} to see the other)",
             err=True,
         )
-
-
-def _skip(_error: object) -> None:
-    """Invalid fiches are not the one asked for: read on."""

@@ -11,17 +11,42 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+import warnings
 from dataclasses import dataclass, field
 
-from rncpkit.errors import OutputError
+from rncpkit.errors import OutputError, RncpkitWarning
 from rncpkit.europass import vocab
 from rncpkit.europass.isced import Crosswalk
 from rncpkit.europass.vocab import Term
-from rncpkit.model import AccessRouteCode, Certification, Certifier, RegistrationType, Repertoire
+from rncpkit.model import AccessRouteCode, Certification, Certifier, Repertoire
 from rncpkit.model.text import flattened_lines
+from rncpkit.supplement import registration
 
 DEFAULT_BASE_URI = "https://rncpkit.invalid/"
 """Placeholder base of minted URIs (``.invalid`` never resolves): publishers set their own."""
+
+
+def warn_placeholder(base_uri: str | None, format_name: str) -> None:
+    """Warn (once per output: writers call this when they start) that the URIs minted for
+    ``format_name`` use the placeholder base, which a publisher must replace."""
+    if not base_uri:
+        warnings.warn(
+            f"{format_name}: every URI is minted under the placeholder {DEFAULT_BASE_URI} "
+            "(a reserved domain that never resolves); give yours with --base-uri "
+            "https://your.domain/ before publishing",
+            RncpkitWarning,
+            stacklevel=3,
+        )
+
+
+def nothing_written(format_name: str) -> OutputError:
+    """The error a LOQ writer raises at close when no fiche could be written: an empty
+    document is of no use, and raising leaves nothing behind (the output is atomic)."""
+    return OutputError(
+        f"{format_name}: no fiche could be written, so no file was written "
+        "(the fiches' own errors say why)"
+    )
+
 
 FRANCE_COMPETENCES = "France compétences"
 SCHEME_NAME = {
@@ -44,6 +69,7 @@ NOTE_FIELDS: dict[str, tuple[str, str]] = {
 VALIDATION_NOTE = ("prerequis-validation", "Prérequis à la validation")
 REGULATION_NOTE = ("reglementations", "Réglementations d'activités")
 JURY_NOTE = ("composition-jury", "Composition du jury")
+LEVEL_NOTE = ("niveau", "Niveau de qualification")
 
 
 @dataclass(slots=True)
@@ -153,6 +179,7 @@ class Accreditation:
     issued: dt.date | None
     valid: dt.date | None
     expiry: dt.date | None
+    title_en: str | None = None
 
 
 @dataclass(slots=True)
@@ -258,11 +285,6 @@ def is_url(text: str | None) -> bool:
     return bool(text and _URL.match(text.strip()))
 
 
-def _is_ministry(certifier: Certifier) -> bool:
-    name = unicodedata.normalize("NFKD", certifier.name).encode("ascii", "ignore").decode()
-    return name.strip().upper().startswith("MINIST")
-
-
 class Uris:
     """Every URI rncpkit mints, from one base (``--base-uri``)."""
 
@@ -292,10 +314,6 @@ class Uris:
         return f"{self.base}organisation/france-competences"
 
     @property
-    def ministry(self) -> str:
-        return f"{self.base}organisation/ministere-certificateur"
-
-    @property
     def france(self) -> str:
         return f"{self.base}location/FRA"
 
@@ -318,16 +336,29 @@ class Builder:
         self.crosswalk = crosswalk or Crosswalk()
 
     def levels(self, cert: Certification) -> tuple[Concept, Concept]:
-        """The EQF and NQF concepts, or an OutputError naming the missing field."""
+        """The EQF and NQF concepts, or an OutputError naming the missing field.
+
+        An RS fiche has no level by nature: LOQ still requires an EQF and an NQF level, so
+        it is written only with ``--eqf-level`` (the publisher's statement, said so in a
+        note) and its NQF concept is the French framework itself, never an RNCP level.
+        """
+        rs = cert.repertoire is Repertoire.RS
         number = cert.eqf_level if cert.eqf_level is not None else self.eqf_default
         if number is None:
-            why = "RS fiches have none" if cert.repertoire is Repertoire.RS else "no level"
+            why = (
+                "an RS fiche has no level by nature: certifications of the Répertoire "
+                "spécifique are outside the national framework of levels"
+                if rs
+                else "the fiche gives no level"
+            )
             raise OutputError(
                 f"LOQ requires an EQF level and this fiche has none ({why}); "
                 "supply one with --eqf-level",
                 fiche=cert.number,
                 field="level",
             )
+        if rs:
+            return Concept.of(vocab.eqf(number)), Concept.of(vocab.NQF_FRAMEWORK_FRANCE)
         nqf = vocab.NQF_FRANCE.get(number)
         if nqf is None:
             raise OutputError(
@@ -354,14 +385,30 @@ class Builder:
         """The LOQ graph of one fiche (raises OutputError before anything is written)."""
         eqf, nqf = self.levels(cert)
         isced = self.isced(cert)
-        uris = self.uris
-        number = cert.number
-        q_id = uris.fiche(number)
         graph = Graph()
+        qualification = self._qualification(cert, eqf, nqf, isced)
+        graph.qualifications.append(qualification)
+        self._blocks(cert, qualification, graph)
+        self._outcomes(cert, qualification, graph)
+        self._assessment(cert, qualification, graph)
+        self._routes(cert, qualification, graph)
+        self._entitlement(cert, qualification, graph)
+        self._awarding(cert, qualification, graph)
+        return graph
 
+    def _concept(self, scheme: str, code: str, label: str | None) -> Concept:
+        """A code of one of rncpkit's schemes (NSF, Formacode, ROME…), labelled in French."""
+        uris = self.uris
+        return Concept(uris.concept(scheme, code), uris.scheme(scheme), label, "fr", code)
+
+    def _qualification(
+        self, cert: Certification, eqf: Concept, nqf: Concept, isced: list[Concept]
+    ) -> Qualification:
+        """The fiche's own qualification: identity, texts, notes and classifications."""
+        uris = self.uris
         qualification = Qualification(
-            id=q_id,
-            identifier=Identifier(number, SCHEME_NAME[cert.repertoire], FRANCE_COMPETENCES),
+            id=uris.fiche(cert.number),
+            identifier=Identifier(cert.number, SCHEME_NAME[cert.repertoire], FRANCE_COMPETENCES),
             title=cert.title,
             description=cert.objectives,
             homepage=cert.page_url,
@@ -381,45 +428,33 @@ class Builder:
             elif value:
                 qualification.notes.append(Note(value, note_subject(uris, code, label)))
         if cert.abbreviation is not None:
-            qualification.types.append(
-                Concept(
-                    uris.concept("abrege", slug(cert.abbreviation.code)),
-                    uris.scheme("abrege"),
-                    cert.abbreviation.label,
-                    "fr",
-                    cert.abbreviation.code,
+            code = cert.abbreviation.code
+            kind = self._concept("abrege", slug(code), cert.abbreviation.label)
+            kind.notation = code
+            qualification.types.append(kind)
+        if cert.repertoire is Repertoire.RS:
+            qualification.notes.append(
+                Note(
+                    f"{registration.level_absence(cert, 'fr')} Le niveau "
+                    f"{eqf.uri.rsplit('/', 1)[-1]} du cadre européen des certifications (CEC) "
+                    "figurant ici est déclaré par l’éditeur de ce fichier, non par France "
+                    "compétences.",
+                    note_subject(uris, *LEVEL_NOTE),
                 )
             )
         if cert.level is not None:
             qualification.education_levels.append(
-                Concept(
-                    uris.concept("niveau", cert.level.value),
-                    uris.scheme("niveau"),
-                    cert.level_label,
-                    "fr",
-                    cert.level.value,
-                )
+                self._concept("niveau", cert.level.value, cert.level_label)
             )
-        for nsf in cert.nsf:
-            qualification.subjects.append(
-                Concept(
-                    uris.concept("nsf", nsf.code), uris.scheme("nsf"), nsf.label, "fr", nsf.code
-                )
-            )
-        for formacode in cert.formacodes:
-            qualification.subjects.append(
-                Concept(
-                    uris.concept("formacode", formacode.code),
-                    uris.scheme("formacode"),
-                    formacode.label,
-                    "fr",
-                    formacode.code,
-                )
-            )
-        graph.qualifications.append(qualification)
+        qualification.subjects.extend(self._concept("nsf", n.code, n.label) for n in cert.nsf)
+        qualification.subjects.extend(
+            self._concept("formacode", f.code, f.label) for f in cert.formacodes
+        )
+        return qualification
 
-        # blocks: partial qualifications with their own outcomes and assessment
-        block_outcomes: list[str] = []
+    def _blocks(self, cert: Certification, qualification: Qualification, graph: Graph) -> None:
+        """Blocks: partial qualifications with their own outcomes and assessment."""
+        uris = self.uris
         for block in cert.blocks:
             b_id = uris.fiche(block.code)
             part = Qualification(
@@ -427,23 +462,18 @@ class Builder:
                 identifier=Identifier(block.code, BLOCK_SCHEME_NAME, FRANCE_COMPETENCES),
                 title=block.label,
                 summary=block.competences,
-                isced=isced,
+                isced=qualification.isced,
                 entry=block.entry_prerequisites,
-                is_part_of=[q_id],
+                is_part_of=[qualification.id],
                 partial=True,
-                eqf=eqf,
-                nqf=[nqf],
+                eqf=qualification.eqf,
+                nqf=qualification.nqf,
             )
             if block.validation_prerequisites:
                 part.notes.append(
                     Note(block.validation_prerequisites, note_subject(uris, *VALIDATION_NOTE))
                 )
-            items = split_items(block.competences) or [block.label]
-            for index, item in enumerate(items, start=1):
-                outcome = Outcome(f"{b_id}/outcome/{index}", item)
-                graph.outcomes.append(outcome)
-                part.outcomes.append(outcome.id)
-            block_outcomes.extend(part.outcomes)
+            _add_outcomes(graph, part, split_items(block.competences) or [block.label])
             if block.assessment_methods:
                 assessment = Assessment(
                     f"{b_id}/assessment",
@@ -457,65 +487,75 @@ class Builder:
             qualification.has_part.append(b_id)
             graph.qualifications.append(part)
 
+    @staticmethod
+    def _outcomes(cert: Certification, qualification: Qualification, graph: Graph) -> None:
+        """The fiche's outcomes: its blocks', else its attested skills (LOQ needs one)."""
+        block_outcomes = [o for part in graph.qualifications[1:] for o in part.outcomes]
         if block_outcomes:
             qualification.outcomes = block_outcomes
         else:
-            items = split_items(cert.attested_skills) or [cert.title]
-            for index, item in enumerate(items, start=1):
-                outcome = Outcome(f"{q_id}/outcome/{index}", item)
-                graph.outcomes.append(outcome)
-                qualification.outcomes.append(outcome.id)
+            _add_outcomes(graph, qualification, split_items(cert.attested_skills) or [cert.title])
 
+    @staticmethod
+    def _assessment(cert: Certification, qualification: Qualification, graph: Graph) -> None:
+        """The fiche's assessment: its validation prerequisites, made of its blocks'."""
         block_assessments = [a.id for a in graph.assessments]
         if cert.certification_prerequisites or block_assessments:
             assessment = Assessment(
-                f"{q_id}/assessment",
+                f"{qualification.id}/assessment",
                 "Modalités de validation de la certification",
                 cert.certification_prerequisites,
                 [Concept.of(t) for t in vocab.assessment_types(cert.certification_prerequisites)],
-                q_id,
+                qualification.id,
                 block_assessments,
             )
             graph.assessments.append(assessment)
             qualification.proven_by.append(assessment.id)
 
+    def _routes(self, cert: Certification, qualification: Qualification, graph: Graph) -> None:
+        """One learning activity per open access route, with its jury as a note."""
         for code in cert.open_routes():
             route = cert.access_routes[code]
             term = vocab.ROUTE_ACTIVITY[code]
             activity = Activity(
-                uris.sub(number, "route", code.value),
+                self.uris.sub(cert.number, "route", code.value),
                 code,
                 code.label_fr,
                 [Concept.of(term)] if term is not None else [],
-                [Note(route.jury, note_subject(uris, *JURY_NOTE))] if route.jury else [],
-                q_id,
+                [Note(route.jury, note_subject(self.uris, *JURY_NOTE))] if route.jury else [],
+                qualification.id,
             )
             graph.activities.append(activity)
             qualification.influenced_by.append(activity.id)
 
-        if cert.job_types or cert.rome or cert.activity_regulations:
-            entitlement = Entitlement(
-                uris.sub(number, "occupations"),
-                "Types d'emplois accessibles",
-                cert.job_types,
-                [Note(cert.activity_regulations, note_subject(uris, *REGULATION_NOTE))]
-                if cert.activity_regulations
-                else [],
-                [
-                    Concept(
-                        uris.concept("rome", rome.code),
-                        uris.scheme("rome"),
-                        rome.label,
-                        "fr",
-                        rome.code,
-                    )
-                    for rome in cert.rome
-                ],
-                q_id,
-            )
-            graph.entitlements.append(entitlement)
-            qualification.entitles_to.append(entitlement.id)
+    def _entitlement(self, cert: Certification, qualification: Qualification, graph: Graph) -> None:
+        """The jobs the certification leads to (types of jobs, ROME, regulations)."""
+        if not (cert.job_types or cert.rome or cert.activity_regulations):
+            return
+        notes = (
+            [Note(cert.activity_regulations, note_subject(self.uris, *REGULATION_NOTE))]
+            if cert.activity_regulations
+            else []
+        )
+        entitlement = Entitlement(
+            self.uris.sub(cert.number, "occupations"),
+            "Types d'emplois accessibles",
+            cert.job_types,
+            notes,
+            [self._concept("rome", rome.code, rome.label) for rome in cert.rome],
+            qualification.id,
+        )
+        graph.entitlements.append(entitlement)
+        qualification.entitles_to.append(entitlement.id)
 
+    def _awarding(self, cert: Certification, qualification: Qualification, graph: Graph) -> None:
+        """Certifiers (awarding opportunities) and the registration (accreditation).
+
+        The registration is France compétences' act in every case (by right or on request,
+        RNCP or RS): it is the accrediting agent; the title says which register, which kind
+        of registration and which article of the Code du travail.
+        """
+        uris = self.uris
         graph.locations.append(Location(uris.france, Concept.of(vocab.FRANCE)))
         org_ids: list[str] = []
         for certifier in cert.certifiers:
@@ -532,50 +572,59 @@ class Builder:
             org_ids.append(org.id)
             graph.organisations.append(org)
             qualification.awarding.append(
-                Awarding(org.id, uris.france, cert.registration_start, cert.registration_end, q_id)
+                Awarding(
+                    org.id,
+                    uris.france,
+                    cert.registration_start,
+                    cert.registration_end,
+                    qualification.id,
+                )
             )
+        if not org_ids:
+            return  # LOQ accreditations need an organisation
+        agent = uris.france_competences
+        if agent not in org_ids:
+            graph.organisations.append(
+                Organisation(
+                    agent,
+                    FRANCE_COMPETENCES,
+                    None,
+                    None,
+                    "https://www.francecompetences.fr/",
+                    uris.france,
+                )
+            )
+        accreditation = Accreditation(
+            uris.sub(cert.number, "registration"),
+            registration.statement(cert, "fr"),
+            org_ids,
+            qualification.id,
+            agent,
+            cert.decision_date,
+            cert.effective_date,
+            cert.registration_end,
+            registration.statement(cert, "en"),
+        )
+        graph.accreditations.append(accreditation)
+        qualification.accreditation.append(accreditation.id)
 
-        if org_ids:
-            by_right = cert.registration_type is RegistrationType.BY_RIGHT
-            ministries = [c for c in cert.certifiers if _is_ministry(c)]
-            if by_right and ministries:
-                agent = uris.organisation(ministries[0])
-            elif by_right:
-                agent = uris.ministry
-                if agent not in org_ids:
-                    graph.organisations.append(
-                        Organisation(
-                            agent, "Ministère certificateur", None, None, None, uris.france
-                        )
-                    )
-            else:
-                agent = uris.france_competences
-                if agent not in org_ids:
-                    graph.organisations.append(
-                        Organisation(
-                            agent,
-                            FRANCE_COMPETENCES,
-                            None,
-                            None,
-                            "https://www.francecompetences.fr/",
-                            uris.france,
-                        )
-                    )
-            title = (
-                cert.registration_type.value
-                if cert.registration_type is not None
-                else f"Enregistrement au {cert.repertoire.value}"
-            )
-            accreditation = Accreditation(
-                uris.sub(number, "registration"),
-                title,
-                org_ids,
-                q_id,
-                agent,
-                cert.decision_date,
-                cert.effective_date,
-                cert.registration_end,
-            )
-            graph.accreditations.append(accreditation)
-            qualification.accreditation.append(accreditation.id)
-        return graph
+
+def _add_outcomes(graph: Graph, qualification: Qualification, items: list[str]) -> None:
+    for index, item in enumerate(items, start=1):
+        outcome = Outcome(f"{qualification.id}/outcome/{index}", item)
+        graph.outcomes.append(outcome)
+        qualification.outcomes.append(outcome.id)
+
+
+def build_graph(
+    certification: Certification,
+    *,
+    base_uri: str | None = None,
+    eqf_level: int | None = None,
+    crosswalk: Crosswalk | None = None,
+) -> Graph:
+    """The LOQ graph of one fiche (public, stable: the credentials use its Qualification).
+
+    For many fiches, build one :class:`Builder` and call :meth:`Builder.build`.
+    """
+    return Builder(base_uri, eqf_level, crosswalk).build(certification)

@@ -7,6 +7,7 @@ A format is one module exposing one or more :class:`Format` objects, listed once
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +20,26 @@ from rncpkit.formats.options import FormatOptions, NoOptions
 from rncpkit.io import InputFile
 from rncpkit.model import Certification
 
+__all__ = [
+    "DirectoryWriterFactory",
+    "Format",
+    "Locator",
+    "Piece",
+    "ReadResult",
+    "Reader",
+    "Record",
+    "RecordWriter",
+    "Split",
+    "StreamWriterFactory",
+    "Versions",
+    "WriteOptions",
+    "fiche_error",
+]
+
 OptionsT = TypeVar("OptionsT", bound=FormatOptions)
+LANGUAGES = ("fr", "en")
+"""Languages of rncpkit's human-readable outputs."""
+_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$")
 
 
 @dataclass(slots=True)
@@ -85,6 +105,21 @@ class WriteOptions:
     parsed (and checked) against the format's options class by :meth:`of`. Use
     ``format=`` with the format's options class instead."""
 
+    def __post_init__(self) -> None:
+        """Faults in the shared settings are usage errors at once, whatever the format."""
+        if self.lang not in LANGUAGES:
+            raise UsageError(f"lang must be one of {', '.join(LANGUAGES)}, got {self.lang!r}")
+        if self.eqf_level is not None and (
+            type(self.eqf_level) is not int or not 1 <= self.eqf_level <= 8
+        ):
+            raise UsageError(
+                f"eqf_level must be a whole number from 1 to 8, got {self.eqf_level!r}"
+            )
+        if self.base_uri is not None and not _URI.match(self.base_uri):
+            raise UsageError(f"base_uri must be an absolute URI (https://…), got {self.base_uri!r}")
+        if not isinstance(self.extra, Mapping):
+            raise UsageError("extra must map option keys to text")
+
     def of(self, kind: type[OptionsT]) -> OptionsT:
         """The format options of class ``kind``: those given, parsed from the deprecated
         ``extra``, or the defaults. :class:`UsageError` if another format's were given."""
@@ -118,14 +153,26 @@ class Piece(NamedTuple):
     data: bytes
 
 
+class UnusualLayout(Exception):
+    """A byte-level shortcut (:attr:`Split.quick`, :attr:`Format.find`) met a layout it does
+    not handle: the caller uses the format's reader instead."""
+
+
 @dataclass(frozen=True)
 class Split:
     """How an input of a format is cut into records that worker processes read alone:
     ``pieces`` runs in the parent (cheap, streaming), ``read`` in a worker on a batch of
-    pieces, with lines reported as in the whole file."""
+    pieces, with lines reported as in the whole file. ``quick``, when given, cuts without
+    parsing but may raise :class:`UnusualLayout` (the run is then redone with one job)."""
 
     pieces: Callable[[InputFile], Iterator[Piece]]
     read: Callable[[Sequence[Piece], str], Iterator[ReadResult]]
+    quick: Callable[[InputFile], Iterator[Piece]] | None = None
+
+
+Finder = Callable[[InputFile, str], Record | None]
+"""Finds the first valid fiche with a number (``RNCP35080``) without building the others;
+may raise :class:`UnusualLayout`."""
 
 
 @dataclass(frozen=True)
@@ -166,6 +213,8 @@ class Format:
     processes can simply be written one after the other."""
     versions: Versions | None = None
     """The versions read and written, for a versioned format."""
+    find: Finder | None = None
+    """A shortcut to one fiche by number (``rncpkit show``); None: read until it comes."""
 
     def carries(self, field_name: str) -> bool:
         """Whether the format has a place for model field ``field_name``."""

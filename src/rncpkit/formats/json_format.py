@@ -18,6 +18,18 @@ from rncpkit.formats.base import Format, ReadResult, Record, WriteOptions, fiche
 from rncpkit.io import InputFile, single_member
 from rncpkit.model import Certification
 
+__all__ = [
+    "JSON",
+    "JSONL",
+    "MAX_VALUE_SIZE",
+    "JsonLinesWriter",
+    "JsonWriter",
+    "read_json",
+    "read_jsonl",
+    "sniff_json",
+    "sniff_jsonl",
+]
+
 _CHUNK = 1 << 16
 MAX_VALUE_SIZE = 64 * 1024 * 1024
 """A single fiche larger than this (in characters) is refused rather than buffered."""
@@ -155,9 +167,15 @@ def read_jsonl(opened: InputFile) -> Iterator[ReadResult]:
         yield _to_result(value, name, line_number)
 
 
+_TO_JSON = Certification.__pydantic_serializer__.to_json
+"""The model's compiled serializer: UTF-8 bytes straight from pydantic-core
+(``model_dump_json`` decodes them to a str, which the writer would encode back)."""
+
+
 def _dump(certification: Certification, indent: int | None) -> bytes:
     try:
-        return certification.model_dump_json(indent=indent).encode("utf-8")
+        data: bytes = _TO_JSON(certification, indent=indent)
+        return data
     except ValueError as exc:  # a lone surrogate (from a JSON "\ud800" escape) has no UTF-8
         raise OutputError(f"cannot be written as JSON: {exc}", fiche=certification.number) from None
 

@@ -15,9 +15,10 @@ from typing import IO, Any
 
 from rncpkit.errors import OutputError
 from rncpkit.europass import vocab
-from rncpkit.europass.graph import Uris, is_url, split_items
+from rncpkit.europass.graph import Uris, is_url, split_items, warn_placeholder
 from rncpkit.formats.base import Format, WriteOptions
-from rncpkit.model import Certification, Certifier, CompetenceBlock
+from rncpkit.model import Certification, Certifier, CompetenceBlock, Repertoire
+from rncpkit.supplement import registration
 
 OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 EQF_FRAMEWORK = "European Qualifications Framework (EQF)"
@@ -25,6 +26,10 @@ ROME_FRAMEWORK = "ROME (Répertoire opérationnel des métiers et des emplois, F
 NSF_FRAMEWORK = "NSF (Nomenclature des spécialités de formation)"
 
 Node = dict[str, Any]
+
+_encode = json.JSONEncoder(ensure_ascii=False).encode
+"""One encoder for every node: ``json.dumps(node, ensure_ascii=False)`` builds a new
+encoder per call."""
 
 
 def _alignment(
@@ -96,7 +101,17 @@ class Badges:
         level = cert.eqf_level if cert.eqf_level is not None else self.eqf_default
         if level is not None:
             eqf = vocab.eqf(level)
-            nodes.append(_alignment(eqf.label_en, eqf.uri, EQF_FRAMEWORK, str(level), "ext:EQF"))
+            # An RS fiche has no level by nature: an EQF level given for it (--eqf-level)
+            # is the publisher's statement, and the badge says so.
+            note = (
+                f"{registration.level_absence(cert, 'fr')} Niveau déclaré par l’éditeur de "
+                "ce badge, non par France compétences."
+                if cert.eqf_level is None and cert.repertoire is Repertoire.RS
+                else None
+            )
+            nodes.append(
+                _alignment(eqf.label_en, eqf.uri, EQF_FRAMEWORK, str(level), "ext:EQF", note)
+            )
         for rome in cert.rome:
             nodes.append(
                 _alignment(
@@ -198,19 +213,26 @@ class Badges:
         return node
 
 
+def achievements(certification: Certification, options: WriteOptions | None = None) -> list[Node]:
+    """The Achievement dicts of one fiche: the fiche's first, then one per block (public,
+    stable: the credentials build ``OpenBadgeCredential`` subjects from them).
+
+    For many fiches, build one :class:`Badges` and call :meth:`Badges.achievements`.
+    """
+    return Badges(options or WriteOptions()).achievements(certification)
+
+
 class OpenBadgesWriter:
     """Streams a JSON array of Achievement objects."""
 
     def __init__(self, stream: IO[bytes], options: WriteOptions) -> None:
+        warn_placeholder(options.base_uri, "openbadges")
         self._stream = stream
         self._badges = Badges(options)
         self._count = 0
 
     def write(self, certification: Certification) -> None:
-        text = ",\n".join(
-            json.dumps(node, ensure_ascii=False)
-            for node in self._badges.achievements(certification)
-        )
+        text = ",\n".join(_encode(node) for node in self._badges.achievements(certification))
         try:
             data = text.encode("utf-8")
         except UnicodeEncodeError as exc:

@@ -11,11 +11,14 @@ from rncpkit.formats import (
     json_format,
     openbadges,
     supplement_html,
+    supplement_pdf,
     supplement_xml,
 )
 from rncpkit.formats.base import Format
 from rncpkit.io import InputFile
 from rncpkit.register import format as register_format
+
+__all__ = ["FORMATS", "detect_format", "get_format", "readable_formats", "writable_formats"]
 
 FORMATS: dict[str, Format] = {
     fmt.name: fmt
@@ -26,6 +29,7 @@ FORMATS: dict[str, Format] = {
         json_format.JSONL,
         supplement_xml.FORMAT,
         supplement_html.FORMAT,
+        supplement_pdf.FORMAT,
         europass_xml.FORMAT,
         europass_jsonld.FORMAT,
         openbadges.FORMAT,

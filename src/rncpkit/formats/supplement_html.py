@@ -10,7 +10,6 @@ file opens offline and prints to A4. Every value from the fiche goes through
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import functools
 import re
 from html import escape
@@ -20,16 +19,18 @@ from typing import IO
 from rncpkit.errors import UsageError
 from rncpkit.formats.base import Format, WriteOptions
 from rncpkit.io import atomic_output
-from rncpkit.model import AccessRouteCode, Certification
-from rncpkit.supplement import labels
+from rncpkit.model import AccessRouteCode, Certification, Repertoire
+from rncpkit.supplement import labels, registration
 from rncpkit.supplement.content import (
     EUROPASS_CENTRE,
     EUROPASS_CENTRE_URL,
     FRANCE_COMPETENCES,
     FRANCE_COMPETENCES_ADDRESS,
     MORE_INFO_URL,
+    NOT_APPLICABLE,
     SupplementOptions,
     Translations,
+    absence,
     assessment_summary,
     text_items,
 )
@@ -66,7 +67,7 @@ tr{break-inside:avoid}
 .sr-only{position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;
  clip:rect(0 0 0 0);white-space:nowrap;border:0}
 .rome col.code{width:16%}
-.legal th{width:42%}
+.legal col.head{width:42%}
 .flag-yes{font-weight:bold}
 .grid{display:grid;grid-template-columns:1fr 1fr;border:1px solid var(--line);margin:1mm 0 2mm}
 .box{border:1px solid var(--line);padding:2mm 3mm;min-width:0}
@@ -109,8 +110,7 @@ def _label(key: str, lang: str) -> str:
     return _e(labels.label(key, lang))
 
 
-def _date(day: dt.date) -> str:
-    return day.strftime("%d/%m/%Y")
+_date = registration.date_text
 
 
 class _Page:
@@ -124,6 +124,7 @@ class _Page:
         self.fr = ' lang="fr"' if lang != "fr" else ""
         self.out: list[str] = []
         self.colon = " : " if lang == "fr" else ": "  # French typography puts a space before
+        self.register = registration.register_short(certification.repertoire, lang)
 
     def t(self, key: str, **values: object) -> str:
         if values:
@@ -133,8 +134,17 @@ class _Page:
     def w(self, *parts: str) -> None:
         self.out.extend(parts)
 
-    def missing(self, key: str = "not_in_rncp") -> None:
-        self.w(f'<p class="missing">— {self.t(key)}</p>')
+    def missing(self, key: str = "not_in_register", **values: object) -> None:
+        self.w(f'<p class="missing">— {self.t(key, **values)}</p>')
+
+    def why_absent(self, name: str) -> str:
+        """The sentence that says why a field of the fiche is empty (escaped)."""
+        if absence(self.c, name) == NOT_APPLICABLE:
+            return self.t("not_published_for", register=self.register)
+        return self.t("not_provided")
+
+    def absent(self, name: str) -> None:
+        self.w(f'<p class="missing">— {self.why_absent(name)}</p>')
 
     def fragment(self, value: str | None) -> str:
         """A flattened RNCP text as paragraphs and bullet lists."""
@@ -152,13 +162,13 @@ class _Page:
             parts.append("</ul>")
         return "".join(parts)
 
-    def text(self, value: str | None, missing: str | None = "not_provided") -> None:
-        """A text of the fiche, or the reason it is absent."""
+    def text(self, value: str | None, field: str | None = "") -> None:
+        """A text of the fiche, or the reason it is absent (``field`` None: say nothing)."""
         html = self.fragment(value)
         if html:
             self.w(html)
-        elif missing:
-            self.missing(missing)
+        elif field is not None:
+            self.absent(field)
 
     # ------------------------------------------------------------------ sections
 
@@ -214,7 +224,9 @@ class _Page:
                 f'<span class="badge">{self.t("translation_badge")}</span></p>'
             )
         else:
-            self.w(f'<p class="missing">— {self.t("no_translation")} ({self.t("not_in_rncp")})</p>')
+            self.w(
+                f'<p class="missing">— {self.t("no_translation")} ({self.t("not_in_register")})</p>'
+            )
         self.w(f'<p class="note">(2) {self.t("s2_note")}</p></section>')
 
     def section3(self) -> None:
@@ -227,7 +239,7 @@ class _Page:
             self.w(f"<h3>{self.t('attested_skills')}</h3>")
             self.text(c.attested_skills)
         if not (c.activities or c.attested_skills or c.blocks):
-            self.missing("not_provided")
+            self.absent("attested_skills")
         for block in c.blocks:
             self.w(
                 f'<div class="block" id="{_e(block.code)}">'
@@ -251,9 +263,9 @@ class _Page:
         c = self.c
         self.w('<section id="s4">', f"<h2>{self.t('s4')}</h2>")
         self.w(f"<h3>{self.t('job_types')}</h3>")
-        self.text(c.job_types)
+        self.text(c.job_types, "job_types")
         self.w(f"<h3>{self.t('sectors')}</h3>")
-        self.text(c.sectors)
+        self.text(c.sectors, "sectors")
         self.w(f"<h3>{self.t('rome')}</h3>")
         if c.rome:
             self.w(
@@ -269,7 +281,7 @@ class _Page:
                 )
             self.w("</tbody></table>")
         else:
-            self.missing("not_provided")
+            self.absent("rome")
         if c.activity_regulations:
             self.w(f"<h3>{self.t('regulations')}</h3>")
             self.text(c.activity_regulations)
@@ -297,25 +309,30 @@ class _Page:
             self.missing("not_provided")
         self.w("</div>")
         # (b) recognising authority
-        registration = c.registration_type.value if c.registration_type else None
         self.w(
             f'<div class="box"><h3>{self.t("s5b")}</h3>'
             f"<p><strong>{_e(FRANCE_COMPETENCES)}</strong><br>{_e(FRANCE_COMPETENCES_ADDRESS)}</p>"
-            f"<p>{_e(labels.authority_status(registration, self.lang))}</p></div>"
+            f"<p>{_e(registration.statement(c, self.lang))}</p></div>"
         )
         # (c) level
         self.w(f'<div class="box"><h3>{self.t("s5c")}</h3>')
-        if c.level is not None and c.eqf_level is not None:
-            national = c.level_label or labels.label("level_n", "fr", n=c.eqf_level)
+        no_level = registration.level_absence(c, self.lang)
+        if c.eqf_level is not None:
+            # The fiche's label (``Niveau 7``) is French: the English page uses its own.
+            national = (
+                _e(c.level_label)
+                if self.lang == "fr" and c.level_label
+                else self.t("level_n", n=c.eqf_level)
+            )
             self.w(
-                f"<p>{self.t('national_level')}{self.colon}<strong{self.fr}>{_e(national)}</strong></p>"
+                f"<p>{self.t('national_level')}{self.colon}<strong>{national}</strong></p>"
                 f"<p>{self.t('eqf_level')}{self.colon}"
                 f"<strong>{self.t('level_n', n=c.eqf_level)}</strong></p>"
             )
-        elif c.level is not None:
-            self.w(f"<p{self.fr}>{_e(c.level_label or c.level.default_label)}</p>")
+        elif no_level is not None:
+            self.w(f"<p>{_e(no_level)}</p>")
         else:
-            self.missing("not_provided")
+            self.absent("level")
         self.w("</div>")
         # (d) grading scale / pass requirements
         self.w(f'<div class="box"><h3>{self.t("s5d")}</h3>')
@@ -325,7 +342,7 @@ class _Page:
             for text in methods:
                 self.text(text)
         else:
-            self.missing("not_provided")
+            self.absent("blocks")
         self.w("</div>")
         # (e), (f): not in the register
         for key in ("s5e", "s5f"):
@@ -344,9 +361,12 @@ class _Page:
             rows.append(
                 (
                     self.t("registration_type"),
-                    _e(labels.registration_type(c.registration_type.value, self.lang)),
+                    _e(registration.type_name(c.registration_type, self.lang)),
                 )
             )
+        in_force = registration.state(c, self.lang)
+        if in_force is not None:
+            rows.append((self.t("registration_state"), _e(in_force)))
         for key, day in (("decision_date", c.decision_date), ("effective_date", c.effective_date)):
             if day:
                 rows.append((self.t(key), _date(day)))
@@ -372,9 +392,14 @@ class _Page:
                     when = f' <span class="note">({published})</span>'
                 rows.append((self.t(key), self.fragment(publication.title) + when))
         if not rows:
-            self.missing("not_provided")
+            self.absent("legal_basis")
             return
-        self.w(f'<table class="legal"><caption class="sr-only">{self.t("s5g")}</caption><tbody>')
+        # Column widths on a <colgroup>, as the other tables: WeasyPrint drops the cells of
+        # a fixed-layout table that has none.
+        self.w(
+            f'<table class="legal"><caption class="sr-only">{self.t("s5g")}</caption>'
+            '<colgroup><col class="head"><col></colgroup><tbody>'
+        )
         for header, value in rows:
             self.w(f'<tr><th scope="row">{header}</th><td>{value}</td></tr>')
         self.w("</tbody></table>")
@@ -399,8 +424,9 @@ class _Page:
         for code in AccessRouteCode:
             route = c.access_routes.get(code)
             label = code.label_fr if self.lang == "fr" else code.label_en
+            why = self.why_absent(f"route_{code.value}")
             if route is None:
-                flag = f'<span class="missing">{self.t("unstated")}</span>'
+                flag = f'<span class="missing">{why}</span>'
             else:
                 flag = (
                     f'<span class="flag-yes">{self.t("yes")}</span>' if route.open else self.t("no")
@@ -410,9 +436,12 @@ class _Page:
                 anchor = f"{c.number}-jury-{notes[jury]}"
                 cell = f'<td><a href="#{_e(anchor)}">{self.t("see_note", n=notes[jury])}</a></td>'
             elif jury:
-                cell = f"<td>{self.fragment(jury)}</td>"
+                cell = f"<td{self.fr}>{self.fragment(jury)}</td>"
+            elif route is not None and not route.open:
+                cell = f'<td><span class="missing">{self.t("route_closed")}</span></td>'
             else:
-                cell = "<td></td>"
+                cell = f'<td><span class="missing">{why}</span></td>'
+
             self.w(f'<tr><th scope="row">{_e(label)}</th><td>{flag}</td>{cell}</tr>')
         self.w("</tbody></table>")
         if notes:
@@ -424,21 +453,22 @@ class _Page:
         self.w(f"<h3>{self.t('duration')}</h3>")
         self.missing()
         self.w(f"<h3>{self.t('entry')}</h3>")
-        self.text(c.entry_prerequisites)
+        self.text(c.entry_prerequisites, "entry_prerequisites")
         self.w(f"<h3>{self.t('by_blocks')}</h3>")
         if c.certification_prerequisites or c.partial_validation is None:
             self.text(c.certification_prerequisites)
         if c.partial_validation is not None:
             answer = self.t("yes") if c.partial_validation else self.t("no")
             self.w(f"<p>{self.t('partial_validation')}{self.colon}{answer}</p>")
-            self.text(c.partial_validation_scope, missing=None)
+            self.text(c.partial_validation_scope, None)
         self.w("</section>")
 
     def section7(self) -> None:
         c = self.c
         url = c.page_url
         self.w('<section id="s7">', f"<h2>{self.t('s7')}</h2><ul>")
-        self.w(f'<li>{self.t("fiche_link")}{self.colon}<a href="{_e(url)}">{_e(url)}</a></li>')
+        link = self.t("fiche_link", register=self.register)
+        self.w(f'<li>{link}{self.colon}<a href="{_e(url)}">{_e(url)}</a></li>')
         if c.description_url:
             link = c.description_url.strip()
             target = (
@@ -467,7 +497,7 @@ class _Page:
         )
 
 
-def _check_lang(lang: str) -> str:
+def check_lang(lang: str) -> str:
     if lang not in labels.LANGUAGES:
         raise UsageError(f"supplement-html: unsupported language {lang!r} (fr or en)")
     return lang
@@ -477,7 +507,7 @@ def render_article(
     certification: Certification, lang: str = "fr", translation: str | None = None
 ) -> str:
     """The ``<article>`` of one supplement."""
-    return _Page(certification, _check_lang(lang), translation).render()
+    return _Page(certification, check_lang(lang), translation).render()
 
 
 def _document_start(title: str, lang: str) -> str:
@@ -511,7 +541,7 @@ class SupplementHtmlWriter:
 
     def __init__(self, stream: IO[bytes], options: WriteOptions) -> None:
         self._stream = stream
-        self._lang = _check_lang(options.lang)
+        self._lang = check_lang(options.lang)
         self._translations = Translations.from_options(options)
         self._first: tuple[Certification, str] | None = None
         self._count = 0
@@ -532,6 +562,7 @@ class SupplementHtmlWriter:
         self._stream.write(article.encode())
 
     def close(self) -> None:
+        self._translations.warn_unused(FORMAT.name)
         if self._count == 0:
             title = labels.label("documents", self._lang)
             self._stream.write(
@@ -556,7 +587,7 @@ class SupplementHtmlWriter:
             self._stream.write(_DOCUMENT_END.encode())
 
 
-def _replace_file(target: Path, data: bytes) -> None:
+def replace_file(target: Path, data: bytes) -> None:
     """Write ``target`` atomically (temporary file + rename). No fsync per page: a crash
     may lose a page, never leave half of one; the index is synced once at the end."""
     with atomic_output(target, sync=False) as handle:  # I/O failures named, nothing left
@@ -573,7 +604,7 @@ class SupplementDirectoryWriter:
     def __init__(self, directory: Path, options: WriteOptions) -> None:
         self._directory = Path(directory)
         self._directory.mkdir(parents=True, exist_ok=True)
-        self._lang = _check_lang(options.lang)
+        self._lang = check_lang(options.lang)
         self._translations = Translations.from_options(options)
         self._count = 0
         self._stack = contextlib.ExitStack()
@@ -599,13 +630,16 @@ class SupplementDirectoryWriter:
         translation = self._translations.title(certification)
         name = f"{certification.number}.html"
         page = render(certification, self._lang, translation)
-        _replace_file(self._directory / name, page.encode())
+        replace_file(self._directory / name, page.encode())
         self._count += 1
-        level = (
-            labels.label("level_n", self._lang, n=certification.eqf_level)
-            if certification.eqf_level is not None
-            else "—"
-        )
+        if certification.eqf_level is not None:
+            level = labels.label("level_n", self._lang, n=certification.eqf_level)
+        elif certification.repertoire is Repertoire.RS:  # no level by nature, not missing
+            level = labels.label("index_level_rs", self._lang)
+        elif certification.level is not None:  # REPRISE: the register says "no level"
+            level = labels.label("no_level", self._lang)
+        else:
+            level = labels.label("index_level_unknown", self._lang)
         certifiers = ", ".join(certifier.name for certifier in certification.certifiers)
         self._index.write(
             (
@@ -616,6 +650,7 @@ class SupplementDirectoryWriter:
         )
 
     def close(self) -> None:
+        self._translations.warn_unused(FORMAT.name)
         empty = (
             f'<tr><td colspan="4">{self._label("index_empty")}</td></tr>\n'
             if self._count == 0

@@ -5,13 +5,18 @@ defines one element per section and sub-field of the 2004 template. One fiche gi
 ``CertificateSupplement`` document; several, a ``CertificateSupplements`` wrapper (decided
 at the second fiche, as the JSON writer does). Reading gives back every fiche field the
 supplement carries; the derived slots (authority, grading summary, fixed links) are skipped.
+
+Writer and reader walk one table, :data:`rncpkit.supplement.table.SUPPLEMENT` (which the
+XSD is tested against); the writer writes through :class:`rncpkit.xmlwrite.XmlWriter`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import io
 from collections.abc import Iterator
+from enum import Enum
 from typing import IO, Any
 
 from lxml import etree
@@ -21,8 +26,8 @@ from rncpkit import xmlsafe
 from rncpkit.errors import FicheError, InputError, OutputError
 from rncpkit.formats.base import Format, ReadResult, Record, WriteOptions
 from rncpkit.io import InputFile, single_member
-from rncpkit.model import AccessRouteCode, Certification, JournalPublication
-from rncpkit.supplement import labels
+from rncpkit.model import AccessRouteCode, Certification
+from rncpkit.supplement import registration
 from rncpkit.supplement.content import (
     EUROPASS_CENTRE,
     EUROPASS_CENTRE_URL,
@@ -30,16 +35,20 @@ from rncpkit.supplement.content import (
     FRANCE_COMPETENCES_ADDRESS,
     MORE_INFO_URL,
     NAMESPACE,
-    NOT_IN_RNCP,
+    NOT_IN_REGISTER,
     NOT_PROVIDED,
     SupplementOptions,
     Translations,
+    absence,
     assessment_summary,
     schema_path,
 )
+from rncpkit.supplement.table import SELF, SUPPLEMENT, Node
+from rncpkit.xmlwrite import XmlWriter
 
 _NS = f"{{{NAMESPACE}}}"
 _ROOT = f"{_NS}CertificateSupplement"
+_COLLECTION_TAG = "CertificateSupplements"
 _COLLECTION = f"{_NS}CertificateSupplements"
 _PUBLICATIONS = (
     ("general", "general_decree"),
@@ -58,349 +67,417 @@ def schema() -> etree.XMLSchema:
 # --------------------------------------------------------------------------- writing
 
 
-def _sub(
-    parent: etree._Element, tag: str, text: str | None = None, **attrib: str
-) -> etree._Element:
-    element = etree.SubElement(parent, _NS + tag, attrib)
-    if text is not None:
-        element.text = text
-    return element
+def _leaf(w: XmlWriter, tag: str, text: str | None = None, **attrib: str) -> None:
+    w.leaf(tag, text, attrib or None)
 
 
-def _optional(parent: etree._Element, tag: str, text: str | None, missing: str) -> None:
-    """A slot that holds the text, or says why it is empty."""
-    if text is not None and text.strip():
-        _sub(parent, tag, text)
-    else:
-        _sub(parent, tag, status=missing)
-
-
-def _maybe(parent: etree._Element, tag: str, value: Any) -> None:
-    if value is None:
-        return
+def _string(value: Any) -> str:
+    """A field's value as XML text: enums by value, dates in ISO form, booleans as XSD's."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Enum):
+        return str(value.value)
     if isinstance(value, dt.date):
-        value = value.isoformat()
-    _sub(parent, tag, str(value))
+        return value.isoformat()
+    return str(value)
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+class _Context:
+    """What derived slots need besides the current object: the fiche, the translation."""
+
+    def __init__(self, certification: Certification, translated_title: str | None) -> None:
+        self.c = certification
+        self.translated_title = translated_title
+
+
+def _derived_attr(name: str, attr: str, ctx: _Context) -> str | None:
+    c = ctx.c
+    if name == "register":
+        return c.repertoire.value
+    if name == "country":
+        return "FR"
+    if name == "lang":
+        return "fr"
+    if name == "bodies-status":
+        return None if c.certifiers else NOT_PROVIDED
+    if name == "eqf":
+        return str(c.eqf_level) if c.level is not None and c.eqf_level is not None else None
+    if name == "level-status":
+        return absence(c, "level") if c.level is None else None
+    raise AssertionError(f"no derived attribute {name!r}")  # pragma: no cover
+
+
+def _attributes(node: Node, obj: Any, ctx: _Context) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for attr in node.attrs:
+        if attr.derived is not None:
+            value: Any = _derived_attr(attr.derived, attr.name, ctx)
+        else:
+            assert attr.field is not None
+            value = getattr(obj, attr.field)
+        if value is not None:
+            values[attr.name] = _string(value)
+    return values
+
+
+def _emit(w: XmlWriter, node: Node, obj: Any, ctx: _Context) -> None:
+    """Write ``node`` for ``obj`` (the fiche, or the list item being written)."""
+    if node.derived is not None:
+        _DERIVED[node.derived](w, node, ctx)
+        return
+    if node.custom is not None:
+        _CUSTOM_WRITERS[node.custom](w, node, ctx)
+        return
+    value = obj if node.field is None else getattr(obj, node.field)
+    for item in value if node.many else [value]:
+        _element(w, node, item, ctx)
+
+
+def _element(w: XmlWriter, node: Node, value: Any, ctx: _Context) -> None:
+    """One element of ``node`` for one value (an object, or a scalar text)."""
+    if node.children:  # a group: its attributes and children come from ``value``
+        w.start(node.tag, _attributes(node, value, ctx))
+        for child in node.children:
+            _emit(w, child, value, ctx)
+        w.end()
+        return
+    if node.text != SELF:  # an object shown as text plus attributes (code and label…)
+        if value is None:
+            return
+        text = getattr(value, node.text) if node.text else None
+        shown = "" if text is None else _string(text)
+        _leaf(w, node.tag, shown, **_attributes(node, value, ctx))
+        return
+    if node.status and _blank(value):
+        assert node.field is not None
+        _leaf(w, node.tag, status=absence(ctx.c, node.field))
+    elif value is not None:
+        _leaf(w, node.tag, _string(value), **_attributes(node, value, ctx))
+    elif not node.optional:
+        _leaf(w, node.tag, "", **_attributes(node, value, ctx))
+
+
+# Derived slots: the writer works them out; the reader skips them.
+
+
+def _not_in_register(w: XmlWriter, node: Node, ctx: _Context) -> None:
+    _leaf(w, node.tag, status=NOT_IN_REGISTER)
+
+
+def _translated_title(w: XmlWriter, node: Node, ctx: _Context) -> None:
+    if ctx.translated_title:
+        _leaf(w, node.tag, ctx.translated_title, lang="en", legalStatus="none")
+    else:
+        _leaf(w, node.tag, status=NOT_IN_REGISTER)
+
+
+def _authority(w: XmlWriter, node: Node, ctx: _Context) -> None:
+    w.start(node.tag)
+    _leaf(w, "Name", FRANCE_COMPETENCES)
+    _leaf(w, "Address", FRANCE_COMPETENCES_ADDRESS)
+    for lang in registration.LANGUAGES:
+        _leaf(w, "Status", registration.statement(ctx.c, lang), lang=lang)
+    w.end()
+
+
+def _level_note(w: XmlWriter, node: Node, ctx: _Context) -> None:
+    for lang in registration.LANGUAGES:
+        text = registration.level_absence(ctx.c, lang)
+        if text is not None:
+            _leaf(w, node.tag, text, lang=lang)
+
+
+def _grading(w: XmlWriter, node: Node, ctx: _Context) -> None:
+    methods = assessment_summary(ctx.c)
+    if not methods:
+        _leaf(w, node.tag, status=absence(ctx.c, "blocks"))
+        return
+    w.start(node.tag)
+    for text in methods:
+        _leaf(w, "AssessmentMethods", text)
+    w.end()
+
+
+def _state(w: XmlWriter, node: Node, ctx: _Context) -> None:
+    for lang in registration.LANGUAGES:
+        text = registration.state(ctx.c, lang)
+        if text is not None:
+            _leaf(w, node.tag, text, lang=lang)
+
+
+def _fixed(text: str | None = None, **attrib: str) -> Any:
+    def write(w: XmlWriter, node: Node, ctx: _Context) -> None:
+        _leaf(w, node.tag, text, **attrib)
+
+    return write
+
+
+def _fiche_link(w: XmlWriter, node: Node, ctx: _Context) -> None:
+    _leaf(w, node.tag, ctx.c.page_url)
+
+
+_DERIVED: dict[str, Any] = {
+    "not-in-register": _not_in_register,
+    "translated-title": _translated_title,
+    "authority": _authority,
+    "level-note": _level_note,
+    "grading": _grading,
+    "state": _state,
+    "fiche-link": _fiche_link,
+    "more-information": _fixed(href=MORE_INFO_URL),
+    "europass-centre": _fixed(EUROPASS_CENTRE, href=EUROPASS_CENTRE_URL),
+}
+
+
+# Irregular slots, written and read by a pair of functions.
+
+
+def _write_publications(w: XmlWriter, node: Node, ctx: _Context) -> None:
+    for kind, field in _PUBLICATIONS:
+        for publication in getattr(ctx.c, field):
+            attrib = {"kind": kind}
+            if publication.published_on:
+                attrib["date"] = publication.published_on.isoformat()
+            _leaf(w, node.tag, publication.title, **attrib)
+
+
+def _write_routes(w: XmlWriter, node: Node, ctx: _Context) -> None:
+    for code in AccessRouteCode:
+        route = ctx.c.access_routes.get(code)
+        attrib = {"code": code.value}
+        if route is not None:
+            attrib["open"] = "true" if route.open else "false"
+        w.start(node.tag, attrib)
+        _leaf(w, "Label", code.label_fr, lang="fr")
+        _leaf(w, "Label", code.label_en, lang="en")
+        if route is not None:
+            for child in node.children:
+                if child.field is not None:
+                    _emit(w, child, route, ctx)
+        w.end()
+
+
+def _write_by_blocks(w: XmlWriter, node: Node, ctx: _Context) -> None:
+    c = ctx.c
+    attrib = {"blocks": str(len(c.blocks))}
+    if c.certification_prerequisites is None and c.partial_validation is None:
+        attrib["status"] = NOT_PROVIDED
+    w.start(node.tag, attrib)
+    description, partial = node.children
+    _emit(w, description, c, ctx)
+    if c.partial_validation is not None:
+        allowed = "true" if c.partial_validation else "false"
+        _leaf(w, partial.tag, c.partial_validation_scope, allowed=allowed)
+    w.end()
+
+
+_CUSTOM_WRITERS: dict[str, Any] = {
+    "publications": _write_publications,
+    "routes": _write_routes,
+    "by-blocks": _write_by_blocks,
+}
+
+
+def write_supplement(
+    w: XmlWriter, certification: Certification, translated_title: str | None = None
+) -> None:
+    """Write one fiche's ``CertificateSupplement`` (valid against the project XSD) by
+    walking :data:`~rncpkit.supplement.table.SUPPLEMENT`. Raises OutputError, naming the
+    fiche, for text XML cannot carry; inside ``w.record()`` nothing of it is then left."""
+    ctx = _Context(certification, translated_title)
+    try:
+        w.start(
+            SUPPLEMENT.tag,
+            _attributes(SUPPLEMENT, certification, ctx),
+            namespaces={None: NAMESPACE},
+        )
+        for child in SUPPLEMENT.children:
+            _emit(w, child, certification, ctx)
+        w.end()
+    except OutputError as exc:
+        exc.fiche = certification.number
+        raise
+
+
+def to_bytes(certification: Certification, translated_title: str | None = None) -> bytes:
+    """One fiche's supplement as a standalone XML document."""
+    buffer = io.BytesIO()
+    w = XmlWriter(buffer, indent=_INDENT)
+    w.declaration()
+    write_supplement(w, certification, translated_title)
+    w.close()
+    return buffer.getvalue()
 
 
 def supplement_element(
     certification: Certification, translated_title: str | None = None
 ) -> etree._Element:
-    """The ``CertificateSupplement`` element of one fiche (valid against the project XSD)."""
-    c = certification
-    root = etree.Element(
-        _ROOT,
-        {"fiche": c.number, "register": c.repertoire.value, "country": "FR", "lang": "fr"},
-        nsmap={None: NAMESPACE},
-    )
-    # §1, §2
-    _sub(root, "Title", c.title, lang="fr")
-    if c.abbreviation is not None:
-        _sub(root, "Abbreviation", c.abbreviation.label or "", code=c.abbreviation.code)
-    if translated_title:
-        _sub(root, "TranslatedTitle", translated_title, lang="en", legalStatus="none")
-    else:
-        _sub(root, "TranslatedTitle", status=NOT_IN_RNCP)
-    # §3
-    profile = _sub(root, "SkillsProfile")
-    _maybe(profile, "Activities", c.activities)
-    _maybe(profile, "AttestedSkills", c.attested_skills)
-    for block in c.blocks:
-        element = _sub(profile, "CompetenceBlock", code=block.code)
-        _sub(element, "Label", block.label)
-        _optional(element, "Competences", block.competences, NOT_PROVIDED)
-        _optional(element, "AssessmentMethods", block.assessment_methods, NOT_PROVIDED)
-        _maybe(element, "EntryPrerequisites", block.entry_prerequisites)
-        _maybe(element, "ValidationPrerequisites", block.validation_prerequisites)
-    # §4
-    occupations = _sub(root, "RangeOfOccupations")
-    _optional(occupations, "JobTypes", c.job_types, NOT_PROVIDED)
-    _optional(occupations, "Sectors", c.sectors, NOT_PROVIDED)
-    for rome in c.rome:
-        _sub(occupations, "RomeOccupation", rome.label or "", code=rome.code)
-    _maybe(occupations, "ActivityRegulations", c.activity_regulations)
-    # §5
-    basis = _sub(root, "OfficialBasis")
-    bodies = _sub(basis, "AwardingBodies")
-    if not c.certifiers:
-        bodies.set("status", NOT_PROVIDED)
-    for certifier in c.certifiers:
-        attrib = {}
-        if certifier.siret:
-            attrib["siret"] = certifier.siret
-        if certifier.state:
-            attrib["state"] = certifier.state.value
-        body = _sub(bodies, "AwardingBody", **attrib)
-        _sub(body, "Name", certifier.name)
-        _maybe(body, "TradeName", certifier.trade_name)
-        _maybe(body, "Website", certifier.website)
-    authority = _sub(basis, "RecognitionAuthority")
-    _sub(authority, "Name", FRANCE_COMPETENCES)
-    _sub(authority, "Address", FRANCE_COMPETENCES_ADDRESS)
-    registration = c.registration_type.value if c.registration_type else None
-    for lang in labels.LANGUAGES:
-        _sub(authority, "Status", labels.authority_status(registration, lang), lang=lang)
-    level = _sub(basis, "Level")
-    if c.level is not None:
-        level.set("national", c.level.value)
-        if c.eqf_level is not None:
-            level.set("eqf", str(c.eqf_level))
-    else:
-        level.set("status", NOT_PROVIDED)
-    _maybe(level, "NationalLabel", c.level_label)
-    grading = _sub(basis, "GradingScale")
-    methods = assessment_summary(c)
-    if not methods:
-        grading.set("status", NOT_PROVIDED)
-    for text in methods:
-        _sub(grading, "AssessmentMethods", text)
-    _sub(basis, "AccessToNextLevel", status=NOT_IN_RNCP)
-    _sub(basis, "InternationalAgreements", status=NOT_IN_RNCP)
-    legal = _sub(basis, "LegalBasis")
-    if registration:
-        legal.set("registrationType", registration)
-    _maybe(legal, "DecisionDate", c.decision_date)
-    _maybe(legal, "EffectiveDate", c.effective_date)
-    _maybe(legal, "RegistrationYears", c.registration_years)
-    _maybe(legal, "RegistrationEnd", c.registration_end)
-    _maybe(legal, "IssuanceDeadline", c.issuance_deadline)
-    _maybe(legal, "LastJournalDate", c.last_journal_date)
-    for kind, field in _PUBLICATIONS:
-        for publication in getattr(c, field):
-            attrib = {"kind": kind}
-            if publication.published_on:
-                attrib["date"] = publication.published_on.isoformat()
-            _sub(legal, "Publication", publication.title, **attrib)
-    # §6
-    ways = _sub(root, "WaysOfAcquiring")
-    for code in AccessRouteCode:
-        route = c.access_routes.get(code)
-        element = _sub(ways, "Route", code=code.value)
-        if route is not None:
-            element.set("open", "true" if route.open else "false")
-        _sub(element, "Label", code.label_fr, lang="fr")
-        _sub(element, "Label", code.label_en, lang="en")
-        if route is not None:
-            _maybe(element, "Jury", route.jury)
-            _maybe(element, "ChangedOn", route.changed_on)
-    _sub(ways, "Duration", status=NOT_IN_RNCP)
-    _optional(ways, "EntryRequirements", c.entry_prerequisites, NOT_PROVIDED)
-    by_blocks = _sub(ways, "AcquisitionByBlocks", blocks=str(len(c.blocks)))
-    _maybe(by_blocks, "Description", c.certification_prerequisites)
-    if c.partial_validation is not None:
-        _sub(
-            by_blocks,
-            "PartialValidation",
-            c.partial_validation_scope,
-            allowed="true" if c.partial_validation else "false",
-        )
-    if c.certification_prerequisites is None and c.partial_validation is None:
-        by_blocks.set("status", NOT_PROVIDED)
-    # §7
-    more = _sub(root, "AdditionalInformation")
-    _sub(more, "FicheLink", c.page_url)
-    _maybe(more, "DescriptionLink", c.description_url)
-    for number in c.successors:
-        _sub(more, "Successor", number)
-    for number in c.predecessors:
-        _sub(more, "Predecessor", number)
-    for nsf in c.nsf:
-        _sub(more, "Nsf", nsf.label or "", code=nsf.code)
-    for formacode in c.formacodes:
-        _sub(more, "Formacode", formacode.label or "", code=formacode.code)
-    _sub(more, "MoreInformation", href=MORE_INFO_URL)
-    _sub(more, "NationalEuropassCentre", EUROPASS_CENTRE, href=EUROPASS_CENTRE_URL)
-    return root
-
-
-def _serialise(element: etree._Element, level: int) -> bytes:
-    etree.indent(element, space=_INDENT, level=level)
-    return etree.tostring(element, encoding="UTF-8")
+    """The ``CertificateSupplement`` element of one fiche, parsed back from its bytes."""
+    return xmlsafe.parse_bytes(to_bytes(certification, translated_title))
 
 
 class SupplementXmlWriter:
-    """Streams supplements: one document per fiche, or a wrapper around several."""
+    """Streams supplements: one document per fiche, or a wrapper around several (decided
+    at the second fiche: the first is kept until then)."""
 
     def __init__(self, stream: IO[bytes], options: WriteOptions) -> None:
         self._stream = stream
         self._translations = Translations.from_options(options)
-        self._first: etree._Element | None = None
+        self._first: tuple[Certification, bytes] | None = None
+        self._writer: XmlWriter | None = None
         self._count = 0
 
-    def _element(self, certification: Certification) -> etree._Element:
-        try:
-            return supplement_element(certification, self._translations.title(certification))
-        except ValueError as exc:  # lxml refuses characters XML cannot carry
-            raise OutputError(
-                f"cannot be written as XML: {exc}", fiche=certification.number
-            ) from None
-
     def write(self, certification: Certification) -> None:
-        element = self._element(certification)
-        self._count += 1
-        if self._count == 1:
-            self._first = element
+        title = self._translations.title(certification)
+        if self._count == 0:
+            self._first = (certification, to_bytes(certification, title))
+            self._count = 1
             return
-        if self._count == 2:
+        if self._writer is None:
             assert self._first is not None
-            self._stream.write(
-                b'<?xml version="1.0" encoding="UTF-8"?>\n'
-                + f'<CertificateSupplements xmlns="{NAMESPACE}">\n'.encode()
-            )
-            self._write_member(self._first)
+            self._writer = XmlWriter(self._stream, indent=_INDENT)
+            self._writer.declaration()
+            self._writer.start(_COLLECTION_TAG, namespaces={None: NAMESPACE})
+            first = self._first[0]
+            with self._writer.record():
+                write_supplement(self._writer, first, self._translations.title(first))
             self._first = None
-        self._write_member(element)
-
-    def _write_member(self, element: etree._Element) -> None:
-        self._stream.write(_INDENT.encode() + _serialise(element, 1) + b"\n")
+        with self._writer.record():
+            write_supplement(self._writer, certification, title)
+        self._count += 1
 
     def close(self) -> None:
-        header = b'<?xml version="1.0" encoding="UTF-8"?>\n'
-        if self._count == 0:
-            self._stream.write(header + f'<CertificateSupplements xmlns="{NAMESPACE}"/>\n'.encode())
-        elif self._count == 1:
-            assert self._first is not None
-            self._stream.write(header + _serialise(self._first, 0) + b"\n")
+        self._translations.warn_unused(FORMAT.name)
+        if self._writer is not None:
+            self._writer.close()
+        elif self._first is not None:
+            self._stream.write(self._first[1])
         else:
-            self._stream.write(b"</CertificateSupplements>\n")
-
-
-def to_bytes(certification: Certification, translated_title: str | None = None) -> bytes:
-    """One fiche's supplement as a standalone XML document."""
-    element = supplement_element(certification, translated_title)
-    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + _serialise(element, 0) + b"\n"
+            w = XmlWriter(self._stream, indent=_INDENT)
+            w.declaration()
+            w.start(_COLLECTION_TAG, namespaces={None: NAMESPACE})
+            w.close()
 
 
 # --------------------------------------------------------------------------- reading
 
 
-def _find(element: etree._Element, tag: str) -> etree._Element | None:
-    return element.find(_NS + tag)
-
-
-def _text(element: etree._Element | None) -> str | None:
+def _text_of(element: etree._Element | None) -> str | None:
     """Text of a slot; None when absent or marked with a status."""
     if element is None or element.get("status") is not None:
         return None
     return element.text or ""
 
 
-def _child_text(parent: etree._Element | None, tag: str) -> str | None:
-    return None if parent is None else _text(_find(parent, tag))
+def _read_attributes(node: Node, element: etree._Element, values: dict[str, Any]) -> None:
+    for attr in node.attrs:
+        if attr.field is None:
+            continue
+        raw = element.get(attr.name)
+        if attr.kind == "bool":
+            values[attr.field] = None if raw is None else raw in ("true", "1")
+        else:
+            values[attr.field] = raw
 
 
-def _code_labels(parent: etree._Element | None, tag: str) -> list[dict[str, Any]]:
-    if parent is None:
-        return []
-    return [
-        {"code": item.get("code"), "label": item.text or None}
-        for item in parent.iterfind(_NS + tag)
-    ]
-
-
-def _values(root: etree._Element) -> dict[str, Any]:
-    """The model fields a supplement carries, as a dict for ``model_validate``."""
-    profile = _find(root, "SkillsProfile")
-    occupations = _find(root, "RangeOfOccupations")
-    basis = _find(root, "OfficialBasis")
-    ways = _find(root, "WaysOfAcquiring")
-    more = _find(root, "AdditionalInformation")
-    values: dict[str, Any] = {"number": root.get("fiche"), "title": _child_text(root, "Title")}
-    abbreviation = _find(root, "Abbreviation")
-    if abbreviation is not None:
-        values["abbreviation"] = {"code": abbreviation.get("code"), "label": abbreviation.text}
-    if profile is not None:
-        values["activities"] = _child_text(profile, "Activities")
-        values["attested_skills"] = _child_text(profile, "AttestedSkills")
-        values["blocks"] = [
-            {
-                "code": block.get("code"),
-                "label": _child_text(block, "Label") or "",
-                "competences": _child_text(block, "Competences"),
-                "assessment_methods": _child_text(block, "AssessmentMethods"),
-                "entry_prerequisites": _child_text(block, "EntryPrerequisites"),
-                "validation_prerequisites": _child_text(block, "ValidationPrerequisites"),
-            }
-            for block in profile.iterfind(_NS + "CompetenceBlock")
-        ]
-    if occupations is not None:
-        values["job_types"] = _child_text(occupations, "JobTypes")
-        values["sectors"] = _child_text(occupations, "Sectors")
-        values["rome"] = _code_labels(occupations, "RomeOccupation")
-        values["activity_regulations"] = _child_text(occupations, "ActivityRegulations")
-    if basis is not None:
-        _read_basis(basis, values)
-    if ways is not None:
-        _read_ways(ways, values)
-    if more is not None:
-        values["description_url"] = _child_text(more, "DescriptionLink")
-        values["successors"] = [e.text for e in more.iterfind(_NS + "Successor")]
-        values["predecessors"] = [e.text for e in more.iterfind(_NS + "Predecessor")]
-        values["nsf"] = _code_labels(more, "Nsf")
-        values["formacodes"] = _code_labels(more, "Formacode")
+def _item(node: Node, element: etree._Element) -> Any:
+    """The value one element of ``node`` gives back (a dict for objects)."""
+    if node.children:
+        values: dict[str, Any] = {}
+        _read_attributes(node, element, values)
+        _read_children(node, element, values)
+        return values
+    if node.text == SELF:
+        return element.text
+    values = {}
+    _read_attributes(node, element, values)
+    if node.text is not None:
+        values[node.text] = element.text
     return values
 
 
-def _read_basis(basis: etree._Element, values: dict[str, Any]) -> None:
-    bodies = _find(basis, "AwardingBodies")
-    values["certifiers"] = [
-        {
-            "siret": body.get("siret"),
-            "state": body.get("state"),
-            "name": _child_text(body, "Name") or "",
-            "trade_name": _child_text(body, "TradeName"),
-            "website": _child_text(body, "Website"),
-        }
-        for body in ([] if bodies is None else bodies.iterfind(_NS + "AwardingBody"))
-    ]
-    level = _find(basis, "Level")
-    if level is not None:
-        values["level"] = level.get("national")
-        values["level_label"] = _child_text(level, "NationalLabel")
-    legal = _find(basis, "LegalBasis")
-    if legal is None:
+def _read(node: Node, parent: etree._Element, values: dict[str, Any]) -> None:
+    """Read ``node`` under ``parent`` into ``values`` (the fiche's or an item's fields)."""
+    if node.derived is not None:
         return
-    values["registration_type"] = legal.get("registrationType")
-    for tag, key in (
-        ("DecisionDate", "decision_date"),
-        ("EffectiveDate", "effective_date"),
-        ("RegistrationYears", "registration_years"),
-        ("RegistrationEnd", "registration_end"),
-        ("IssuanceDeadline", "issuance_deadline"),
-        ("LastJournalDate", "last_journal_date"),
-    ):
-        values[key] = _child_text(legal, tag)
-    publications: dict[str, list[JournalPublication | dict[str, Any]]] = {
-        field: [] for _kind, field in _PUBLICATIONS
-    }
+    if node.custom is not None:
+        _CUSTOM_READERS[node.custom](node, parent, values)
+        return
+    if node.many:
+        assert node.field is not None
+        values[node.field] = [_item(node, e) for e in parent.iterfind(_NS + node.tag)]
+        return
+    element = parent.find(_NS + node.tag)
+    if node.field is None:  # a section: its fields are the fiche's
+        if element is not None:
+            _read_attributes(node, element, values)
+            _read_children(node, element, values)
+        return
+    if node.children or node.text != SELF:
+        if element is not None:
+            values[node.field] = _item(node, element)
+        return
+    text = _text_of(element)
+    values[node.field] = text if text is not None or node.optional or node.status else ""
+
+
+def _read_children(node: Node, element: etree._Element, values: dict[str, Any]) -> None:
+    for child in node.children:
+        _read(child, element, values)
+
+
+def _read_publications(node: Node, parent: etree._Element, values: dict[str, Any]) -> None:
     fields = dict(_PUBLICATIONS)
-    for item in legal.iterfind(_NS + "Publication"):
+    publications: dict[str, list[dict[str, Any]]] = {field: [] for field in fields.values()}
+    for item in parent.iterfind(_NS + node.tag):
         field = fields.get(item.get("kind") or "")
         if field is not None:
             publications[field].append({"title": item.text or "", "published_on": item.get("date")})
     values.update(publications)
 
 
-def _read_ways(ways: etree._Element, values: dict[str, Any]) -> None:
+def _read_routes(node: Node, parent: etree._Element, values: dict[str, Any]) -> None:
     routes: dict[str, Any] = {}
-    for route in ways.iterfind(_NS + "Route"):
-        flag = route.get("open")
+    for element in parent.iterfind(_NS + node.tag):
+        flag = element.get("open")
         if flag is None:
-            continue
-        routes[route.get("code") or ""] = {
-            "open": flag in ("true", "1"),
-            "jury": _child_text(route, "Jury"),
-            "changed_on": _child_text(route, "ChangedOn"),
-        }
+            continue  # the fiche does not state this route
+        route: dict[str, Any] = {"open": flag in ("true", "1")}
+        _read_children(node, element, route)
+        routes[element.get("code") or ""] = route
     values["access_routes"] = routes
-    values["entry_prerequisites"] = _child_text(ways, "EntryRequirements")
-    by_blocks = _find(ways, "AcquisitionByBlocks")
-    if by_blocks is not None:
-        values["certification_prerequisites"] = _child_text(by_blocks, "Description")
-        partial = _find(by_blocks, "PartialValidation")
-        if partial is not None:
-            values["partial_validation"] = partial.get("allowed") in ("true", "1")
-            values["partial_validation_scope"] = partial.text
+
+
+def _read_by_blocks(node: Node, parent: etree._Element, values: dict[str, Any]) -> None:
+    element = parent.find(_NS + node.tag)
+    if element is None:
+        return
+    description, partial = node.children
+    _read(description, element, values)
+    found = element.find(_NS + partial.tag)
+    if found is not None:
+        values["partial_validation"] = found.get("allowed") in ("true", "1")
+        values["partial_validation_scope"] = found.text
+
+
+_CUSTOM_READERS: dict[str, Any] = {
+    "publications": _read_publications,
+    "routes": _read_routes,
+    "by-blocks": _read_by_blocks,
+}
+
+
+def _values(root: etree._Element) -> dict[str, Any]:
+    """The model fields a supplement carries, as a dict for ``model_validate``, read by
+    walking :data:`~rncpkit.supplement.table.SUPPLEMENT`."""
+    values: dict[str, Any] = {}
+    _read_attributes(SUPPLEMENT, root, values)
+    _read_children(SUPPLEMENT, root, values)
+    return values
 
 
 def read_supplement(element: etree._Element, name: str) -> Certification | FicheError:

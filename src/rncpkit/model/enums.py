@@ -23,6 +23,19 @@ class Level(StrEnum):
     NIV8 = "NIV8"
     REPRISE = "REPRISE"
 
+    @classmethod
+    def _missing_(cls, value: object) -> Level | None:
+        """``7`` or ``"7"`` means ``NIV7`` (as ``--level 7``). Called only when the value is
+        not a member's, so reading the register's own spellings costs nothing more."""
+        if isinstance(value, bool):
+            return None
+        if isinstance(value, str) and value.isascii() and value.isdigit():
+            value = int(value)
+        if isinstance(value, int):
+            member = cls.__members__.get(f"NIV{value}")
+            return member if member is not None and member is not Level.REPRISE else None
+        return None
+
     @property
     def number(self) -> int | None:
         """3…8, or None for ``REPRISE``."""

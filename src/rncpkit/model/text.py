@@ -35,3 +35,9 @@ def flattened_lines(text: str | None) -> list[tuple[bool, str]]:
         else:
             lines.append((False, line))
     return lines
+
+
+def flattened_items(text: str | None) -> list[str]:
+    """The lines of a flattened text as a plain list, bullets removed (what the model's
+    ``*_items`` properties return): :func:`flattened_lines` without the list-item flags."""
+    return [line for _is_item, line in flattened_lines(text)]

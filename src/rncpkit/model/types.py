@@ -25,13 +25,30 @@ Siret = Annotated[str, StringConstraints(pattern=r"^[0-9]{14}$")]
 """A SIRET establishment number: fourteen digits (checksum checked by the validator)."""
 
 
+_DOUBLED = bytes.maketrans(b"0123456789", bytes([0, 2, 4, 6, 8, 1, 3, 5, 7, 9]))
+"""A digit → the Luhn value of the digit doubled (2·d, less 9 when over 9)."""
+_ZERO = ord("0")
+
+
 def siret_checksum_ok(siret: str) -> bool:
     """Luhn check of a SIRET, with La Poste's exception (SIREN 356000000: digit sum % 5).
 
     Real exports contain SIRETs that fail it, so callers report a warning, not an error.
+    The validator runs it on every certifier and partner: the sums are done by C code.
     """
     if len(siret) != 14 or not siret.isdigit():
         return False
+    if not siret.isascii():  # other Unicode digits: the plain arithmetic
+        return _luhn_any_digits(siret)
+    digits = siret.encode("ascii")
+    if siret.startswith("356000000"):
+        return (sum(digits) - 14 * _ZERO) % 5 == 0
+    # of 14 digits, the Luhn doubles those at even offsets from the left
+    total = sum(digits[0::2].translate(_DOUBLED)) + sum(digits[1::2]) - 7 * _ZERO
+    return total % 10 == 0
+
+
+def _luhn_any_digits(siret: str) -> bool:
     if siret.startswith("356000000"):
         return sum(int(d) for d in siret) % 5 == 0
     total = 0

@@ -7,8 +7,9 @@ while :mod:`rncpkit.api` is still loading, and the query side needs that module.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from rncpkit._lazy import lazy_names
 
 if TYPE_CHECKING:
     from rncpkit.register.api import Register, normalise_siret, number_candidates
@@ -43,12 +44,7 @@ _HOMES = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'rncpkit.register' has no attribute {name!r}")
-    return getattr(importlib.import_module(f"rncpkit.register.{home}"), name)
-
+__getattr__ = lazy_names(__name__, _HOMES)
 
 __all__ = [
     "SCHEMA_VERSION",

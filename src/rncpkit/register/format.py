@@ -52,15 +52,16 @@ def read(opened: InputFile) -> Iterator[ReadResult]:
             db.close()
 
 
-def find(opened: InputFile, number: str) -> Certification | None:
-    """One fiche by number, straight from the index (what ``show`` needs)."""
+def find(opened: InputFile, number: str) -> Record | None:
+    """One fiche by number, straight from the index (``Format.find``: what ``show`` and
+    :func:`rncpkit.find` use)."""
     with _as_file(opened) as path:
         db = connect(path)
         try:
             row = db.execute(DATA_BY_NUMBER, (number,)).fetchone()
         finally:
             db.close()
-    return None if row is None else Certification.model_validate_json(row[0])
+    return None if row is None else Record(Certification.model_validate_json(row[0]))
 
 
 FORMAT = Format(
@@ -69,25 +70,5 @@ FORMAT = Format(
     extensions=(".sqlite", ".sqlite3", ".db"),
     sniff=sniff,
     reader=read,
+    find=find,
 )
-
-
-def find_in_file(path: str, number: str) -> Certification | bool | None:
-    """``show``'s fast path: False when ``path`` is not a register, else the fiche ``number``
-    means (``35080`` → RNCP35080, then RS35080) or None."""
-    if path == "-" or not Path(path).is_file():
-        return False
-    with open(path, "rb") as handle:
-        if handle.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
-            return False
-    from rncpkit.register.api import number_candidates
-
-    db = connect(path)
-    try:
-        for candidate in number_candidates(number) or (number.strip().upper(),):
-            row = db.execute(DATA_BY_NUMBER, (candidate,)).fetchone()
-            if row is not None:
-                return Certification.model_validate_json(row[0])
-    finally:
-        db.close()
-    return None

@@ -7,6 +7,14 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 
+def _with_iso_dates(result: Any) -> dict[str, Any]:
+    """A result as a dict for JSON output: its fields, dates as ISO text (None stays None)."""
+    return {
+        name: value.isoformat() if isinstance(value, dt.date) else value
+        for name, value in asdict(result).items()
+    }
+
+
 @dataclass(frozen=True)
 class SearchHit:
     """One fiche found by :meth:`Register.search`, best first (``score``: bm25, lower is better;
@@ -22,11 +30,7 @@ class SearchHit:
     score: float | None
 
     def as_dict(self) -> dict[str, Any]:
-        out = asdict(self)
-        out["registration_end"] = (
-            self.registration_end.isoformat() if self.registration_end else None
-        )
-        return out
+        return _with_iso_dates(self)
 
 
 @dataclass(frozen=True)
@@ -43,8 +47,7 @@ class ChangeEntry:
     new: Any = None
 
     def as_dict(self) -> dict[str, Any]:
-        out = asdict(self)
-        out["as_of"] = self.as_of.isoformat()
+        out = _with_iso_dates(self)
         if self.change != "changed":
             for key in ("field", "old", "new"):
                 del out[key]
@@ -86,11 +89,7 @@ class LineageNode:
     in_force: bool = False
 
     def as_dict(self) -> dict[str, Any]:
-        out = asdict(self)
-        out["registration_end"] = (
-            self.registration_end.isoformat() if self.registration_end else None
-        )
-        return out
+        return _with_iso_dates(self)
 
 
 @dataclass(frozen=True)

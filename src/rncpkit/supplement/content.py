@@ -1,30 +1,40 @@
 """Mapping a fiche onto the seven sections of the Europass Certificate Supplement.
 
-The RNCP does not hold everything the 2004 template asks for (translated title, access to
-the next level, international agreements, durations): those slots are marked
-:data:`NOT_IN_RNCP` so that both writers say so instead of leaving a silent gap.
+The register does not hold everything the 2004 template asks for (translated title, access
+to the next level, international agreements, durations): those slots are marked
+:data:`NOT_IN_REGISTER`, slots an RS fiche has no use for :data:`NOT_APPLICABLE`, and fields
+a fiche leaves empty :data:`NOT_PROVIDED`, so that both writers say why instead of leaving a
+silent gap.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import warnings
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
-from rncpkit.errors import UsageError
+from rncpkit import samples
+from rncpkit.errors import RncpkitWarning, UsageError
 from rncpkit.formats.base import WriteOptions
 from rncpkit.formats.options import FormatOptions, option
-from rncpkit.model import Certification
+from rncpkit.model import Certification, Repertoire
 from rncpkit.model.text import flattened_lines
 
 NAMESPACE: Final = "urn:rncpkit:certificate-supplement:1"
 """The project's namespace: no official schema exists for the supplement."""
 
+NOT_IN_REGISTER: Final = "not-in-register"
+"""France compétences publishes no such field: the slot is empty for every fiche."""
 NOT_IN_RNCP: Final = "not-in-rncp"
-"""The register has no such field: the slot is empty for every fiche."""
+"""The former name of :data:`NOT_IN_REGISTER` (RNCP wording, untrue for RS fiches): still
+accepted when reading, never written."""
 NOT_PROVIDED: Final = "not-provided"
 """The register has the field, but this fiche leaves it empty."""
+NOT_APPLICABLE: Final = "not-applicable"
+"""The slot does not apply to this kind of fiche: an RS fiche has no level, no job types,
+no sectors, no ROME codes and no apprenticeship route by nature."""
 
 FRANCE_COMPETENCES: Final = "France compétences"
 FRANCE_COMPETENCES_ADDRESS: Final = "11 rue Scribe 75009 Paris"
@@ -50,12 +60,7 @@ def assessment_summary(certification: Certification) -> list[str]:
 
 def schema_path() -> Path:
     """The project XSD: inside the installed package, or in the source tree."""
-    package = Path(__file__).resolve().parents[1]
-    for candidate in (package / "_schemas", package.parents[1] / "schemas"):
-        path = candidate / "certificate-supplement.xsd"
-        if path.exists():
-            return path
-    raise FileNotFoundError("certificate-supplement.xsd not found")
+    return samples.schema_path("certificate-supplement.xsd")
 
 
 @dataclass(frozen=True)
@@ -80,6 +85,9 @@ class Translations:
     """
 
     titles: dict[str, str]
+    explicit: frozenset[str] = frozenset()
+    """Fiches named one by one (``title_en.RNCP35080=…``): a typo there deserves a word."""
+    asked: set[str] = field(default_factory=set, compare=False)
 
     @classmethod
     def from_options(cls, options: WriteOptions) -> Translations:
@@ -99,8 +107,39 @@ class Translations:
                 )
             titles.update(data)
         titles.update(settings.title_en)
-        return cls({k: v.strip() for k, v in titles.items() if v.strip()})
+        return cls(
+            {k: v.strip() for k, v in titles.items() if v.strip()}, frozenset(settings.title_en)
+        )
 
     def title(self, certification: Certification) -> str | None:
         """The English title of the fiche, when one was given."""
+        self.asked.add(certification.number)
         return self.titles.get(certification.number)
+
+    def warn_unused(self, format_name: str) -> None:
+        """Warn, once, about ``title_en.<NUMERO>`` options naming no fiche of the input
+        (a typo in the number, or the wrong input). Writers call it when they close."""
+        unused = sorted(self.explicit - self.asked)
+        if unused:
+            shown = ", ".join(unused[:10]) + (" …" if len(unused) > 10 else "")
+            warnings.warn(
+                f"{format_name}: title_en given for fiches not among those converted: {shown}",
+                RncpkitWarning,
+                stacklevel=2,
+            )
+
+
+RNCP_ONLY: Final = frozenset(
+    {"activities", "sectors", "job_types", "rome", "level", "blocks", "route_CA"}
+)
+"""What France compétences never publishes for RS fiches (``ACTIVITES_VISEES``,
+``SECTEURS_ACTIVITE``, ``TYPE_EMPLOI_ACCESSIBLES``, ``CODES_ROME``, ``NOMENCLATURE_EUROPE``,
+``BLOCS_COMPETENCES``, ``SI_JURY_CA``): on an RS fiche their absence is its nature, not a gap."""
+
+
+def absence(certification: Certification, name: str) -> str:
+    """Why a field of the fiche is empty: :data:`NOT_APPLICABLE` for what RS fiches never
+    have, :data:`NOT_PROVIDED` otherwise."""
+    if certification.repertoire is Repertoire.RS and name in RNCP_ONLY:
+        return NOT_APPLICABLE
+    return NOT_PROVIDED

@@ -119,7 +119,14 @@ _LABELS: Final[dict[str, tuple[str, str]]] = {
     "see_note": ("voir jury ({n}) ci-dessous", "see jury ({n}) below"),
     "yes": ("Oui", "Yes"),
     "no": ("Non", "No"),
-    "unstated": ("Non renseigné", "Not stated"),
+    "route_closed": ("Sans objet : voie d’accès non ouverte", "Not applicable: route not open"),
+    "registration_state": ("État de l’enregistrement", "Status of the registration"),
+    "no_level": ("Sans niveau", "No level"),
+    "index_level_rs": (
+        "Sans objet (Répertoire spécifique)",
+        "Not applicable (Répertoire spécifique)",
+    ),
+    "index_level_unknown": ("Non renseigné", "Not given"),
     "duration": (
         "Durée totale de l’enseignement / de la formation",
         "Total duration of the education / training",
@@ -132,7 +139,7 @@ _LABELS: Final[dict[str, tuple[str, str]]] = {
     ),
     "partial_validation": ("Validation partielle", "Partial validation"),
     "s7": ("7. Information complémentaire", "7. Additional information"),
-    "fiche_link": ("Fiche au répertoire national", "Fiche in the national register"),
+    "fiche_link": ("Fiche au {register}", "Fiche in the {register}"),
     "description_link": ("Description par le certificateur", "Description by the awarding body"),
     "successors": ("Nouvelle(s) certification(s)", "Succeeded by"),
     "predecessors": ("Ancienne(s) certification(s)", "Replaces"),
@@ -145,14 +152,18 @@ _LABELS: Final[dict[str, tuple[str, str]]] = {
         "available at:",
     ),
     "europass_centre": ("Centre national Europass", "National Europass Centre"),
-    "not_in_rncp": (
-        "Information non disponible dans le RNCP",
-        "Not available in the RNCP data",
+    "not_in_register": (
+        "Information absente des données publiées par France compétences",
+        "Not available in the data published by France compétences",
     ),
-    "not_provided": ("Non renseigné dans la fiche", "Not stated in the fiche"),
+    "not_published_for": (
+        "Non publié par France compétences pour les fiches du {register}",
+        "Not published by France compétences for {register} fiches",
+    ),
+    "not_provided": ("Non renseigné dans la fiche", "Not given in the fiche"),
     "french_content": (
         "",
-        "Descriptive content is quoted from the RNCP fiche, in French.",
+        "Descriptive content is quoted from the fiche, in French.",
     ),
     "disclaimer": (
         "Ce supplément a pour objet de fournir des informations complémentaires sur la "
@@ -170,32 +181,6 @@ _LABELS: Final[dict[str, tuple[str, str]]] = {
     "contents": ("Sommaire", "Contents"),
 }
 
-_AUTHORITY_STATUS: Final[dict[str | None, tuple[str, str]]] = {
-    "Enregistrement sur demande": (
-        "Enregistrement au répertoire national des certifications professionnelles sur "
-        "décision du directeur général de France compétences, après avis de la commission de "
-        "la certification professionnelle",
-        "Registered in the national register of professional certifications by decision of "
-        "the director general of France compétences, after the opinion of its professional "
-        "certification committee",
-    ),
-    "Enregistrement de droit": (
-        "Enregistrement de droit au répertoire national des certifications professionnelles "
-        "(certification délivrée au nom de l’État)",
-        "Registered by right in the national register of professional certifications "
-        "(certificate awarded on behalf of the State)",
-    ),
-    None: (
-        "Répertoire national tenu par France compétences",
-        "Register kept by France compétences",
-    ),
-}
-
-_REGISTRATION_TYPES: Final[dict[str, tuple[str, str]]] = {
-    "Enregistrement sur demande": ("Enregistrement sur demande", "Registered on application"),
-    "Enregistrement de droit": ("Enregistrement de droit", "Registered by right"),
-}
-
 
 def _index(lang: str) -> int:
     if lang not in LANGUAGES:
@@ -207,17 +192,6 @@ def label(key: str, lang: str, **values: object) -> str:
     """The wording of ``key`` in ``lang``, with ``{placeholders}`` filled in."""
     text = _LABELS[key][_index(lang)]
     return text.format(**values) if values else text
-
-
-def authority_status(registration_type: str | None, lang: str) -> str:
-    """How the certificate is recognised, from ``TYPE_ENREGISTREMENT``."""
-    return _AUTHORITY_STATUS.get(registration_type, _AUTHORITY_STATUS[None])[_index(lang)]
-
-
-def registration_type(value: str, lang: str) -> str:
-    """``TYPE_ENREGISTREMENT`` in the page's language."""
-    pair = _REGISTRATION_TYPES.get(value)
-    return pair[_index(lang)] if pair else value
 
 
 def all_keys() -> list[str]:

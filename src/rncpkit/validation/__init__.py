@@ -8,17 +8,17 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from rncpkit.errors import FicheError, InputError, UsageError
+from rncpkit import _arguments
+from rncpkit.errors import FicheError, InputError
 from rncpkit.formats import ReadResult
-from rncpkit.formats.registry import detect_format, get_format
-from rncpkit.io import Source, display_name, open_input
+from rncpkit.io import Source, display_name
 from rncpkit.model import Certification
+from rncpkit.pipeline import open_records
 from rncpkit.validation import text
 from rncpkit.validation.findings import Finding, Severity
 from rncpkit.validation.rules import (
     CATALOGUE,
     INPUT_UNREADABLE,
-    READ_INVALID,
     Collector,
     Context,
     Located,
@@ -29,7 +29,6 @@ from rncpkit.validation.rules import (
 __all__ = [
     "CATALOGUE",
     "INPUT_UNREADABLE",
-    "READ_ERROR",
     "Finding",
     "Rule",
     "Severity",
@@ -39,9 +38,6 @@ __all__ = [
     "finding_from_error",
     "validate",
 ]
-
-READ_ERROR = READ_INVALID
-"""Rule code of the problems found while reading (types, formats, structure)."""
 
 _READ_TIME = frozenset(
     code for code, item in CATALOGUE.items() if item.check is None and item.collector is None
@@ -154,13 +150,14 @@ class Tally:
 
 def validate(
     source: Source,
-    format: str | None = None,
-    *,
+    *legacy: str | None,
+    from_format: str | None = None,
     today: dt.date | None = None,
     select: Iterable[str] | None = None,
     ignore: Iterable[str] | None = None,
     where: Callable[[Certification], bool] | None = None,
     tally: Tally | None = None,
+    format: str | None = None,
 ) -> Iterator[Finding]:
     """Every problem of every fiche in ``source``: reading errors, then rule findings,
     then the file-level findings (duplicates, link cycles) once the file is read.
@@ -171,22 +168,21 @@ def validate(
     while reading are reported unless their code is in ``ignore`` (``select`` does not
     hide them: a fiche that cannot be read cannot be checked). Input that cannot be read
     at all (not XML, unsafe, wrong version) raises :class:`~rncpkit.errors.InputError`.
+    ``from_format`` names the input format (``format=`` and a positional format are
+    deprecated spellings); a source of the wrong kind raises ArgumentTypeError.
     """
+    _arguments.check_source(source, "validate")
+    format = _arguments.from_format_argument(legacy, from_format, format, "validate")
     name = display_name(source)
     day = today or export_date(name) or dt.date.today()
     ignored = set(ignore or ())
     rules = _selected(select, ignored)
     per_fiche = [rule for rule in rules if rule.check is not None]
     collectors = [(rule, rule.collector()) for rule in rules if rule.collector is not None]
-    with open_input(source) as opened:
-        # as api.read_records, but the rules need to know what the format can carry
-        fmt = get_format(format) if format else detect_format(opened)
-        if fmt.reader is None:
-            raise UsageError(f"rncpkit cannot read the {fmt.name} format")
-        context = Context(today=day, uncarried=fmt.uncarried)
-        results = fmt.reader(opened)
+    with open_records(source, format) as opened:
+        context = Context(today=day, uncarried=opened.format.uncarried)
         yield from _findings(
-            results, name, context, per_fiche, collectors, ignored, where, tally or Tally()
+            opened.records, name, context, per_fiche, collectors, ignored, where, tally or Tally()
         )
 
 

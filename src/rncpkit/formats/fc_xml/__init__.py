@@ -15,8 +15,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import IO
 
-from rncpkit.formats.base import Format, Piece, ReadResult, Split, Versions, WriteOptions
-from rncpkit.formats.fc_xml import reading, writing
+from rncpkit.formats.base import Format, Piece, ReadResult, Record, Split, Versions, WriteOptions
+from rncpkit.formats.fc_xml import reading, scan, writing
 from rncpkit.formats.fc_xml.codecs import BOOL, CODE, DATE, INT, TEXT
 from rncpkit.formats.fc_xml.legacy import V20, V30
 from rncpkit.formats.fc_xml.reading import read_fiche
@@ -24,7 +24,7 @@ from rncpkit.formats.fc_xml.table import V41
 from rncpkit.formats.fc_xml.v12 import V12
 from rncpkit.formats.fc_xml.writing import FluxWriter
 from rncpkit.formats.xmltable import BadValue, Group
-from rncpkit.io import InputFile
+from rncpkit.io import InputFile, single_member
 
 __all__ = [
     "BOOL",
@@ -62,8 +62,21 @@ def _writer(stream: IO[bytes], options: WriteOptions) -> FluxWriter:
     return writing.FluxWriter(stream, VERSIONS, options.flux_version, WRITABLE)
 
 
+def _member(opened: InputFile) -> InputFile:
+    return single_member(opened, ".xml") if opened.archive is not None else opened
+
+
 def _pieces(opened: InputFile) -> Iterator[Piece]:
-    return reading.fragments(opened, VERSIONS)
+    return reading.fragments(_member(opened), VERSIONS)
+
+
+def _quick_pieces(opened: InputFile) -> Iterator[Piece]:
+    member = _member(opened)
+    return scan.fragments(member.stream, member.name, VERSIONS.__contains__)
+
+
+def _find(opened: InputFile, number: str) -> Record | None:
+    return scan.find(opened, number, read)
 
 
 def _read_pieces(pieces: Sequence[Piece], name: str) -> Iterator[ReadResult]:
@@ -87,7 +100,8 @@ FORMAT = Format(
     sniff=sniff,
     reader=read,
     writer=_writer,
-    split=Split(_pieces, _read_pieces),
+    split=Split(_pieces, _read_pieces, quick=_quick_pieces),
     concatenable=True,
+    find=_find,
     versions=Versions(reads=tuple(VERSIONS), writes=WRITABLE, default="4.1"),
 )

@@ -1,8 +1,8 @@
 """The France Compétences flux V4.1 as one table: every element of a ``FICHE``, in the
 official order, and the model field it fills. The reader, the writer, the error locator,
-the project XSD test and docs/mapping-fc.md all walk :data:`V41`; older versions
-(:mod:`.legacy`) are derived from it. To map a new element, add one node here (and the
-field to the model)."""
+the generated XSD (:mod:`.schema`) and docs/mapping-fc.md all walk :data:`V41`; older
+versions (:mod:`.legacy`) are derived from it. To map a new element, add one node here (and
+the field to the model)."""
 
 from __future__ import annotations
 
@@ -112,7 +112,7 @@ V41 = Group(
         Leaf("TYPE_EMPLOI_ACCESSIBLES", "job_types"),
         _code_label("rome", "CODES_ROME", "ROME"),
         # CCN_* and CODES_IDCC are reported in the flux but absent from every sample seen:
-        # their position here is an assumption (documented in schemas/fc-flux-v4.1.xsd).
+        # their position here is an assumption (said in the generated schemas/fc-flux-v4.1.xsd).
         _agreement(0),
         _agreement(1),
         _agreement(2),

@@ -10,7 +10,7 @@ from typing import IO
 from lxml import etree
 
 from rncpkit import xmlsafe
-from rncpkit.errors import OutputError
+from rncpkit.errors import OutputError, UsageError
 from rncpkit.formats.xmltable import Group, write_record
 from rncpkit.model import Certification, UnknownElement
 from rncpkit.xmlwrite import XmlWriter
@@ -47,7 +47,7 @@ class FluxWriter:
         writable: tuple[str, ...],
     ) -> None:
         if version not in writable or version not in tables:
-            raise OutputError(
+            raise UsageError(
                 f"cannot write flux version {version!r} (writable: {', '.join(writable)})"
             )
         self._table = tables[version]

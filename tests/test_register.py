@@ -675,3 +675,34 @@ def test_an_invalid_fiche_of_a_flux_is_located_alike_with_one_or_two_jobs(
         with Register(tmp_path / f"{jobs}.sqlite") as reg:
             assert reg.get("RNCP3") is None and reg.get("RNCP4") == fiches[3]
     assert found[0] == found[1]
+
+
+def test_a_zipped_flux_builds_the_register_of_its_xml(
+    tmp_path: Path, three: list[rncpkit.Certification]
+) -> None:
+    """The zip France Compétences publishes: its XML member is read, in one parse with one
+    job and cut into pieces with two, and the update compares the same digests."""
+    import zipfile
+
+    xml = export(tmp_path / f"export_fiches_V4_1_{DAY1}.xml", three)
+    archive = tmp_path / f"export_fiches_V4_1_{DAY1}.zip"
+    with zipfile.ZipFile(archive, "w") as out:
+        out.write(xml, xml.name)
+    dumps = []
+    for jobs in (1, 2):
+        target = tmp_path / f"zip-{jobs}.sqlite"
+        summary = Register.build(target, [archive], jobs=jobs)
+        assert (summary.read, summary.added, summary.rejected) == (3, 3, 0)
+        db = sqlite3.connect(target)
+        dumps.append(db.execute("SELECT number, digest, raw_digest FROM fiches").fetchall())
+        db.close()
+    Register.build(tmp_path / "xml.sqlite", [xml])
+    db = sqlite3.connect(tmp_path / "xml.sqlite")
+    assert (
+        dumps[0]
+        == dumps[1]
+        == db.execute("SELECT number, digest, raw_digest FROM fiches").fetchall()
+    )
+    db.close()
+    with Register(tmp_path / "zip-1.sqlite") as reg:
+        assert reg.update([archive], as_of=dt.date(2026, 8, 17)).unchanged == 3

@@ -26,7 +26,7 @@ from rncpkit._version import __version__
 from rncpkit.errors import FicheError, InputError
 from rncpkit.formats.base import Piece, ReadResult, Record, Split
 from rncpkit.formats.registry import detect_format, get_format
-from rncpkit.io import InputFile, Source, open_input
+from rncpkit.io import InputFile, Source, open_input, single_member
 from rncpkit.register.store import Rows
 
 _NUMBER = re.compile(rb"<NUMERO_FICHE>\s*((?:RNCP|RS)[0-9]+)\s*</NUMERO_FICHE>")
@@ -59,9 +59,13 @@ def cut_and_read(split: Split_) -> Iterator[tuple[Piece, ReadResult]] | None:
         return None
     from rncpkit.formats.fc_xml import VERSIONS, reading
 
+    opened = split.opened
+    if opened.archive is not None:  # the zip France Compétences publishes: its XML member
+        opened = single_member(opened, ".xml")
+
     def walk() -> Iterator[tuple[Piece, ReadResult]]:
-        name = split.opened.name
-        for version, element in reading._fiches(split.opened, VERSIONS):
+        name = opened.name
+        for version, element in reading._fiches(opened, VERSIONS):
             line = element.sourceline or 0
             piece = Piece(version, line, etree.tostring(element, with_tail=False))
             result = reading.read_fiche(element, VERSIONS[version], name)

@@ -706,3 +706,47 @@ def test_a_zipped_flux_builds_the_register_of_its_xml(
     db.close()
     with Register(tmp_path / "zip-1.sqlite") as reg:
         assert reg.update([archive], as_of=dt.date(2026, 8, 17)).unchanged == 3
+
+
+def test_an_unusual_layout_is_cut_by_the_parser_instead(
+    tmp_path: Path, three: list[rncpkit.Certification], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Something else than blanks or comments between two fiches: the byte-level cut gives
+    up after the first fiches, and the build (or the update) is redone with the parser's
+    cut, the register being the same; digests of the two cuts never match each other."""
+    usual = export(tmp_path / f"export_{DAY1}.xml", three).read_text()
+    second = usual.index("<FICHE>", usual.index("<FICHE>") + 1)
+    unusual = tmp_path / "unusual" / f"export_{DAY1}.xml"
+    unusual.parent.mkdir()
+    unusual.write_text(usual[:second] + "<NOTE>x</NOTE>\n    " + usual[second:])
+
+    def rows(path: Path) -> list[tuple[object, ...]]:
+        db = sqlite3.connect(path)
+        try:
+            return db.execute(
+                "SELECT number, digest, data FROM fiches JOIN fiche_json ON fiche_id = id"
+            ).fetchall()
+        finally:
+            db.close()
+
+    summary = Register.build(tmp_path / "unusual.sqlite", [unusual])
+    assert (summary.read, summary.added) == (3, 3)
+    Register.build(tmp_path / "usual.sqlite", [tmp_path / f"export_{DAY1}.xml"])
+    assert rows(tmp_path / "unusual.sqlite") == rows(tmp_path / "usual.sqlite")
+
+    read: list[str] = []
+    original = pieces.Split_.read
+
+    def spy(self: pieces.Split_, batch: list[Piece]) -> Iterator[ReadResult]:
+        read.extend(pieces.number(piece) or "?" for piece in batch)
+        return original(self, batch)
+
+    monkeypatch.setattr(pieces.Split_, "read", spy)
+    with Register(tmp_path / "unusual.sqlite") as reg:
+        # the same unusual file: known by the digests of the parser's cut, nothing read
+        assert reg.update([unusual], as_of=dt.date(2026, 8, 17)).unchanged == 3
+        assert read == []
+        # the same fiches in the usual layout: other digests, so read, and found unchanged
+        again = reg.update([tmp_path / f"export_{DAY1}.xml"], as_of=dt.date(2026, 8, 18))
+        assert (again.unchanged, again.changed) == (3, 0) and len(read) == 3
+        assert list(reg.changes(since=dt.date(2026, 8, 17))) == []

@@ -33,7 +33,7 @@ from pydantic_core import to_json
 from rncpkit.api import Progress, read_records
 from rncpkit.diff import FIELDS, changed_fields, fingerprint
 from rncpkit.errors import FicheError, InputError, RncpkitError, UsageError
-from rncpkit.formats.base import Piece
+from rncpkit.formats.base import Piece, UnusualLayout
 from rncpkit.io import Source, display_name
 from rncpkit.model import Certification
 from rncpkit.register import pieces, store
@@ -290,20 +290,8 @@ def _read_pieces(
     """Apply an input its format cut into pieces: a piece with the very bytes stored is
     counted unchanged; the others are read in batches by the format. A build reads them
     into rows (:func:`pieces.prepare`), with ``jobs`` > 1 in worker processes while this
-    one cuts and writes; with one job, from a single parse (:func:`pieces.cut_and_read`)."""
-    if applier.building and jobs <= 1:
-        walked = pieces.cut_and_read(split)
-        if walked is not None:
-            for piece, result in walked:
-                if isinstance(result, FicheError):
-                    applier.rejected(result)
-                else:
-                    rows = store.Rows.of(result.certification, pieces.digest(piece))
-                    applier.new_rows(rows, name, declared)
-                step()
-                if progress is not None:
-                    progress(split.opened.bytes_read, split.opened.size)
-            return
+    one cuts and writes. Cut at the byte level (``split.quick``), the flux is parsed once:
+    when its pieces are read."""
     batch: list[tuple[Piece, bytes]] = []
     pending: collections.deque[Future[list[store.Rows | FicheError]]] = collections.deque()
     with contextlib.ExitStack() as stack:
@@ -339,7 +327,7 @@ def _read_pieces(
             batch.clear()
 
         for piece in split.pieces:
-            raw_digest = pieces.digest(piece)
+            raw_digest = split.digest(piece)
             found = pieces.number(piece)
             if found is not None and applier.same_bytes(found, raw_digest, name, declared):
                 step()
@@ -363,6 +351,7 @@ def _apply(
     progress: Progress | None,
     commit_batches: bool,
     jobs: int = 1,
+    quick: bool = True,
 ) -> None:
     """Read every source into the register: through :mod:`.pieces` when its format can
     cut it into records (unchanged fiches are then not even read), else record by record."""
@@ -386,7 +375,7 @@ def _apply(
         declared = named_repertoire(name)
         if declared:
             declared_all.add(declared)
-        with pieces.split_input(source) as split:
+        with pieces.split_input(source, quick) as split:
             if split is not None:
                 _read_pieces(split, applier, name, declared, step, progress, jobs)
                 continue
@@ -421,6 +410,22 @@ def build(
 def _build(
     path: Path, sources: list[Source], day: dt.date, progress: Progress | None, jobs: int
 ) -> UpdateSummary:
+    """Build with the exports cut at the byte level; again with the parser's cut if one of
+    them has a layout the byte-level cut does not handle (the first file was private)."""
+    try:
+        return _build_once(path, sources, day, progress, jobs, quick=True)
+    except UnusualLayout:
+        return _build_once(path, sources, day, progress, jobs, quick=False)
+
+
+def _build_once(
+    path: Path,
+    sources: list[Source],
+    day: dt.date,
+    progress: Progress | None,
+    jobs: int,
+    quick: bool,
+) -> UpdateSummary:
     summary = UpdateSummary(as_of=day)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
@@ -439,7 +444,7 @@ def _build(
                 (_version(), dt.datetime.now(dt.UTC).isoformat(timespec="seconds")),
             )
             db.execute("BEGIN")
-            _apply(db, sources, summary, "build", progress, commit_batches=True, jobs=jobs)
+            _apply(db, sources, summary, "build", progress, True, jobs, quick)
             db.execute("COMMIT")
             db.executescript(indexes)
             db.execute("INSERT INTO fiche_text (fiche_text) VALUES ('optimize')")
@@ -491,19 +496,26 @@ def _update(
     progress: Progress | None,
     name: str,
 ) -> UpdateSummary:
-    summary = UpdateSummary(as_of=day)
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        last = _last_applied(db)
-        declared = {r for s in sources if (r := named_repertoire(display_name(s)))}
-        _refuse_older(last, day, declared, force, name)
-        _apply(db, sources, summary, "update", progress, commit_batches=False)
-        _refuse_older(last, day, set(summary.repertoires), force, name)
-        db.execute("COMMIT")
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
-    return summary
+    for quick in (True, False):  # again with the parser's cut for an unusual layout
+        summary = UpdateSummary(as_of=day)
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            last = _last_applied(db)
+            declared = {r for s in sources if (r := named_repertoire(display_name(s)))}
+            _refuse_older(last, day, declared, force, name)
+            _apply(db, sources, summary, "update", progress, False, quick=quick)
+            _refuse_older(last, day, set(summary.repertoires), force, name)
+            db.execute("COMMIT")
+        except UnusualLayout:
+            db.execute("ROLLBACK")
+            if not quick:
+                raise
+            continue
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        return summary
+    raise AssertionError("unreachable")
 
 
 def _last_applied(db: sqlite3.Connection) -> dict[str, str]:

@@ -1,7 +1,8 @@
 """Fast path for inputs a format can cut into records (``Format.split``: the XML flux).
 
 The format cuts its input into one piece per fiche (the bytes of the ``FICHE``, with what
-it needs from around it) before any fiche is mapped to the model; the register keeps a
+it needs from around it) before any fiche is mapped to the model: at the byte level when it
+can (``Split.quick``: the flux's usual layout), else with its parser. The register keeps a
 digest of each piece, so a fiche whose piece is the same as last night is known unchanged
 without being read into the model, validated or serialised. The other pieces are read by
 the format's own ``split.read``, in batches, exactly as the whole file would be read (same
@@ -20,13 +21,11 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from lxml import etree
-
 from rncpkit._version import __version__
 from rncpkit.errors import FicheError, InputError
-from rncpkit.formats.base import Piece, ReadResult, Record, Split
+from rncpkit.formats.base import Piece, ReadResult, Split
 from rncpkit.formats.registry import detect_format, get_format
-from rncpkit.io import InputFile, Source, open_input, single_member
+from rncpkit.io import InputFile, Source, open_input
 from rncpkit.register.store import Rows
 
 _NUMBER = re.compile(rb"<NUMERO_FICHE>\s*((?:RNCP|RS)[0-9]+)\s*</NUMERO_FICHE>")
@@ -35,9 +34,11 @@ BATCH = 64
 """Pieces read together (one parse for the batch)."""
 
 
-def digest(piece: Piece) -> bytes:
-    """The digest of one piece: its context (the flux version) and bytes."""
-    data = _SALT + piece.context.encode() + b"\n" + piece.data
+def digest(piece: Piece, quick: bool = False) -> bytes:
+    """The digest of one piece: how it was cut, its context (the flux version) and bytes.
+    A piece cut at the byte level (``quick``) is the fiche's bytes as in the file; one cut
+    by the parser is the element serialised again: never the same digest."""
+    data = _SALT + (b"quick " if quick else b"") + piece.context.encode() + b"\n" + piece.data
     return hashlib.blake2b(data, digest_size=16).digest()
 
 
@@ -45,36 +46,6 @@ def number(piece: Piece) -> str | None:
     """The fiche number a piece declares, found without parsing (None if not found)."""
     found = _NUMBER.search(piece.data)
     return found.group(1).decode() if found else None
-
-
-def cut_and_read(split: Split_) -> Iterator[tuple[Piece, ReadResult]] | None:
-    """Each fiche of an XML flux as its piece (for the digest) and what it reads as, from
-    ONE parse of the flux; None for another format (the build then cuts, and parses each
-    batch of pieces again). The pieces are the very bytes ``Format.split`` cuts, so the
-    digests a build stores are those an update compares.
-
-    This walks the fc-xml reader's own ``FICHE`` iteration: the format's ``Split`` has no
-    "cut and read in one pass" entry yet (see docs/register.md, Performance)."""
-    if split.format_name != "fc-xml":
-        return None
-    from rncpkit.formats.fc_xml import VERSIONS, reading
-
-    opened = split.opened
-    if opened.archive is not None:  # the zip France Compétences publishes: its XML member
-        opened = single_member(opened, ".xml")
-
-    def walk() -> Iterator[tuple[Piece, ReadResult]]:
-        name = opened.name
-        for version, element in reading._fiches(opened, VERSIONS):
-            line = element.sourceline or 0
-            piece = Piece(version, line, etree.tostring(element, with_tail=False))
-            result = reading.read_fiche(element, VERSIONS[version], name)
-            yield (
-                piece,
-                (result if isinstance(result, FicheError) else Record(result, element.sourceline)),
-            )
-
-    return walk()
 
 
 @dataclass
@@ -85,14 +56,22 @@ class Split_:
     pieces: Iterator[Piece]
     split: Split
     format_name: str
+    quick: bool = False
+    """Cut at the byte level, without parsing (``Split.quick``): may raise
+    :class:`UnusualLayout` while cutting; the run is then redone with ``quick=False``."""
 
     def read(self, batch: list[Piece]) -> Iterator[ReadResult]:
         return self.split.read(batch, self.opened.name)
 
+    def digest(self, piece: Piece) -> bytes:
+        return digest(piece, self.quick)
+
 
 @contextlib.contextmanager
-def split_input(source: Source) -> Iterator[Split_ | None]:
-    """``source`` opened and cut into pieces, or None when its format cannot cut it."""
+def split_input(source: Source, quick: bool = True) -> Iterator[Split_ | None]:
+    """``source`` opened and cut into pieces, or None when its format cannot cut it; with
+    ``quick``, cut at the byte level when the format can (its pieces are then the bytes
+    of the file, not parsed: the parse is the reading of the pieces, once)."""
     if not isinstance(source, str | os.PathLike) or os.fspath(source) == "-":
         yield None  # a stream: read it once, the ordinary way
         return
@@ -104,7 +83,10 @@ def split_input(source: Source) -> Iterator[Split_ | None]:
         if fmt is None or fmt.split is None:
             yield None
             return
-        yield Split_(opened, fmt.split.pieces(opened), fmt.split, fmt.name)
+        if quick and fmt.split.quick is not None:
+            yield Split_(opened, fmt.split.quick(opened), fmt.split, fmt.name, quick=True)
+        else:
+            yield Split_(opened, fmt.split.pieces(opened), fmt.split, fmt.name)
 
 
 def prepare(

@@ -731,8 +731,12 @@ def test_an_unusual_layout_is_cut_by_the_parser_instead(
 
     summary = Register.build(tmp_path / "unusual.sqlite", [unusual])
     assert (summary.read, summary.added) == (3, 3)
+    summary = Register.build(tmp_path / "unusual-2.sqlite", [unusual], jobs=2)
+    assert (summary.read, summary.added) == (3, 3)
     Register.build(tmp_path / "usual.sqlite", [tmp_path / f"export_{DAY1}.xml"])
     assert rows(tmp_path / "unusual.sqlite") == rows(tmp_path / "usual.sqlite")
+    assert rows(tmp_path / "unusual-2.sqlite") == rows(tmp_path / "usual.sqlite")
+    assert not list(tmp_path.glob("*.part"))  # the first attempt's file is gone
 
     read: list[str] = []
     original = pieces.Split_.read

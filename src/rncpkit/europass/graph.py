@@ -9,6 +9,7 @@ field), before any writer has written a byte of that fiche.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import unicodedata
 import warnings
@@ -49,6 +50,7 @@ def nothing_written(format_name: str) -> OutputError:
 
 
 FRANCE_COMPETENCES = "France compétences"
+_FRANCE_COMPETENCES_SLUG = "france-competences"
 SCHEME_NAME = {
     Repertoire.RNCP: "Répertoire national des certifications professionnelles (RNCP)",
     Repertoire.RS: "Répertoire spécifique (RS)",
@@ -276,6 +278,22 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "x"
 
 
+def name_key(name: str) -> str:
+    """A URI path segment that only this exact name gets, stable across runs.
+
+    :func:`slug` loses case, accents and punctuation, so distinct names can share a slug
+    (``:`` and ``;`` both give ``x``, ``X`` and ``Ȝ`` too); unless the name is its own slug,
+    the first 8 hex digits of the SHA-256 of its UTF-8 bytes follow it after a ``.``, a
+    character no slug holds: ``SNVEL`` → ``snvel.<digest>``, ``snvel`` → ``snvel``. A
+    counter in document order would be unique too, but would change an organisation's URI
+    when another certifier is added to the fiche or the flux.
+    """
+    key = slug(name)
+    if key == name:
+        return key
+    return f"{key}.{hashlib.sha256(name.encode()).hexdigest()[:8]}"
+
+
 _URL = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
 
 
@@ -305,13 +323,18 @@ class Uris:
         return f"{self.scheme(scheme)}/{code}"
 
     def organisation(self, certifier: Certifier) -> str:
+        """One URI per distinct organisation, the same in every run: by SIRET when the
+        fiche gives one, else by name (see :func:`name_key`); a certifier named like
+        France compétences without SIRET is the accrediting agent itself."""
         if certifier.siret:
             return f"{self.base}organisation/siret/{certifier.siret}"
-        return f"{self.base}organisation/{slug(certifier.name)}"
+        if slug(certifier.name) == _FRANCE_COMPETENCES_SLUG:
+            return self.france_competences
+        return f"{self.base}organisation/{name_key(certifier.name)}"
 
     @property
     def france_competences(self) -> str:
-        return f"{self.base}organisation/france-competences"
+        return f"{self.base}organisation/{_FRANCE_COMPETENCES_SLUG}"
 
     @property
     def france(self) -> str:

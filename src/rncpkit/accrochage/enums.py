@@ -11,6 +11,20 @@ from enum import StrEnum
 
 from rncpkit.model.enums import AccessRouteCode
 
+__all__ = [
+    "RNCP_TO_CDC",
+    "AccessMode",
+    "DepositorKind",
+    "ExamMode",
+    "FluxAction",
+    "LanguageLevel",
+    "Mention",
+    "Obtention",
+    "RegistrationInitiative",
+    "Sex",
+    "VaeRoute",
+]
+
 
 class DepositorKind(StrEnum):
     """``natureDeposant``: who deposits the file for the certifier."""

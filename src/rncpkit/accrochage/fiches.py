@@ -14,6 +14,12 @@ from dataclasses import dataclass
 from rncpkit.model import AccessRouteCode, Certification
 from rncpkit.samples import sample_path as sample_path  # the one lookup of shipped files
 
+__all__ = [
+    "FicheFacts",
+    "FicheIndex",
+    "sample_path",
+]
+
 SAMPLE_NAME = "RNCP35080.xml"
 
 

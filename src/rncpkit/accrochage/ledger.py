@@ -33,6 +33,17 @@ from rncpkit.accrochage.model import Passage
 from rncpkit.accrochage.receipt import Outcome, ProcessingReport
 from rncpkit.errors import InputError, RncpkitError
 
+__all__ = [
+    "ACCEPTED",
+    "FILE_REFUSED",
+    "REFUSED",
+    "SENT",
+    "Declared",
+    "Ledger",
+    "LedgerBusyError",
+    "Recorded",
+]
+
 SCHEMA_VERSION = "1"
 SENT, ACCEPTED, REFUSED, FILE_REFUSED = "sent", "accepted", "refused", "file_refused"
 STATUSES = (SENT, ACCEPTED, REFUSED, FILE_REFUSED)

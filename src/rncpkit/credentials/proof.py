@@ -39,6 +39,17 @@ from rncpkit.credentials.multibase import (
 )
 from rncpkit.errors import InputError
 
+__all__ = [
+    "Method",
+    "Resolver",
+    "canonical",
+    "hash_data",
+    "sign_data_integrity",
+    "sign_jwt",
+    "verify_data_integrity",
+    "verify_jwt",
+]
+
 CRYPTOSUITE = "eddsa-rdfc-2022"
 PROOF_TYPE = "DataIntegrityProof"
 

@@ -23,6 +23,36 @@ from rncpkit.model import AccessRouteCode, Certification, Certifier, Repertoire
 from rncpkit.model.text import flattened_lines
 from rncpkit.supplement import registration
 
+__all__ = [
+    "DEFAULT_BASE_URI",
+    "JURY_NOTE",
+    "NOTE_FIELDS",
+    "REGULATION_NOTE",
+    "VALIDATION_NOTE",
+    "Accreditation",
+    "Activity",
+    "Assessment",
+    "Awarding",
+    "Builder",
+    "Concept",
+    "Entitlement",
+    "Graph",
+    "Identifier",
+    "Location",
+    "Note",
+    "Organisation",
+    "Outcome",
+    "Qualification",
+    "Uris",
+    "Written",
+    "build_graph",
+    "is_url",
+    "nothing_written",
+    "slug",
+    "split_items",
+    "warn_placeholder",
+]
+
 DEFAULT_BASE_URI = "https://rncpkit.invalid/"
 """Placeholder base of minted URIs (``.invalid`` never resolves): publishers set their own."""
 

@@ -11,6 +11,33 @@ from dataclasses import dataclass
 
 from rncpkit.model import AccessRouteCode, Level
 
+__all__ = [
+    "ACTUAL",
+    "APPRENTICESHIP",
+    "ASSESSMENT_PATTERNS",
+    "AUTHORITY",
+    "EDC_CONTEXT",
+    "EDUCATIONAL_PROGRAMME",
+    "FORMAL",
+    "FRANCE",
+    "FRANCE_ATU",
+    "FRENCH",
+    "JOB_EXPERIENCE",
+    "LOQ_NS",
+    "LOQ_XSD_VERSION",
+    "NQF_FRAMEWORK_FRANCE",
+    "NQF_FRANCE",
+    "OCCUPATION",
+    "PROGRAM_LICENSE",
+    "ROUTE_ACTIVITY",
+    "SKILL",
+    "SNB",
+    "Term",
+    "assessment_types",
+    "eqf",
+    "isced",
+]
+
 SNB = "http://data.europa.eu/snb/"
 AUTHORITY = "http://publications.europa.eu/resource/authority/"
 

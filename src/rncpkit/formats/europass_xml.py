@@ -56,6 +56,12 @@ from rncpkit.formats.base import Format, ReadResult, Record, WriteOptions
 from rncpkit.io import InputFile, single_member
 from rncpkit.model import AccessRouteCode, Certification, RegistrationType
 
+__all__ = [
+    "FORMAT",
+    "NS",
+    "LoqWriter",
+]
+
 NS = vocab.LOQ_NS
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 DC = "http://purl.org/dc/terms/"

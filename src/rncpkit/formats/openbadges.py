@@ -20,6 +20,15 @@ from rncpkit.formats.base import Format, WriteOptions
 from rncpkit.model import Certification, Certifier, CompetenceBlock, Repertoire
 from rncpkit.supplement import registration
 
+__all__ = [
+    "FORMAT",
+    "OB_CONTEXT",
+    "Badges",
+    "OpenBadgesWriter",
+    "achievements",
+    "markdown",
+]
+
 OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 EQF_FRAMEWORK = "European Qualifications Framework (EQF)"
 ROME_FRAMEWORK = "ROME (Répertoire opérationnel des métiers et des emplois, France Travail)"

@@ -46,6 +46,13 @@ from rncpkit.supplement.content import (
 from rncpkit.supplement.table import SELF, SUPPLEMENT, Node
 from rncpkit.xmlwrite import XmlWriter
 
+__all__ = [
+    "FORMAT",
+    "SupplementXmlWriter",
+    "schema",
+    "to_bytes",
+]
+
 _NS = f"{{{NAMESPACE}}}"
 _ROOT = f"{_NS}CertificateSupplement"
 _COLLECTION_TAG = "CertificateSupplements"

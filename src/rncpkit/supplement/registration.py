@@ -20,6 +20,16 @@ from typing import Final
 
 from rncpkit.model import Certification, RegistrationType, Repertoire
 
+__all__ = [
+    "LANGUAGES",
+    "date_text",
+    "level_absence",
+    "register_short",
+    "state",
+    "statement",
+    "type_name",
+]
+
 LANGUAGES: Final = ("fr", "en")
 
 _REGISTER: Final[dict[Repertoire, tuple[str, str]]] = {

@@ -20,9 +20,6 @@ __all__ = [
     "sample_path",
 ]
 
-SAMPLE_NAME = "RNCP35080.xml"
-
-
 @dataclass(frozen=True, slots=True)
 class FicheFacts:
     """The facts of one fiche that a holder's row is checked against."""

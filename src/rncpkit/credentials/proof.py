@@ -100,11 +100,6 @@ def hash_data(document: Json, options: Json) -> bytes:
     return options_hash + hashlib.sha256(canonical(unsigned).encode()).digest()
 
 
-def utc_now() -> str:
-    """The current instant as XML Schema dateTime in UTC, whole seconds."""
-    return dt.datetime.now(dt.UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def sign_data_integrity(
     document: Json, key: ed25519.Ed25519PrivateKey, verification_method: str, created: str
 ) -> Json:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rncpkit.model import AccessRouteCode, Level
+from rncpkit.model import AccessRouteCode
 
 __all__ = [
     "ACTUAL",
@@ -260,7 +260,3 @@ ISCED_LABELS: dict[str, str] = {
     "1088": _MIXED + "services",
 }
 """English labels of the ISCED-F 2013 fields the NSF crosswalk uses."""
-
-LEVEL_BY_NUMBER: dict[int, Level] = {
-    level.number: level for level in Level if level.number is not None
-}

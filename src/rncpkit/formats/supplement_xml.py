@@ -320,13 +320,6 @@ def to_bytes(certification: Certification, translated_title: str | None = None) 
     return buffer.getvalue()
 
 
-def supplement_element(
-    certification: Certification, translated_title: str | None = None
-) -> etree._Element:
-    """The ``CertificateSupplement`` element of one fiche, parsed back from its bytes."""
-    return xmlsafe.parse_bytes(to_bytes(certification, translated_title))
-
-
 class SupplementXmlWriter:
     """Streams supplements: one document per fiche, or a wrapper around several (decided
     at the second fiche: the first is kept until then)."""

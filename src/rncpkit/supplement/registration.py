@@ -179,8 +179,3 @@ def level_absence(certification: Certification, lang: str) -> str | None:
     if certification.level is not None and certification.level.number is None:
         return _UNDETERMINED_LEVEL[_i(lang)]
     return None
-
-
-def accreditation_title(certification: Certification) -> str:
-    """The LOQ accreditation title (French): the registration and its legal basis."""
-    return statement(certification, "fr")

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from enum import Enum
 from typing import IO, Any
 
@@ -45,6 +45,13 @@ from rncpkit.supplement.content import (
 )
 from rncpkit.supplement.table import SELF, SUPPLEMENT, Node
 from rncpkit.xmlwrite import XmlWriter
+
+__all__ = [
+    "FORMAT",
+    "SupplementXmlWriter",
+    "schema",
+    "to_bytes",
+]
 
 _NS = f"{{{NAMESPACE}}}"
 _ROOT = f"{_NS}CertificateSupplement"
@@ -80,6 +87,11 @@ def _string(value: Any) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
+
+
+def _boolean(raw: str | None) -> bool:
+    """An ``xs:boolean`` attribute read back (``true``/``1``; anything else is false)."""
+    return raw in ("true", "1")
 
 
 def _blank(value: Any) -> bool:
@@ -130,7 +142,7 @@ def _emit(w: XmlWriter, node: Node, obj: Any, ctx: _Context) -> None:
         _DERIVED[node.derived](w, node, ctx)
         return
     if node.custom is not None:
-        _CUSTOM_WRITERS[node.custom](w, node, ctx)
+        _CUSTOM[node.custom][0](w, node, ctx)
         return
     value = obj if node.field is None else getattr(obj, node.field)
     for item in value if node.many else [value]:
@@ -184,11 +196,17 @@ def _authority(w: XmlWriter, node: Node, ctx: _Context) -> None:
     w.end()
 
 
-def _level_note(w: XmlWriter, node: Node, ctx: _Context) -> None:
-    for lang in registration.LANGUAGES:
-        text = registration.level_absence(ctx.c, lang)
-        if text is not None:
-            _leaf(w, node.tag, text, lang=lang)
+def _per_language(text_in: Callable[[Certification, str], str | None]) -> Any:
+    """The node once per language that has a text for the fiche (``registration``'s
+    sentences: the level's absence, the fiche's state)."""
+
+    def write(w: XmlWriter, node: Node, ctx: _Context) -> None:
+        for lang in registration.LANGUAGES:
+            text = text_in(ctx.c, lang)
+            if text is not None:
+                _leaf(w, node.tag, text, lang=lang)
+
+    return write
 
 
 def _grading(w: XmlWriter, node: Node, ctx: _Context) -> None:
@@ -200,13 +218,6 @@ def _grading(w: XmlWriter, node: Node, ctx: _Context) -> None:
     for text in methods:
         _leaf(w, "AssessmentMethods", text)
     w.end()
-
-
-def _state(w: XmlWriter, node: Node, ctx: _Context) -> None:
-    for lang in registration.LANGUAGES:
-        text = registration.state(ctx.c, lang)
-        if text is not None:
-            _leaf(w, node.tag, text, lang=lang)
 
 
 def _fixed(text: str | None = None, **attrib: str) -> Any:
@@ -224,9 +235,9 @@ _DERIVED: dict[str, Any] = {
     "not-in-register": _not_in_register,
     "translated-title": _translated_title,
     "authority": _authority,
-    "level-note": _level_note,
+    "level-note": _per_language(registration.level_absence),
     "grading": _grading,
-    "state": _state,
+    "state": _per_language(registration.state),
     "fiche-link": _fiche_link,
     "more-information": _fixed(href=MORE_INFO_URL),
     "europass-centre": _fixed(EUROPASS_CENTRE, href=EUROPASS_CENTRE_URL),
@@ -250,7 +261,7 @@ def _write_routes(w: XmlWriter, node: Node, ctx: _Context) -> None:
         route = ctx.c.access_routes.get(code)
         attrib = {"code": code.value}
         if route is not None:
-            attrib["open"] = "true" if route.open else "false"
+            attrib["open"] = _string(route.open)
         w.start(node.tag, attrib)
         _leaf(w, "Label", code.label_fr, lang="fr")
         _leaf(w, "Label", code.label_en, lang="en")
@@ -270,16 +281,9 @@ def _write_by_blocks(w: XmlWriter, node: Node, ctx: _Context) -> None:
     description, partial = node.children
     _emit(w, description, c, ctx)
     if c.partial_validation is not None:
-        allowed = "true" if c.partial_validation else "false"
+        allowed = _string(c.partial_validation)
         _leaf(w, partial.tag, c.partial_validation_scope, allowed=allowed)
     w.end()
-
-
-_CUSTOM_WRITERS: dict[str, Any] = {
-    "publications": _write_publications,
-    "routes": _write_routes,
-    "by-blocks": _write_by_blocks,
-}
 
 
 def write_supplement(
@@ -311,13 +315,6 @@ def to_bytes(certification: Certification, translated_title: str | None = None) 
     write_supplement(w, certification, translated_title)
     w.close()
     return buffer.getvalue()
-
-
-def supplement_element(
-    certification: Certification, translated_title: str | None = None
-) -> etree._Element:
-    """The ``CertificateSupplement`` element of one fiche, parsed back from its bytes."""
-    return xmlsafe.parse_bytes(to_bytes(certification, translated_title))
 
 
 class SupplementXmlWriter:
@@ -379,7 +376,7 @@ def _read_attributes(node: Node, element: etree._Element, values: dict[str, Any]
             continue
         raw = element.get(attr.name)
         if attr.kind == "bool":
-            values[attr.field] = None if raw is None else raw in ("true", "1")
+            values[attr.field] = None if raw is None else _boolean(raw)
         else:
             values[attr.field] = raw
 
@@ -405,7 +402,7 @@ def _read(node: Node, parent: etree._Element, values: dict[str, Any]) -> None:
     if node.derived is not None:
         return
     if node.custom is not None:
-        _CUSTOM_READERS[node.custom](node, parent, values)
+        _CUSTOM[node.custom][1](node, parent, values)
         return
     if node.many:
         assert node.field is not None
@@ -446,7 +443,7 @@ def _read_routes(node: Node, parent: etree._Element, values: dict[str, Any]) -> 
         flag = element.get("open")
         if flag is None:
             continue  # the fiche does not state this route
-        route: dict[str, Any] = {"open": flag in ("true", "1")}
+        route: dict[str, Any] = {"open": _boolean(flag)}
         _read_children(node, element, route)
         routes[element.get("code") or ""] = route
     values["access_routes"] = routes
@@ -460,15 +457,17 @@ def _read_by_blocks(node: Node, parent: etree._Element, values: dict[str, Any]) 
     _read(description, element, values)
     found = element.find(_NS + partial.tag)
     if found is not None:
-        values["partial_validation"] = found.get("allowed") in ("true", "1")
+        values["partial_validation"] = _boolean(found.get("allowed"))
         values["partial_validation_scope"] = found.text
 
 
-_CUSTOM_READERS: dict[str, Any] = {
-    "publications": _read_publications,
-    "routes": _read_routes,
-    "by-blocks": _read_by_blocks,
+_CUSTOM: dict[str, tuple[Any, Any]] = {
+    "publications": (_write_publications, _read_publications),
+    "routes": (_write_routes, _read_routes),
+    "by-blocks": (_write_by_blocks, _read_by_blocks),
 }
+"""The table's irregular slots (``Node.custom``): the function that writes each, then the
+one that reads it back, declared together."""
 
 
 def _values(root: etree._Element) -> dict[str, Any]:

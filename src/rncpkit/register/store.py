@@ -15,6 +15,17 @@ from dataclasses import dataclass
 from rncpkit.model import Certification
 from rncpkit.register.schema import FTS_COLUMNS, TABLES
 
+__all__ = [
+    "DATA_BY_NUMBER",
+    "Inserts",
+    "Prepared",
+    "Rows",
+    "ddl",
+    "facet",
+    "iter_fiches",
+    "load",
+]
+
 Row = tuple[str | int | None, ...]
 
 

@@ -22,6 +22,14 @@ from typing import Final, Literal
 from rncpkit.model import AccessRouteCode, CertifierState, Level, RegistrationType
 from rncpkit.supplement.content import NOT_APPLICABLE, NOT_IN_REGISTER, NOT_IN_RNCP, NOT_PROVIDED
 
+__all__ = [
+    "SELF",
+    "SUPPLEMENT",
+    "Node",
+    "mapping_markdown",
+    "walk",
+]
+
 SELF: Final = "."
 """``text`` of a node whose items are plain strings: the item itself is the text."""
 

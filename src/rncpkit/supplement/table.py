@@ -103,6 +103,12 @@ def _derive(name: str, value: Any, values: tuple[str, ...] = ()) -> Attribute:
     return Attribute(name, None, derive=lambda _obj, ctx: value(ctx), values=values)
 
 
+def _written(name: str, values: tuple[str, ...] = ()) -> Attribute:
+    """An attribute its element's own ``write`` function writes (declared for the schema
+    comparison and the docs)."""
+    return Attribute(name, None, values=values)
+
+
 _LANG_FR: Final = _derive("lang", lambda _ctx: "fr")
 
 
@@ -417,7 +423,7 @@ SUPPLEMENT: Final = Group(
                 _grading,
                 note="(d) the blocks' distinct assessment texts",
                 children=(
-                    _derive("status", lambda _ctx: None, STATUSES),
+                    _written("status", STATUSES),
                     _derived("AssessmentMethods", occurs=(0, None)),
                 ),
             ),
@@ -444,8 +450,8 @@ SUPPLEMENT: Final = Group(
                     read=_read_publication,
                     occurs=(0, None),
                     children=(
-                        _derive("kind", lambda _ctx: None, ("general", "creation", "other")),
-                        _derive("date", lambda _ctx: None),
+                        _written("kind", ("general", "creation", "other")),
+                        _written("date"),
                     ),
                     source="PUBLICATION_DECRET_GENERAL|CREATION|AUTRE/PUBLICATION_JO",
                 ),
@@ -463,8 +469,8 @@ SUPPLEMENT: Final = Group(
                 read=_read_route,
                 occurs=(6, 6),
                 children=(
-                    _derive("code", lambda _ctx: None, tuple(c.value for c in AccessRouteCode)),
-                    _derive("open", lambda _ctx: None),
+                    _written("code", tuple(c.value for c in AccessRouteCode)),
+                    _written("open"),
                     _derived("Label", occurs=(2, 2)),
                     _opt("Jury", "jury", "COMPOSITION"),
                     _opt("ChangedOn", "changed_on", "DATE_DERNIERE_MODIFICATION", codec=DATE),

@@ -23,6 +23,7 @@ from rncpkit.formats.xmltable.nodes import (
     ListOf,
     Node,
     Repeated,
+    Text,
     Values,
     local_name,
 )
@@ -276,6 +277,8 @@ def locate(
 
 def _node_for_key(group: Group, step: int | str, rest: list[int | str]) -> Node | None:
     for child in group.children:
+        if isinstance(child, Text):
+            continue  # the group's own text: the group's element is the place
         key = child.key
         if key is None and isinstance(child, Group):
             if _node_for_key(child, step, rest) is not None:

@@ -44,8 +44,10 @@ def attribute_values(
     for attribute in attributes:
         if attribute.derive is not None:
             value = attribute.derive(obj, context if context is not None else Context(obj))
+        elif attribute.key is None:
+            continue  # written by its element's own function (a Derived node)
         else:
-            value = _get(obj, attribute.key)  # type: ignore[arg-type]
+            value = _get(obj, attribute.key)
         if value is not None:
             found[attribute.tag] = attribute.codec.format(value)
     return found

@@ -79,26 +79,16 @@ def _rich_leaf(writer: XmlWriter, node: Leaf, obj: Any, context: Context | None)
         writer.leaf(node.tag, "", attributes)
 
 
-def _element(
-    writer: XmlWriter,
-    tag: str,
-    group: Group,
-    value: Any,
-    context: Context | None,
-    namespaces: Any = None,
-    omit_if_empty: bool = False,
+def _text_element(
+    writer: XmlWriter, tag: str, group: Group, value: Any, context: Context | None
 ) -> None:
-    """One element of ``group`` for ``value``: a text with attributes on one line when the
-    group has a :class:`~.nodes.Text`, else its children."""
-    attributes = attribute_values(group.attributes, value, context)
+    """One element of a group that has a :class:`~.nodes.Text`: its text and attributes
+    on one line."""
     content = group.content
-    if content is not None:
-        text = _get(value, content.key)  # type: ignore[arg-type]
-        writer.leaf(tag, "" if text is None else content.codec.format(text), attributes)
-        return
-    writer.start(tag, attributes, namespaces=namespaces, omit_if_empty=omit_if_empty)
-    write_children(writer, group, value, context)
-    writer.end()
+    assert content is not None
+    text = _get(value, content.key)  # type: ignore[arg-type]
+    attributes = attribute_values(group.attributes, value, context)
+    writer.leaf(tag, "" if text is None else content.codec.format(text), attributes)
 
 
 def write_children(
@@ -123,7 +113,12 @@ def write_children(
                 writer.start(node.tag)
                 for item in items:
                     value = {node.scalar: item} if node.scalar else item
-                    _element(writer, node.item, node, value, context)
+                    if node.content is not None:
+                        _text_element(writer, node.item, node, value, context)
+                        continue
+                    writer.start(node.item, attribute_values(node.attributes, value, context))
+                    write_children(writer, node, value, context)
+                    writer.end()
                 writer.end()
         elif kind == 2:  # Repeated
             assert isinstance(node, Repeated)
@@ -132,23 +127,34 @@ def write_children(
                 items = items[node.slot : node.slot + 1]
             for item in items:
                 value = {node.scalar: item} if node.scalar else item
-                _element(writer, node.tag, node, value, context)
+                if node.content is not None:
+                    _text_element(writer, node.tag, node, value, context)
+                    continue
+                writer.start(node.tag, attribute_values(node.attributes, value, context))
+                write_children(writer, node, value, context)
+                writer.end()
         elif kind == 3:  # Group
             assert isinstance(node, Group)
             if node.key is None:  # a section of ``obj``, left out when empty unless required
-                _element(
-                    writer,
+                writer.start(
                     node.tag,
-                    node,
-                    obj,
-                    context,
+                    attribute_values(node.attributes, obj, context),
                     namespaces=node.namespaces,
                     omit_if_empty=not node.occurs[0],
                 )
+                write_children(writer, node, obj, context)
+                writer.end()
             else:
                 value = _get(obj, node.key)
-                if value is not None:
-                    _element(writer, node.tag, node, value, context, node.namespaces)
+                if value is None:
+                    continue
+                if node.content is not None:
+                    _text_element(writer, node.tag, node, value, context)
+                    continue
+                attributes = attribute_values(node.attributes, value, context)
+                writer.start(node.tag, attributes, namespaces=node.namespaces)
+                write_children(writer, node, value, context)
+                writer.end()
         elif kind == 4:  # Values
             assert isinstance(node, Values)
             values = _get(obj, node.key)  # type: ignore[arg-type]

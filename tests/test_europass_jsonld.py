@@ -1,7 +1,7 @@
 """Europass ELM 3 JSON-LD: content, RDF parsing with the official context, SHACL conformance.
 
-The SHACL check follows the research notes (§2.8), which list two defects of the official
-shapes that a Python validator must work around:
+The SHACL check works around two defects of the official shapes that a Python validator
+meets:
 
 * ``LOQ-constraints.ttl`` has three URL/URI ``sh:pattern`` regexes in Java-only syntax
   (``(?i)`` in mid-pattern, ``\\p{L}``) that Python's ``re`` cannot compile; they are stripped
@@ -151,7 +151,7 @@ def _shapes(name: str) -> Any:
     java_only = re.compile(r'\n\s*sh:pattern "[^"\n]*(?:\\\\p\{L\}|\(\?i\))[^"\n]*" ;')
     stripped, count = java_only.subn("\n", text)
     if name == "LOQ-constraints.ttl":
-        assert count == 3  # the three patterns the notes list; no other constraint removed
+        assert count == 3  # the three Java-only patterns; no other constraint removed
     return rdflib.Graph().parse(data=stripped, format="turtle")
 
 

@@ -411,7 +411,8 @@ def test_certifier_without_siret(loq_schema: etree.XMLSchema) -> None:
     root = parse(loq(cert))
     names = xpath(root, "l:agentReferences/l:organisation/l:legalName/text()")
     assert "SNVEL" in names
-    assert "https://rncpkit.invalid/organisation/snvel" in xpath(
+    # the slug loses the case: the digest of the exact name follows it
+    assert "https://rncpkit.invalid/organisation/snvel.3f9065ca" in xpath(
         root, "l:agentReferences/l:organisation/@id"
     )
     assert_valid(loq_schema, loq(cert))
@@ -466,6 +467,41 @@ def assert_round_trip(original: Certification, back: Certification) -> None:
         source = original.access_routes.get(code)
         assert route.open == (source is not None and source.open)
         assert route.jury == (source.jury if source is not None and source.open else None)
+
+
+@pytest.mark.parametrize("names", [(":", ";"), ("X", "Ȝ"), ("snvel", "SNVEL")])
+def test_certifiers_whose_names_share_a_slug_stay_distinct(names: tuple[str, str]) -> None:
+    """Regression: two certifiers without SIRET whose names reduce to the same slug got
+    one URI, and the second vanished from the LOQ output (found by hypothesis)."""
+    cert = seed().model_copy(update={"certifiers": [Certifier(name=n) for n in names]})
+    data = loq(cert, base_uri=BASE)
+    ids = xpath(parse(data), "l:agentReferences/l:organisation/@id")
+    mine = [i for i in ids if i != BASE + "organisation/france-competences"]
+    assert len(mine) == 2 and len(set(mine)) == 2
+    assert xpath(parse(data), "l:agentReferences/l:organisation/l:legalName/text()")[:2] == [*names]
+    (back,) = read_back(data)
+    assert [c.name for c in back.certifiers] == [*names]
+    # stable across runs and documents: the URI depends on the exact name only
+    alone = seed().model_copy(update={"certifiers": [Certifier(name=names[1])]})
+    assert mine[1] in xpath(
+        parse(loq(alone, base_uri=BASE)), "l:agentReferences/l:organisation/@id"
+    )
+
+
+def test_organisation_uris_by_name() -> None:
+    from rncpkit.europass.graph import Uris
+
+    uris = Uris(BASE)
+    org = BASE + "organisation/"
+    assert uris.organisation(Certifier(name=":")) == org + "x.e7ac0786"
+    assert uris.organisation(Certifier(name=";")) == org + "x.41b805ea"
+    assert uris.organisation(Certifier(name="x")) == org + "x"  # its own slug: no digest
+    assert uris.organisation(Certifier(name="X")) == org + "x.4b68ab38"
+    assert uris.organisation(Certifier(name="Ȝ")) == org + "x.1a01b046"
+    assert uris.organisation(Certifier(name="X", siret="12345678900011")) == (
+        org + "siret/12345678900011"
+    )
+    assert uris.organisation(Certifier(name="France Compétences")) == org + "france-competences"
 
 
 def test_read_back_seed() -> None:

@@ -190,7 +190,7 @@ CERTIFICATION = st.fixed_dictionaries(
 def _through(cert: Certification, to: str, source_format: str) -> Certification:
     buffer = io.BytesIO()
     assert rncpkit.write([cert], buffer, to=to) == 1
-    [again] = rncpkit.read(buffer.getvalue(), format=source_format)
+    [again] = rncpkit.read(buffer.getvalue(), from_format=source_format)
     return again
 
 

@@ -33,7 +33,8 @@ ROUTES_FR = [
     ("Par expérience", "Oui"),
 ]
 
-# Facts of the seed document (../shared/seed), as it spells them: each must be in the seed
+# Facts of the seed document (France Compétences' own text for RNCP35080, ``SEED`` in
+# conftest), as it spells them: each must be in the seed
 # and in the page rendered from the embedded sample. Pairs are a label and its value.
 FACTS: list[str] = [
     "Manager d'organismes à vocation sociale et culturelle en économie sociale et solidaire",

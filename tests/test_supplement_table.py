@@ -11,7 +11,15 @@ import pytest
 from lxml import etree
 
 from rncpkit import xmlsafe
-from rncpkit.supplement.table import SUPPLEMENT, Node, mapping_markdown, walk
+from rncpkit.formats.xmltable import Group, Leaf, Node
+from rncpkit.supplement.table import (
+    SUPPLEMENT,
+    attributes_of,
+    elements_of,
+    is_derived,
+    mapping_markdown,
+    walk,
+)
 from tests.conftest import ROOT, SCHEMAS
 
 XS = "{http://www.w3.org/2001/XMLSchema}"
@@ -68,9 +76,9 @@ class Schema:
 
 
 def expected_attributes(node: Node) -> set[str]:
-    names = {a.name for a in node.attrs}
-    if node.status or node.derived == "not-in-register":
-        names.add("status")
+    names = {a.tag for a in attributes_of(node)}
+    if isinstance(node, Leaf) and node.absence is not None:
+        names.add(node.absence.attribute)
     return names
 
 
@@ -78,23 +86,24 @@ def compare(node: Node, xsd: XsdElement, path: str, problems: list[str]) -> None
     here = f"{path}/{node.tag}"
     if node.occurs != xsd.occurs and path:  # the root's own occurs are the document's
         problems.append(f"{here}: occurs {node.occurs} in the table, {xsd.occurs} in the XSD")
-    if not node.derived:
+    if not is_derived(node):
         if expected_attributes(node) != set(xsd.attributes):
             problems.append(
                 f"{here}: attributes {sorted(expected_attributes(node))} in the table, "
                 f"{sorted(xsd.attributes)} in the XSD"
             )
-        for attr in node.attrs:
-            if attr.values and set(attr.values) != set(xsd.attributes.get(attr.name, ())):
-                problems.append(f"{here}/@{attr.name}: enumeration differs from the XSD")
-    table_children = [c.tag for c in node.children]
+        for attr in attributes_of(node):
+            if attr.values and set(attr.values) != set(xsd.attributes.get(attr.tag, ())):
+                problems.append(f"{here}/@{attr.tag}: enumeration differs from the XSD")
+    children = elements_of(node)
+    table_children = [c.tag for c in children]
     xsd_children = [c.name for c in xsd.children]
-    if node.children and table_children != xsd_children:
+    if children and table_children != xsd_children:
         problems.append(f"{here}: children {table_children} in the table, {xsd_children}")
         return
-    if not node.children and xsd_children and not node.derived:
+    if not children and xsd_children and not is_derived(node):
         problems.append(f"{here}: the XSD has children {xsd_children}, the table none")
-    for child, xsd_child in zip(node.children, xsd.children, strict=False):
+    for child, xsd_child in zip(children, xsd.children, strict=False):
         compare(child, xsd_child, here, problems)
 
 
@@ -107,7 +116,8 @@ def test_xsd_has_the_tables_elements_order_cardinalities_and_enumerations() -> N
 def test_the_comparison_catches_a_difference() -> None:
     """A test that cannot fail is a defect: a table with one element moved is caught."""
     skills = next(n for _p, n in walk() if n.tag == "SkillsProfile")
-    swapped = Node(skills.tag, text=None, children=tuple(reversed(skills.children)))
+    assert isinstance(skills, Group)
+    swapped = Group(skills.tag, None, children=tuple(reversed(skills.children)), occurs=(1, 1))
     problems: list[str] = []
     schema = Schema().supplement()
     xsd_skills = next(c for c in schema.children if c.name == "SkillsProfile")
@@ -116,7 +126,7 @@ def test_the_comparison_catches_a_difference() -> None:
 
 
 def test_every_field_node_names_its_france_competences_element() -> None:
-    missing = [path for path, node in walk() if node.field and not node.source]
+    missing = [path for path, node in walk() if node.key and not node.source]
     assert missing == []
 
 

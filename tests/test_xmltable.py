@@ -12,15 +12,22 @@ from rncpkit import xmlsafe
 from rncpkit.errors import OutputError
 from rncpkit.formats.fc_xml.codecs import DATE, INT
 from rncpkit.formats.xmltable import (
+    Absence,
     Attribute,
+    Context,
+    Derived,
     Group,
     Leaf,
     ListOf,
     Problem,
+    Repeated,
+    Text,
     Values,
+    attribute_values,
     locate,
     qualified,
     read_record,
+    write_children,
     write_record,
 )
 from rncpkit.xmlwrite import XmlWriter
@@ -116,3 +123,108 @@ def test_a_value_xml_cannot_carry_names_its_element() -> None:
     with pytest.raises(OutputError, match="<nom>") as caught:
         write_record(writer, TABLE, values)
     assert caught.value.field == "nom"
+
+
+# --------------------------------------------------------------------------- walk context
+
+
+def _write_of(writer: XmlWriter, node: Derived, obj: Any, context: Context) -> None:
+    """Sees both the current item and the whole record."""
+    writer.leaf(node.tag, f"{obj['name']} of {context.root['number']}")
+
+
+def _write_count(writer: XmlWriter, node: Derived, obj: Any, context: Context) -> None:
+    writer.leaf(node.tag, str(len(obj["items"])), {"unit": context.options["unit"]})
+
+
+def _read_count(element: Any, _node: Derived, values: dict[str, Any]) -> None:
+    values["count"] = int(element.text)
+
+
+ROOT_TABLE = Group(
+    "doc",
+    None,
+    (
+        Attribute("id", "number"),
+        Attribute("lang", None, derive=lambda _obj, ctx: ctx.options["lang"]),
+        Leaf("title", "title", occurs=(1, 1), attributes=(Attribute("kind", "kind"),)),
+        Leaf(
+            "why",
+            "why",
+            occurs=(1, 1),
+            absence=Absence("status", lambda node, _obj, ctx: f"{node.key}-{ctx.root['number']}"),
+        ),
+        Group("empty", None, (Leaf("nothing", "nothing"),), occurs=(1, 1)),
+        Group("omitted", None, (Leaf("nothing", "nothing"),)),
+        Repeated("code", "codes", (Attribute("id", "id"), Text("", "label"))),
+        Repeated(
+            "item",
+            "items",
+            (Leaf("name", "name"), Derived("of", None, write=_write_of, occurs=(1, 1))),
+        ),
+        Derived("count", None, write=_write_count, read=_read_count),
+    ),
+)
+
+
+RECORD = {
+    "number": "7",
+    "title": None,
+    "kind": "main",
+    "why": "  ",
+    "nothing": None,
+    "codes": [{"id": "a", "label": "Un & deux"}, {"id": "b", "label": None}],
+    "items": [{"name": "x"}, {"name": "y"}],
+}
+
+WRITTEN = """<doc id="7" lang="fr">
+  <title kind="main"></title>
+  <why status="why-7"/>
+  <empty/>
+  <code id="a">Un &amp; deux</code>
+  <code id="b"></code>
+  <item>
+    <name>x</name>
+    <of>x of 7</of>
+  </item>
+  <item>
+    <name>y</name>
+    <of>y of 7</of>
+  </item>
+  <count unit="items">2</count>
+</doc>
+"""
+
+
+def test_derived_nodes_and_attributes_see_the_record_and_the_options() -> None:
+    out = io.BytesIO()
+    writer = XmlWriter(out, indent="  ")
+    context = Context(RECORD, {"lang": "fr", "unit": "items"})
+    writer.start(ROOT_TABLE.tag, attribute_values(ROOT_TABLE.attributes, RECORD, context))
+    write_children(writer, ROOT_TABLE, RECORD, context)
+    writer.end()
+    writer.close()
+    assert out.getvalue().decode() == WRITTEN
+
+
+def test_reader_skips_derived_reads_text_absences_and_irregular_nodes() -> None:
+    values, unknown = read_record(xmlsafe.parse_bytes(WRITTEN.encode()), ROOT_TABLE)
+    assert unknown == []
+    assert values == {
+        "number": "7",
+        "title": "",
+        "kind": "main",
+        "why": None,
+        "codes": [{"id": "a", "label": "Un & deux"}, {"id": "b", "label": None}],
+        "items": [{"name": "x"}, {"name": "y"}],
+        "count": 2,
+    }
+
+
+def test_derived_and_text_nodes_are_qualified_with_the_table() -> None:
+    table = qualified(ROOT_TABLE, NS)
+    assert isinstance(table, Group)
+    derived = table.table[f"{{{NS}}}count"]
+    assert isinstance(derived, Derived) and derived.read is _read_count
+    code = table.table[f"{{{NS}}}code"]
+    assert isinstance(code, Group) and code.content is not None and code.content.tag == ""

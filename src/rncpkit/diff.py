@@ -36,6 +36,15 @@ from rncpkit.io import Source, display_name
 from rncpkit.model import Certification
 from rncpkit.pipeline import Progress
 
+__all__ = [
+    "FIELDS",
+    "Change",
+    "DiffResult",
+    "changed_fields",
+    "compare",
+    "fingerprint",
+]
+
 FIELDS: tuple[str, ...] = tuple(Certification.model_fields)
 """The compared fields, in model order (top-level fields of :class:`Certification`)."""
 _SIZE = 8

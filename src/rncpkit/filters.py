@@ -16,6 +16,13 @@ from pathlib import Path
 from rncpkit.errors import UsageError
 from rncpkit.model import Certification, Level, Repertoire
 
+__all__ = [
+    "FicheFilter",
+    "parse_level",
+    "parse_numbers",
+    "parse_siret",
+]
+
 _NUMBER = re.compile(r"^(RNCP|RS)\d+$")
 
 

@@ -12,6 +12,10 @@ from rncpkit.io import Source
 from rncpkit.model import Certification
 from rncpkit.pipeline import Progress, open_records
 
+__all__ = [
+    "compute",
+]
+
 NONE = "(none)"
 """The key under which fiches without a value are counted (RS fiches have no level)."""
 

@@ -58,6 +58,12 @@ from rncpkit.io import Source, display_name
 if TYPE_CHECKING:
     from rncpkit.api import Progress
 
+__all__ = [
+    "BuildReport",
+    "build",
+    "write_report",
+]
+
 _RECORD = struct.Struct(">III")  # row number, length of the passage, length of its entry
 _SEP = "\x1f"
 

@@ -21,6 +21,20 @@ from rncpkit.accrochage.model import NO_SUCH_DATE
 from rncpkit.accrochage.nir import Nir, NirError, parse_nir
 from rncpkit.model import AccessRouteCode
 
+__all__ = [
+    "CellError",
+    "access_mode",
+    "birth",
+    "boolean",
+    "date",
+    "digital_results",
+    "enum",
+    "insee",
+    "integer",
+    "nir",
+    "text",
+]
+
 
 class CellError(ValueError):
     """A cell that cannot be converted: its reason in English and French."""

@@ -33,6 +33,13 @@ from rncpkit.accrochage.reader import local, read_passage
 from rncpkit.accrochage.writer import paris_time
 from rncpkit.errors import InputError
 
+__all__ = [
+    "CheckProblem",
+    "CheckReport",
+    "check",
+    "check_xsd",
+]
+
 _NIL = f"{{{XSI}}}nil"
 _HORODATAGE = re.compile(
     r"(19|20)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[1-2][0-9]|3[0-1])T(2[0-3]|[01][0-9]):[0-5][0-9]"

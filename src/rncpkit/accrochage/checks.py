@@ -13,6 +13,12 @@ from rncpkit.accrochage.ledger import ACCEPTED, FILE_REFUSED, REFUSED, SENT, Dec
 from rncpkit.accrochage.model import CertificationRef
 from rncpkit.accrochage.rows import Row, RowProblem
 
+__all__ = [
+    "against_ledger",
+    "check_against_fiche",
+    "problem",
+]
+
 
 def problem(row: Row, column: str, en: str, fr: str) -> RowProblem:
     """A problem of ``row`` in ``column``, with the cell's value (hidden if personal)."""

@@ -27,6 +27,21 @@ from rncpkit.accrochage.enums import (
     VaeRoute,
 )
 
+__all__ = [
+    "BY_NAME",
+    "COLUMNS",
+    "COLUMN_NAMES",
+    "FIELD_COLUMNS",
+    "PERSONAL",
+    "REQUIRED_COLUMNS",
+    "Column",
+    "columns_markdown",
+    "header_names",
+    "holder_kind",
+    "normalise_header",
+    "rename_for",
+]
+
 
 @dataclass(frozen=True, slots=True)
 class Column:

@@ -23,6 +23,24 @@ from typing import Any, TypeVar
 from rncpkit.formats.xmltable import TEXT, Codec, Custom, Group, Leaf, ListOf, Node
 from rncpkit.xmlwrite import XmlWriter
 
+__all__ = [
+    "BOOLEAN",
+    "CERTIFICATION",
+    "HEADER",
+    "ONLY_1_1_5",
+    "PASSAGE",
+    "SLOT",
+    "XSI",
+    "Choice",
+    "Element",
+    "Flag",
+    "Nil",
+    "Slot",
+    "field_elements",
+    "prefixed",
+    "walk",
+]
+
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 PREFIX = "cpf:"
 _NIL_ATTRIBUTE = {"xsi:nil": "true"}

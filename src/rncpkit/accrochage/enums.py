@@ -11,6 +11,20 @@ from enum import StrEnum
 
 from rncpkit.model.enums import AccessRouteCode
 
+__all__ = [
+    "RNCP_TO_CDC",
+    "AccessMode",
+    "DepositorKind",
+    "ExamMode",
+    "FluxAction",
+    "LanguageLevel",
+    "Mention",
+    "Obtention",
+    "RegistrationInitiative",
+    "Sex",
+    "VaeRoute",
+]
+
 
 class DepositorKind(StrEnum):
     """``natureDeposant``: who deposits the file for the certifier."""
@@ -84,7 +98,10 @@ class AccessMode(StrEnum):
 
     @classmethod
     def from_rncp_route(cls, route: AccessRouteCode) -> AccessMode:
-        """The CDC value of an RNCP route (notes §7)."""
+        """The CDC ``modaliteAcces`` of an RNCP jury route (``SI_JURY_FI`` → initial training
+        outside apprenticeship, ``CA`` → apprenticeship, ``FC`` → continuing training outside a
+        professionalisation contract, ``CQ`` → that contract, ``VAE``, ``CL`` → individual
+        application): each of the six routes has one mode, as :data:`RNCP_TO_CDC` lists."""
         return RNCP_TO_CDC[route]
 
 

@@ -14,8 +14,11 @@ from dataclasses import dataclass
 from rncpkit.model import AccessRouteCode, Certification
 from rncpkit.samples import sample_path as sample_path  # the one lookup of shipped files
 
-SAMPLE_NAME = "RNCP35080.xml"
-
+__all__ = [
+    "FicheFacts",
+    "FicheIndex",
+    "sample_path",
+]
 
 @dataclass(frozen=True, slots=True)
 class FicheFacts:

@@ -12,6 +12,10 @@ from typing import IO, Any
 
 from rncpkit.errors import InputError
 
+__all__ = [
+    "json_values",
+]
+
 
 def json_values(text: IO[str], name: str) -> Iterator[tuple[int, Any]]:
     """(number, value): array elements numbered from 1 (streamed), or JSON lines by line."""

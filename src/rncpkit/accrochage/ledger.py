@@ -33,10 +33,20 @@ from rncpkit.accrochage.model import Passage
 from rncpkit.accrochage.receipt import Outcome, ProcessingReport
 from rncpkit.errors import InputError, RncpkitError
 
+__all__ = [
+    "ACCEPTED",
+    "FILE_REFUSED",
+    "REFUSED",
+    "SENT",
+    "Declared",
+    "Ledger",
+    "LedgerBusyError",
+    "Recorded",
+]
+
 SCHEMA_VERSION = "1"
 SENT, ACCEPTED, REFUSED, FILE_REFUSED = "sent", "accepted", "refused", "file_refused"
 STATUSES = (SENT, ACCEPTED, REFUSED, FILE_REFUSED)
-RESENDABLE = frozenset({SENT, REFUSED, FILE_REFUSED})
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);

@@ -42,6 +42,27 @@ from rncpkit.accrochage.enums import (
     VaeRoute,
 )
 
+__all__ = [
+    "MAX_BYTES_PER_FILE",
+    "MAX_PASSAGES_PER_FILE",
+    "NAMESPACE",
+    "NO_SUCH_DATE",
+    "SCHEMA_VERSIONS",
+    "XSD_VERSION",
+    "CertificationRef",
+    "Certifier",
+    "CivilIdentity",
+    "CpfFile",
+    "DigitalLevel",
+    "DigitalResult",
+    "FluxHeader",
+    "NationalId",
+    "Passage",
+    "civil_conflicts",
+    "passage_conflicts",
+    "reasons",
+]
+
 NAMESPACE = "urn:cdc:cpf:pc5:schema:1.0.0"
 XSD_VERSION = "1.1.2"
 """The default schema version: the official XSD 1.1.2, validated here against the real file.

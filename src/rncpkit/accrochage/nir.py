@@ -17,6 +17,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+__all__ = [
+    "NIR_PATTERN",
+    "Nir",
+    "NirError",
+    "contradictions",
+    "nir_key",
+    "parse_nir",
+]
+
 NIR_PATTERN = r"[12]\d{4}(2[AB]|\d{2})\d{6}"
 """The 13 characters the flux carries (pattern of ``identifiantNational/nir``)."""
 _NIR = re.compile(NIR_PATTERN)

@@ -12,6 +12,11 @@ from typing import IO
 from rncpkit.errors import UsageError
 from rncpkit.io import discard, open_temporary
 
+__all__ = [
+    "Outputs",
+    "stale_files",
+]
+
 
 class Outputs:
     """The files of one build, written under temporary names and renamed together."""

@@ -26,6 +26,11 @@ from rncpkit.accrochage.elements import (
 from rncpkit.accrochage.model import NAMESPACE, Passage, reasons
 from rncpkit.formats.xmltable import Group, ListOf
 
+__all__ = [
+    "local",
+    "read_passage",
+]
+
 _NIL = f"{{{XSI}}}nil"
 _FIELD_ELEMENTS = field_elements(PASSAGE)
 """Model field → element, derived from the table (where a model error is reported)."""

@@ -26,6 +26,16 @@ from lxml import etree
 from rncpkit import xmlsafe
 from rncpkit.errors import InputError
 
+__all__ = [
+    "KNOWN_MESSAGES",
+    "Explanation",
+    "FileError",
+    "Outcome",
+    "ProcessingReport",
+    "explain",
+    "read_report",
+]
+
 MAX_KEPT_ERRORS = 1000
 """File-level errors kept in the summary (all are counted)."""
 

@@ -19,6 +19,11 @@ from rncpkit.accrochage.resend import RefusedRow, refused_rows, write_rows
 from rncpkit.accrochage.rows import Row
 from rncpkit.io import Source
 
+__all__ = [
+    "Reconciliation",
+    "reconcile",
+]
+
 
 @dataclass
 class Reconciliation:

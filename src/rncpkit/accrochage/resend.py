@@ -15,6 +15,12 @@ from rncpkit.accrochage.holders import read_rows
 from rncpkit.accrochage.rows import Row
 from rncpkit.io import Source, atomic_output
 
+__all__ = [
+    "RefusedRow",
+    "refused_rows",
+    "write_rows",
+]
+
 
 @dataclass(frozen=True, slots=True)
 class RefusedRow:

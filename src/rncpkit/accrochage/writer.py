@@ -33,6 +33,14 @@ from rncpkit.accrochage.model import (
 from rncpkit.formats.xmltable import write_children, write_record
 from rncpkit.xmlwrite import XmlWriter
 
+__all__ = [
+    "FragmentWriter",
+    "new_flux_id",
+    "paris_time",
+    "render_head",
+    "write_flux",
+]
+
 # ---------------------------------------------------------------------------------------
 # horodatage and idFlux
 

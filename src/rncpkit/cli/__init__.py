@@ -18,6 +18,11 @@ from rncpkit.cli.stats import stats
 from rncpkit.cli.validate import validate
 from rncpkit.formats import FORMATS
 
+__all__ = [
+    "cli",
+    "main",
+]
+
 
 class _Cli(click.Group):
     """The command group: every command runs with stdout guarded (a full disk is one

@@ -34,6 +34,10 @@ from rncpkit.cli._common import (
     with_encoding,
 )
 
+__all__ = [
+    "accrochage",
+]
+
 _DELIMITERS = {";": ";", ",": ",", "tab": "\t"}
 
 

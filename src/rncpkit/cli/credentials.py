@@ -24,6 +24,10 @@ from rncpkit.cli._common import (
 )
 from rncpkit.credentials.columns import columns_help
 
+__all__ = [
+    "credentials",
+]
+
 INSTALL = "pip install 'rncpkit[credentials]'"
 
 

@@ -21,6 +21,10 @@ from rncpkit.cli._filters import filter_options
 from rncpkit.diff import FIELDS, DiffResult, compare
 from rncpkit.filters import FicheFilter
 
+__all__ = [
+    "diff",
+]
+
 
 @click.command()
 @click.argument("old_path", metavar="OLD", type=click.Path(allow_dash=True, dir_okay=False))

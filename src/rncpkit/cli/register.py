@@ -19,6 +19,10 @@ from rncpkit.register.api import Register
 from rncpkit.register.ingest import UpdateSummary
 from rncpkit.register.ingest import build as build_register
 
+__all__ = [
+    "register",
+]
+
 F = TypeVar("F", bound=Callable[..., Any])
 _DATE = click.DateTime(formats=["%Y-%m-%d"])
 

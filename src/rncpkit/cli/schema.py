@@ -8,6 +8,10 @@ import click
 
 from rncpkit.model import Certification
 
+__all__ = [
+    "schema",
+]
+
 
 @click.command()
 def schema() -> None:

@@ -13,6 +13,10 @@ from rncpkit.model import Certification
 from rncpkit.model.numbers import fiche_number_candidates
 from rncpkit.model.text import flattened_lines
 
+__all__ = [
+    "show",
+]
+
 
 def _wrap(text: str, indent: str = "    ") -> str:
     flattened = " ".join(text.split())

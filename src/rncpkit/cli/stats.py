@@ -11,6 +11,10 @@ from rncpkit.cli._filters import filter_options
 from rncpkit.filters import FicheFilter
 from rncpkit.stats import compute
 
+__all__ = [
+    "stats",
+]
+
 
 @click.command()
 @click.argument("input_path", metavar="INPUT", type=click.Path(allow_dash=True, dir_okay=False))

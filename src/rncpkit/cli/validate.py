@@ -22,6 +22,10 @@ from rncpkit.filters import FicheFilter
 from rncpkit.validation import CATALOGUE, Finding, Severity, Tally, finding_from_error
 from rncpkit.validation import validate as run_validation
 
+__all__ = [
+    "validate",
+]
+
 
 def _print_catalogue(as_json: bool) -> None:
     if as_json:

@@ -24,6 +24,11 @@ from rncpkit.europass.graph import Builder, Concept, Graph, Organisation
 from rncpkit.formats import europass_jsonld
 from rncpkit.model import Certification
 
+__all__ = [
+    "credential",
+    "upload_wrapper",
+]
+
 Json = dict[str, Any]
 
 EDC_SCHEMA = "http://data.europa.eu/snb/model/ap/edc-generic-full"

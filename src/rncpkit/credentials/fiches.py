@@ -11,6 +11,13 @@ from dataclasses import dataclass
 from rncpkit.accrochage import sample_path
 from rncpkit.model import Certification
 
+__all__ = [
+    "AwardWindow",
+    "load_fiches",
+    "load_windows",
+    "same_name",
+]
+
 
 def same_name(a: str, b: str) -> bool:
     """Names equal but for case, accents and spacing (``Le Cnam`` = ``LE CNAM``)."""

@@ -35,6 +35,12 @@ from rncpkit.accrochage import (
 from rncpkit.credentials.columns import COLUMNS, PERSONAL
 from rncpkit.io import Source, display_name
 
+__all__ = [
+    "Holder",
+    "open_holders",
+    "read_holders",
+]
+
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S+")
 _BLOCK = re.compile(r"(?:RNCP|RS)\d+BC\d+", re.IGNORECASE)

@@ -17,6 +17,12 @@ from typing import Literal
 
 from PIL import Image, ImageDraw, ImageFont
 
+__all__ = [
+    "Lang",
+    "Page",
+    "render",
+]
+
 Lang = Literal["fr", "en"]
 
 WIDTH, HEIGHT = 1123, 794  # A4 landscape at 96 dpi

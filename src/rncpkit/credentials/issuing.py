@@ -39,6 +39,12 @@ from rncpkit.formats.openbadges import Badges
 from rncpkit.io import Source
 from rncpkit.model import Certification
 
+__all__ = [
+    "IssueOptions",
+    "IssueReport",
+    "issue",
+]
+
 Target = Literal["ob3", "edc"]
 ProofKind = Literal["data-integrity", "jwt"]
 MANIFEST = "manifest.csv"

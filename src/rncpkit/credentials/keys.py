@@ -26,6 +26,24 @@ from rncpkit.credentials.multibase import (
 )
 from rncpkit.errors import InputError, UsageError
 
+__all__ = [
+    "IssuerKey",
+    "PublicKey",
+    "did_document",
+    "did_key",
+    "did_key_public",
+    "did_web",
+    "did_web_url",
+    "generate",
+    "key_from_jwk",
+    "multikey",
+    "private_jwk",
+    "public_jwk",
+    "read_key",
+    "verification_method_id",
+    "write_key",
+]
+
 KeyType = Literal["ed25519", "p-256", "rsa"]
 PrivateKey = ed25519.Ed25519PrivateKey | ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey
 PublicKey = ed25519.Ed25519PublicKey | ec.EllipticCurvePublicKey | rsa.RSAPublicKey

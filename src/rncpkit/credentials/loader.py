@@ -14,6 +14,18 @@ from typing import Any
 
 from rncpkit.errors import InputError
 
+__all__ = [
+    "CONTEXT_FILES",
+    "DATA_INTEGRITY",
+    "DID_V1",
+    "OB_V3",
+    "VC_V1",
+    "VC_V2",
+    "ContextRefused",
+    "context_document",
+    "load_document",
+]
+
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
 VC_V1 = "https://www.w3.org/2018/credentials/v1"
 OB_V3 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"

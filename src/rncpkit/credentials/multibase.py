@@ -4,6 +4,15 @@ from __future__ import annotations
 
 import base64
 
+__all__ = [
+    "b58decode",
+    "b58encode",
+    "b64url",
+    "from_b64url",
+    "from_multibase_b58",
+    "multibase_b58",
+]
+
 _ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 _INDEX = {char: index for index, char in enumerate(_ALPHABET)}
 

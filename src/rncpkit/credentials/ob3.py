@@ -19,6 +19,13 @@ from rncpkit.accrochage import paris_time
 from rncpkit.credentials.holders import Holder
 from rncpkit.credentials.loader import OB_V3, VC_V2
 
+__all__ = [
+    "credential",
+    "issuer_profile",
+    "new_salt",
+    "subject_identifiers",
+]
+
 OB_SCHEMA = (
     "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"
 )

@@ -39,6 +39,17 @@ from rncpkit.credentials.multibase import (
 )
 from rncpkit.errors import InputError
 
+__all__ = [
+    "Method",
+    "Resolver",
+    "canonical",
+    "hash_data",
+    "sign_data_integrity",
+    "sign_jwt",
+    "verify_data_integrity",
+    "verify_jwt",
+]
+
 CRYPTOSUITE = "eddsa-rdfc-2022"
 PROOF_TYPE = "DataIntegrityProof"
 
@@ -87,11 +98,6 @@ def hash_data(document: Json, options: Json) -> bytes:
     config.pop("proofValue", None)
     options_hash = _options_hash(json.dumps(config, sort_keys=True, ensure_ascii=False))
     return options_hash + hashlib.sha256(canonical(unsigned).encode()).digest()
-
-
-def utc_now() -> str:
-    """The current instant as XML Schema dateTime in UTC, whole seconds."""
-    return dt.datetime.now(dt.UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def sign_data_integrity(

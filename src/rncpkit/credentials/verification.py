@@ -24,6 +24,11 @@ from rncpkit.credentials.fiches import AwardWindow
 from rncpkit.credentials.loader import OB_V3, VC_V1, VC_V2
 from rncpkit.errors import InputError
 
+__all__ = [
+    "Verification",
+    "verify",
+]
+
 Json = dict[str, Any]
 
 REQUIRED: tuple[tuple[str, tuple[str, ...]], ...] = (

@@ -9,6 +9,7 @@ field), before any writer has written a byte of that fiche.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import unicodedata
 import warnings
@@ -21,6 +22,36 @@ from rncpkit.europass.vocab import Term
 from rncpkit.model import AccessRouteCode, Certification, Certifier, Repertoire
 from rncpkit.model.text import flattened_lines
 from rncpkit.supplement import registration
+
+__all__ = [
+    "DEFAULT_BASE_URI",
+    "JURY_NOTE",
+    "NOTE_FIELDS",
+    "REGULATION_NOTE",
+    "VALIDATION_NOTE",
+    "Accreditation",
+    "Activity",
+    "Assessment",
+    "Awarding",
+    "Builder",
+    "Concept",
+    "Entitlement",
+    "Graph",
+    "Identifier",
+    "Location",
+    "Note",
+    "Organisation",
+    "Outcome",
+    "Qualification",
+    "Uris",
+    "Written",
+    "build_graph",
+    "is_url",
+    "nothing_written",
+    "slug",
+    "split_items",
+    "warn_placeholder",
+]
 
 DEFAULT_BASE_URI = "https://rncpkit.invalid/"
 """Placeholder base of minted URIs (``.invalid`` never resolves): publishers set their own."""
@@ -49,6 +80,7 @@ def nothing_written(format_name: str) -> OutputError:
 
 
 FRANCE_COMPETENCES = "France compétences"
+_FRANCE_COMPETENCES_SLUG = "france-competences"
 SCHEME_NAME = {
     Repertoire.RNCP: "Répertoire national des certifications professionnelles (RNCP)",
     Repertoire.RS: "Répertoire spécifique (RS)",
@@ -276,6 +308,22 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "x"
 
 
+def name_key(name: str) -> str:
+    """A URI path segment that only this exact name gets, stable across runs.
+
+    :func:`slug` loses case, accents and punctuation, so distinct names can share a slug
+    (``:`` and ``;`` both give ``x``, ``X`` and ``Ȝ`` too); unless the name is its own slug,
+    the first 8 hex digits of the SHA-256 of its UTF-8 bytes follow it after a ``.``, a
+    character no slug holds: ``SNVEL`` → ``snvel.<digest>``, ``snvel`` → ``snvel``. A
+    counter in document order would be unique too, but would change an organisation's URI
+    when another certifier is added to the fiche or the flux.
+    """
+    key = slug(name)
+    if key == name:
+        return key
+    return f"{key}.{hashlib.sha256(name.encode()).hexdigest()[:8]}"
+
+
 _URL = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
 
 
@@ -305,13 +353,18 @@ class Uris:
         return f"{self.scheme(scheme)}/{code}"
 
     def organisation(self, certifier: Certifier) -> str:
+        """One URI per distinct organisation, the same in every run: by SIRET when the
+        fiche gives one, else by name (see :func:`name_key`); a certifier named like
+        France compétences without SIRET is the accrediting agent itself."""
         if certifier.siret:
             return f"{self.base}organisation/siret/{certifier.siret}"
-        return f"{self.base}organisation/{slug(certifier.name)}"
+        if slug(certifier.name) == _FRANCE_COMPETENCES_SLUG:
+            return self.france_competences
+        return f"{self.base}organisation/{name_key(certifier.name)}"
 
     @property
     def france_competences(self) -> str:
-        return f"{self.base}organisation/france-competences"
+        return f"{self.base}organisation/{_FRANCE_COMPETENCES_SLUG}"
 
     @property
     def france(self) -> str:

@@ -26,6 +26,14 @@ from pathlib import Path
 from rncpkit.errors import UsageError
 from rncpkit.formats.options import FormatOptions, option
 
+__all__ = [
+    "ENV_VAR",
+    "NSF_TO_ISCED",
+    "Crosswalk",
+    "EuropassOptions",
+    "load_crosswalk",
+]
+
 NSF_TO_ISCED: dict[str, tuple[str, ...]] = {
     # 1 — Domaines disciplinaires
     "100": ("0011",),  # Formations générales

@@ -23,6 +23,14 @@ from typing import Final, Literal
 from rncpkit.europass import vocab
 from rncpkit.europass.vocab import Term
 
+__all__ = [
+    "ENTITIES",
+    "OUTCOME",
+    "Kind",
+    "Slot",
+    "mapping_markdown",
+]
+
 Kind = Literal[
     "identifier", "text", "lang", "lang-en", "notes", "text-note", "web", "webs", "datetime",
     "bool", "concept", "concepts", "concepts-full", "constant", "ref", "refs", "awarding",

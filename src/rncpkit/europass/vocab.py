@@ -9,7 +9,34 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rncpkit.model import AccessRouteCode, Level
+from rncpkit.model import AccessRouteCode
+
+__all__ = [
+    "ACTUAL",
+    "APPRENTICESHIP",
+    "ASSESSMENT_PATTERNS",
+    "AUTHORITY",
+    "EDC_CONTEXT",
+    "EDUCATIONAL_PROGRAMME",
+    "FORMAL",
+    "FRANCE",
+    "FRANCE_ATU",
+    "FRENCH",
+    "JOB_EXPERIENCE",
+    "LOQ_NS",
+    "LOQ_XSD_VERSION",
+    "NQF_FRAMEWORK_FRANCE",
+    "NQF_FRANCE",
+    "OCCUPATION",
+    "PROGRAM_LICENSE",
+    "ROUTE_ACTIVITY",
+    "SKILL",
+    "SNB",
+    "Term",
+    "assessment_types",
+    "eqf",
+    "isced",
+]
 
 SNB = "http://data.europa.eu/snb/"
 AUTHORITY = "http://publications.europa.eu/resource/authority/"
@@ -233,7 +260,3 @@ ISCED_LABELS: dict[str, str] = {
     "1088": _MIXED + "services",
 }
 """English labels of the ISCED-F 2013 fields the NSF crosswalk uses."""
-
-LEVEL_BY_NUMBER: dict[int, Level] = {
-    level.number: level for level in Level if level.number is not None
-}

@@ -39,6 +39,15 @@ from rncpkit.europass.isced import Crosswalk, EuropassOptions
 from rncpkit.formats.base import Format, WriteOptions
 from rncpkit.model import Certification
 
+__all__ = [
+    "FORMAT",
+    "JsonLdWriter",
+    "concept",
+    "location",
+    "nodes",
+    "organisation",
+]
+
 _encode = json.JSONEncoder(ensure_ascii=False).encode
 """One encoder for every node: ``json.dumps(node, ensure_ascii=False)`` builds a new
 encoder per call (115,000 calls for a 60 MB export)."""

@@ -55,6 +55,13 @@ from rncpkit.europass.loq_table import Slot
 from rncpkit.formats.base import Format, ReadResult, Record, WriteOptions
 from rncpkit.io import InputFile, single_member
 from rncpkit.model import AccessRouteCode, Certification, RegistrationType
+from rncpkit.xmlwrite import escape_attribute, escape_text
+
+__all__ = [
+    "FORMAT",
+    "NS",
+    "LoqWriter",
+]
 
 NS = vocab.LOQ_NS
 SKOS = "http://www.w3.org/2004/02/skos/core#"
@@ -89,27 +96,10 @@ class _Unwritable(Exception):
     """A character XML 1.0 cannot carry."""
 
 
-def _text(value: str) -> str:
-    """Escape character data (``str.replace`` is C-fast; ``\\r`` kept as a reference so that
-    parsing does not normalise it away)."""
-    if "&" in value:
-        value = value.replace("&", "&amp;")
-    if "<" in value:
-        value = value.replace("<", "&lt;")
-    if ">" in value:
-        value = value.replace(">", "&gt;")
-    if "\r" in value:
-        value = value.replace("\r", "&#13;")
-    return value
-
-
-def _attr(value: str) -> str:
-    value = _text(value)
-    if '"' in value:
-        value = value.replace('"', "&quot;")
-    if "\n" in value or "\t" in value:
-        value = value.replace("\n", "&#10;").replace("\t", "&#9;")
-    return value
+_text = escape_text
+_attr = escape_attribute
+"""Escaping as :mod:`rncpkit.xmlwrite` does it (one definition): the string writer below
+only inlines the tags."""
 
 
 def _encoded(text: str) -> bytes:

@@ -20,6 +20,15 @@ from rncpkit.formats.base import Format, WriteOptions
 from rncpkit.model import Certification, Certifier, CompetenceBlock, Repertoire
 from rncpkit.supplement import registration
 
+__all__ = [
+    "FORMAT",
+    "OB_CONTEXT",
+    "Badges",
+    "OpenBadgesWriter",
+    "achievements",
+    "markdown",
+]
+
 OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 EQF_FRAMEWORK = "European Qualifications Framework (EQF)"
 ROME_FRAMEWORK = "ROME (Répertoire opérationnel des métiers et des emplois, France Travail)"
@@ -57,14 +66,20 @@ def _profile(certifier: Certifier, uris: Uris) -> Node:
     if is_url(certifier.website):
         profile["url"] = certifier.website
     if certifier.siret:
-        profile["otherIdentifier"] = [
-            {
-                "type": "IdentifierEntry",
-                "identifier": certifier.siret,
-                "identifierType": "ext:SIRET",
-            }
-        ]
+        profile["otherIdentifier"] = _identifiers(certifier.siret, "ext:SIRET")
     return profile
+
+
+def _identifiers(identifier: str, identifier_type: str) -> list[Node]:
+    """``otherIdentifier``: one ``IdentifierEntry``."""
+    return [
+        {"type": "IdentifierEntry", "identifier": identifier, "identifierType": identifier_type}
+    ]
+
+
+def _related(uri: str) -> Node:
+    """A ``related`` entry: another achievement of the same fiche, in French."""
+    return {"id": uri, "type": ["Related"], "inLanguage": "fr"}
 
 
 def markdown(text: str) -> str:
@@ -150,13 +165,7 @@ class Badges:
             "description": cert.objectives or cert.attested_skills or cert.title,
             "criteria": _criteria(cert, homepage),
             "humanCode": cert.number,
-            "otherIdentifier": [
-                {
-                    "type": "IdentifierEntry",
-                    "identifier": cert.number,
-                    "identifierType": "identifier",
-                }
-            ],
+            "otherIdentifier": _identifiers(cert.number, "identifier"),
             "inLanguage": "fr",
         }
         if creator is not None:
@@ -168,10 +177,7 @@ class Badges:
         if alignments:
             main["alignment"] = alignments
         if cert.blocks:
-            main["related"] = [
-                {"id": uris.fiche(b.code), "type": ["Related"], "inLanguage": "fr"}
-                for b in cert.blocks
-            ]
+            main["related"] = [_related(uris.fiche(b.code)) for b in cert.blocks]
         return [main, *(self.block(cert, b, creator, alignments) for b in cert.blocks)]
 
     def block(
@@ -193,17 +199,9 @@ class Badges:
                 or f"Évaluation du bloc {block.code} de la certification {cert.number}"
             },
             "humanCode": block.code,
-            "otherIdentifier": [
-                {
-                    "type": "IdentifierEntry",
-                    "identifier": block.code,
-                    "identifierType": "identifier",
-                }
-            ],
+            "otherIdentifier": _identifiers(block.code, "identifier"),
             "inLanguage": "fr",
-            "related": [
-                {"id": self.uris.fiche(cert.number), "type": ["Related"], "inLanguage": "fr"}
-            ],
+            "related": [_related(self.uris.fiche(cert.number))],
         }
         if creator is not None:
             node["creator"] = creator

@@ -35,6 +35,13 @@ from rncpkit.supplement.content import (
     text_items,
 )
 
+__all__ = [
+    "FORMAT",
+    "check_lang",
+    "render",
+    "replace_file",
+]
+
 CSS = """
 :root{--ink:#1b1b1b;--accent:#123f8c;--muted:#555;--line:#b7c3d7;--band:#e9eef7}
 *{box-sizing:border-box}

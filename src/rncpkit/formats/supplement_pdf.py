@@ -23,6 +23,12 @@ from rncpkit.formats.base import Format, WriteOptions
 from rncpkit.model import Certification
 from rncpkit.supplement.content import SupplementOptions, Translations
 
+__all__ = [
+    "FORMAT",
+    "to_pdf",
+    "weasyprint",
+]
+
 INSTALL_HINT = (
     "supplement-pdf needs WeasyPrint: pip install 'rncpkit[pdf]' "
     "(it also needs Pango; on Debian or Ubuntu: "

@@ -19,6 +19,21 @@ from typing import IO, BinaryIO
 from rncpkit.errors import InputError, UnsafeInputError, UsageError
 from rncpkit.io.kinds import refuse_impostor
 
+__all__ = [
+    "HEAD_SIZE",
+    "MAX_RATIO",
+    "MAX_UNCOMPRESSED",
+    "ZIP_MAGIC",
+    "Encoded",
+    "InputFile",
+    "Source",
+    "check_encoding",
+    "display_name",
+    "open_input",
+    "open_member",
+    "single_member",
+]
+
 Source = str | os.PathLike[str] | bytes | IO[bytes]
 """What :func:`rncpkit.read` accepts: a path (``-`` for stdin), the bytes, or a binary file.
 A path wrapped in :class:`Encoded` also names the encoding of a CSV input."""

@@ -13,6 +13,11 @@ from rncpkit.errors import InputError
 if TYPE_CHECKING:
     from rncpkit.io.inputs import InputFile
 
+__all__ = [
+    "refuse_impostor",
+    "what_it_seems",
+]
+
 
 _HTML = re.compile(
     rb"(?:<\?xml[^>]{0,200}>\s*)?(?:<!--.*?-->\s*){0,5}(?:<!doctype\s+html\b(?![^>]*\[)|<html[\s>])",

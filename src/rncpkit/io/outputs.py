@@ -17,6 +17,13 @@ from typing import IO
 
 from rncpkit.errors import OutputFileError
 
+__all__ = [
+    "atomic_output",
+    "discard",
+    "open_temporary",
+    "output_error",
+]
+
 _STDOUT = "<stdout>"
 _DISK_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EROFS})
 """Errors of a write on an already open stream (stdout, a device): no file name comes with

@@ -10,6 +10,10 @@ from typing import IO
 from rncpkit.errors import InputError
 from rncpkit.io.inputs import InputFile
 
+__all__ = [
+    "text_stream",
+]
+
 
 class _CheckedText(io.RawIOBase):
     """The bytes of a text input, passed through unchanged but checked against their

@@ -30,6 +30,24 @@ from rncpkit.model.enums import (
 from rncpkit.model.text import flattened_items
 from rncpkit.model.types import FicheNumber, FormacodeCode, NsfCode, RomeCode, Siret
 
+__all__ = [
+    "Abbreviation",
+    "AccessRoute",
+    "Certification",
+    "Certifier",
+    "CodeLabel",
+    "CollectiveAgreement",
+    "CompetenceBlock",
+    "Correspondence",
+    "Formacode",
+    "JournalPublication",
+    "NsfSpecialty",
+    "Partner",
+    "PromotionStatistics",
+    "RomeOccupation",
+    "UnknownElement",
+]
+
 
 def _schema_description(schema: dict[str, Any], model: type[BaseModel]) -> None:
     """The JSON Schema describes a model by its own docstring, not the field list below."""

@@ -4,6 +4,17 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+__all__ = [
+    "AccessRouteCode",
+    "CertifierState",
+    "FicheState",
+    "HabilitationKind",
+    "HabilitationState",
+    "Level",
+    "RegistrationType",
+    "Repertoire",
+]
+
 
 class Repertoire(StrEnum):
     """The two registers: RNCP (national) and RS (Répertoire spécifique)."""

@@ -9,6 +9,11 @@ from __future__ import annotations
 
 import re
 
+__all__ = [
+    "fiche_number_candidates",
+    "normalise_fiche_number",
+]
+
 _NUMBER = re.compile(r"(?P<prefix>RNCP|RS)?\s*[-_]?\s*(?P<digits>[0-9]+)", re.IGNORECASE)
 
 

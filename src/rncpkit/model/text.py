@@ -9,6 +9,11 @@ from __future__ import annotations
 
 import re
 
+__all__ = [
+    "flattened_items",
+    "flattened_lines",
+]
+
 _BULLET = re.compile(r"^(?:[-–—•*·](?=\s|[^\W\d_])|o(?=\s))\s*")
 _BULLET_STARTS = frozenset("-–—•*·o")
 

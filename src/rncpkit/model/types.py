@@ -9,6 +9,15 @@ from typing import Annotated
 
 from pydantic import StringConstraints
 
+__all__ = [
+    "FicheNumber",
+    "FormacodeCode",
+    "NsfCode",
+    "RomeCode",
+    "Siret",
+    "siret_checksum_ok",
+]
+
 FicheNumber = Annotated[str, StringConstraints(pattern=r"^(RNCP|RS)[0-9]+$")]
 """A fiche number (``NUMERO_FICHE``): ``RNCP35080``, ``RS5000``."""
 

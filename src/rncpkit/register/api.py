@@ -31,6 +31,12 @@ from rncpkit.register.results import (
 )
 from rncpkit.register.schema import FTS_COLUMNS, connect
 
+__all__ = [
+    "Register",
+    "normalise_siret",
+    "number_candidates",
+]
+
 _WORD = re.compile(r"\w+")
 _NSF = re.compile(r"^[0-9]{3}[a-zA-Z]?$")
 """An NSF code or specialty group, which the index holds as facet words."""

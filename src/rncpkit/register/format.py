@@ -20,6 +20,10 @@ from rncpkit.model import Certification
 from rncpkit.register.schema import SQLITE_HEADER, connect
 from rncpkit.register.store import DATA_BY_NUMBER, iter_fiches
 
+__all__ = [
+    "FORMAT",
+]
+
 
 def sniff(opened: InputFile) -> bool:
     return opened.archive is None and opened.head.startswith(SQLITE_HEADER)

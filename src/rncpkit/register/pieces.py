@@ -28,6 +28,15 @@ from rncpkit.formats.registry import detect_format, get_format
 from rncpkit.io import InputFile, Source, open_input
 from rncpkit.register.store import Rows
 
+__all__ = [
+    "BATCH",
+    "Split_",
+    "digest",
+    "number",
+    "prepare",
+    "split_input",
+]
+
 _NUMBER = re.compile(rb"<NUMERO_FICHE>\s*((?:RNCP|RS)[0-9]+)\s*</NUMERO_FICHE>")
 _SALT = f"rncpkit {__version__}\n".encode()
 BATCH = 64

@@ -6,6 +6,17 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+__all__ = [
+    "ChangeEntry",
+    "ExportEntry",
+    "Habilitation",
+    "HabilitationAnswer",
+    "Lineage",
+    "LineageEdge",
+    "LineageNode",
+    "SearchHit",
+]
+
 
 def _with_iso_dates(result: Any) -> dict[str, Any]:
     """A result as a dict for JSON output: its fields, dates as ISO text (None stays None)."""

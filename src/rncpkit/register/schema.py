@@ -18,6 +18,16 @@ from pathlib import Path
 
 from rncpkit.errors import InputError
 
+__all__ = [
+    "APPLICATION_ID",
+    "FTS_COLUMNS",
+    "SCHEMA_VERSION",
+    "SQLITE_HEADER",
+    "TABLES",
+    "RegisterError",
+    "connect",
+]
+
 SCHEMA_VERSION = 1
 """Bumped whenever the tables change in a way older readers would misread."""
 APPLICATION_ID = 0x524E4350

@@ -16,6 +16,17 @@ from enum import StrEnum
 from rncpkit.model import Certification
 from rncpkit.register.schema import FTS_COLUMNS, TABLES
 
+__all__ = [
+    "DATA_BY_NUMBER",
+    "Inserts",
+    "Prepared",
+    "Rows",
+    "ddl",
+    "facet",
+    "iter_fiches",
+    "load",
+]
+
 Row = tuple[str | int | None, ...]
 
 

@@ -22,6 +22,25 @@ from rncpkit.formats.options import FormatOptions, option
 from rncpkit.model import Certification, Repertoire
 from rncpkit.model.text import flattened_lines
 
+__all__ = [
+    "EUROPASS_CENTRE",
+    "EUROPASS_CENTRE_URL",
+    "FRANCE_COMPETENCES",
+    "FRANCE_COMPETENCES_ADDRESS",
+    "MORE_INFO_URL",
+    "NAMESPACE",
+    "NOT_APPLICABLE",
+    "NOT_IN_REGISTER",
+    "NOT_IN_RNCP",
+    "NOT_PROVIDED",
+    "SupplementOptions",
+    "Translations",
+    "absence",
+    "assessment_summary",
+    "schema_path",
+    "text_items",
+]
+
 NAMESPACE: Final = "urn:rncpkit:certificate-supplement:1"
 """The project's namespace: no official schema exists for the supplement."""
 

@@ -8,6 +8,12 @@ from __future__ import annotations
 
 from typing import Final
 
+__all__ = [
+    "LANGUAGES",
+    "all_keys",
+    "label",
+]
+
 LANGUAGES: Final = ("fr", "en")
 
 _LABELS: Final[dict[str, tuple[str, str]]] = {

@@ -20,6 +20,16 @@ from typing import Final
 
 from rncpkit.model import Certification, RegistrationType, Repertoire
 
+__all__ = [
+    "LANGUAGES",
+    "date_text",
+    "level_absence",
+    "register_short",
+    "state",
+    "statement",
+    "type_name",
+]
+
 LANGUAGES: Final = ("fr", "en")
 
 _REGISTER: Final[dict[Repertoire, tuple[str, str]]] = {
@@ -169,8 +179,3 @@ def level_absence(certification: Certification, lang: str) -> str | None:
     if certification.level is not None and certification.level.number is None:
         return _UNDETERMINED_LEVEL[_i(lang)]
     return None
-
-
-def accreditation_title(certification: Certification) -> str:
-    """The LOQ accreditation title (French): the registration and its legal basis."""
-    return statement(certification, "fr")

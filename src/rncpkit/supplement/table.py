@@ -1,118 +1,321 @@
-"""The supplement's XML mapping, declared once: every element of the document, in order,
-with the model field it carries, its cardinality and its attributes.
+"""The supplement's XML mapping, declared once with :mod:`rncpkit.formats.xmltable`'s node
+kinds: every element of the document, in order, with the model field it carries, its
+cardinality and its attributes.
 
-The ``supplement-xml`` writer and reader walk this tree (:mod:`rncpkit.formats.
-supplement_xml`); a test checks that ``schemas/certificate-supplement.xsd`` has the same
-element names, order, cardinalities and enumerations; ``docs/supplement.md``'s mapping
-table is generated from it. Adding a fiche field to the supplement is one line here (and
-the XSD, which the test then asks for).
+The ``supplement-xml`` writer and reader walk this tree through xmltable's generic walks
+(:mod:`rncpkit.formats.supplement_xml`); a test checks that
+``schemas/certificate-supplement.xsd`` has the same element names, order, cardinalities and
+enumerations; ``docs/supplement.md``'s mapping table is generated from it. Adding a fiche
+field to the supplement is one line here (and the XSD, which the test then asks for).
 
-Elements with ``derived`` set hold what the writer works out (France compétences'
-statement, the translated title, the registration's state…): the reader skips them. The
-few irregular ones (the six routes, the Journal officiel texts, acquisition by blocks)
-name a ``custom`` pair of functions in the format module.
+What the writer works out rather than copies (France compétences' statement, the
+translated title, the registration's state…) is a :class:`~rncpkit.formats.xmltable.Derived`
+node or a derived attribute: it sees the whole fiche and the options through the walk's
+:class:`~rncpkit.formats.xmltable.Context`, and the reader skips it. The three irregular
+elements (the six routes, the Journal officiel texts, acquisition by blocks) are
+``Derived`` nodes that also read themselves back. A slot the fiche leaves empty is written
+with ``status="…"`` saying why (:func:`~rncpkit.supplement.content.absence`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Final, Literal
+from typing import Any, Final
 
-from rncpkit.model import AccessRouteCode, CertifierState, Level, RegistrationType
-from rncpkit.supplement.content import NOT_APPLICABLE, NOT_IN_REGISTER, NOT_IN_RNCP, NOT_PROVIDED
+from lxml import etree
 
-SELF: Final = "."
-"""``text`` of a node whose items are plain strings: the item itself is the text."""
+from rncpkit.formats.xmltable import (
+    Absence,
+    Attribute,
+    Codec,
+    Context,
+    Derived,
+    Group,
+    Leaf,
+    Node,
+    Repeated,
+    Text,
+    attribute_values,
+    read_group,
+    write_children,
+)
+from rncpkit.model import AccessRouteCode, Certification, CertifierState, Level, RegistrationType
+from rncpkit.supplement import registration
+from rncpkit.supplement.content import (
+    EUROPASS_CENTRE,
+    EUROPASS_CENTRE_URL,
+    FRANCE_COMPETENCES,
+    FRANCE_COMPETENCES_ADDRESS,
+    MORE_INFO_URL,
+    NOT_APPLICABLE,
+    NOT_IN_REGISTER,
+    NOT_IN_RNCP,
+    NOT_PROVIDED,
+    absence,
+    assessment_summary,
+)
+from rncpkit.xmlwrite import XmlWriter
+
+__all__ = [
+    "SUPPLEMENT",
+    "Options",
+    "attributes_of",
+    "elements_of",
+    "is_derived",
+    "mapping_markdown",
+    "walk",
+]
 
 STATUSES: Final = (NOT_IN_REGISTER, NOT_PROVIDED, NOT_APPLICABLE, NOT_IN_RNCP)
 
-Kind = Literal["text", "date", "int", "bool"]
+# How the supplement spells scalars (read back as text: the model parses them).
+DATE: Final = Codec("date", str, lambda day: day.isoformat())
+INT: Final = Codec("int", str, str)
+BOOL: Final = Codec("bool", lambda text: text in ("true", "1"), lambda v: "true" if v else "false")
 
 
-@dataclass(frozen=True)
-class Attr:
-    """An attribute: from a field of the current object, or ``derived`` by the writer."""
+class Options:
+    """What the walk's context carries besides the fiche: the title's translation."""
 
-    name: str
-    field: str | None = None
-    kind: Kind = "text"
-    required: bool = False
-    values: tuple[str, ...] = ()
-    """Enumeration of allowed values (checked against the XSD)."""
-    derived: str | None = None
+    __slots__ = ("translated_title",)
+
+    def __init__(self, translated_title: str | None) -> None:
+        self.translated_title = translated_title
 
 
-@dataclass(frozen=True)
-class Node:
-    """One element of the supplement.
-
-    ``field`` is read on the current object (the fiche, or the list item being written):
-    a scalar, an object, or a list when ``many``. ``text`` names the object's field that
-    gives the element's text (:data:`SELF` for a scalar). ``status`` elements are written
-    empty with ``status="…"`` (why, see :func:`~rncpkit.supplement.content.absence`)
-    when the field is empty; other optional ones are left out.
-    """
-
-    tag: str
-    field: str | None = None
-    text: str | None = SELF
-    kind: Kind = "text"
-    occurs: tuple[int, int | None] = (1, 1)
-    status: bool = False
-    attrs: tuple[Attr, ...] = ()
-    children: tuple[Node, ...] = ()
-    derived: str | None = None
-    custom: str | None = None
-    source: str = ""
-    """The France Compétences element (documentation)."""
-    doc: str = ""
-
-    @property
-    def many(self) -> bool:
-        return self.occurs[1] is None or self.occurs[1] > 1
-
-    @property
-    def optional(self) -> bool:
-        return self.occurs[0] == 0
+def _fiche(context: Context) -> Certification:
+    fiche: Certification = context.root
+    return fiche
 
 
-def _text(tag: str, field: str, source: str, **kw: object) -> Node:
-    return Node(tag, field, source=source, **kw)  # type: ignore[arg-type]
+def _leaf(w: XmlWriter, tag: str, text: str | None = None, **attrib: str) -> None:
+    w.leaf(tag, text, attrib or None)
 
 
-def _opt(tag: str, field: str, source: str, **kw: object) -> Node:
-    return Node(tag, field, occurs=(0, 1), source=source, **kw)  # type: ignore[arg-type]
+# --------------------------------------------------------------------------- node helpers
+
+_STATUS: Final = Absence("status", lambda node, _obj, ctx: absence(_fiche(ctx), str(node.key)))
+"""An empty slot says why: not applicable to an RS fiche, or not provided."""
 
 
-def _status(tag: str, field: str, source: str) -> Node:
-    return Node(tag, field, status=True, source=source)
+def _derive(name: str, value: Any, values: tuple[str, ...] = ()) -> Attribute:
+    """An attribute the writer works out: ``value(context)``."""
+    return Attribute(name, None, derive=lambda _obj, ctx: value(ctx), values=values)
 
 
-def _code_label(tag: str, field: str, source: str) -> Node:
-    return Node(
-        tag,
-        field,
-        text="label",
-        occurs=(0, None),
-        attrs=(Attr("code", "code", required=True),),
-        source=source,
+def _written(name: str, values: tuple[str, ...] = ()) -> Attribute:
+    """An attribute its element's own ``write`` function writes (declared for the schema
+    comparison and the docs)."""
+    return Attribute(name, None, values=values)
+
+
+_LANG_FR: Final = _derive("lang", lambda _ctx: "fr")
+
+
+def _text(tag: str, key: str, source: str, **kw: Any) -> Leaf:
+    return Leaf(tag, key, occurs=(1, 1), source=source, **kw)
+
+
+def _opt(tag: str, key: str, source: str, **kw: Any) -> Leaf:
+    return Leaf(tag, key, source=source, **kw)
+
+
+def _status(tag: str, key: str, source: str) -> Leaf:
+    return Leaf(tag, key, occurs=(1, 1), absence=_STATUS, source=source)
+
+
+def _code_label(tag: str, key: str, source: str) -> Repeated:
+    return Repeated(
+        tag, key, children=(Attribute("code", "code"), Text("", "label")), source=source
     )
 
 
-def _missing(tag: str, doc: str) -> Node:
+def _plain(tag: str, key: str, source: str) -> Repeated:
+    """Repeated plain strings (fiche numbers)."""
+    return Repeated(tag, key, children=(Text("", "text"),), scalar="text", source=source)
+
+
+def _derived(
+    tag: str, write: Any = None, occurs: tuple[int, int | None] = (1, 1), **kw: Any
+) -> Derived:
+    """A slot the writer works out (``write`` None: one its parent's ``write`` writes)."""
+    if write is not None:
+        kw["write"] = write
+    return Derived(tag, None, occurs=occurs, **kw)
+
+
+def _section(tag: str, *children: Node, note: str = "", **kw: Any) -> Group:
+    """A container of the fiche's fields, always written."""
+    return Group(tag, None, children=children, occurs=(1, 1), note=note, **kw)
+
+
+# --------------------------------------------------------------------------- derived slots
+
+
+def _not_in_register(w: XmlWriter, node: Derived, _obj: Any, _ctx: Context) -> None:
+    _leaf(w, node.tag, status=NOT_IN_REGISTER)
+
+
+def _missing(tag: str, note: str) -> Derived:
     """A template slot the register never fills."""
-    return Node(tag, text=None, derived="not-in-register", doc=doc)
+    return _derived(tag, _not_in_register, note=note)
 
 
-BLOCK: Final = Node(
+def _translated_title(w: XmlWriter, node: Derived, _obj: Any, ctx: Context) -> None:
+    title = ctx.options.translated_title if ctx.options is not None else None
+    if title:
+        _leaf(w, node.tag, title, lang="en", legalStatus="none")
+    else:
+        _leaf(w, node.tag, status=NOT_IN_REGISTER)
+
+
+def _authority(w: XmlWriter, node: Derived, _obj: Any, ctx: Context) -> None:
+    name, address, status = (child.tag for child in node.children)
+    w.start(node.tag)
+    _leaf(w, name, FRANCE_COMPETENCES)
+    _leaf(w, address, FRANCE_COMPETENCES_ADDRESS)
+    for lang in registration.LANGUAGES:
+        _leaf(w, status, registration.statement(_fiche(ctx), lang), lang=lang)
+    w.end()
+
+
+def _level_note(w: XmlWriter, node: Derived, _obj: Any, ctx: Context) -> None:
+    for lang in registration.LANGUAGES:
+        text = registration.level_absence(_fiche(ctx), lang)
+        if text is not None:
+            _leaf(w, node.tag, text, lang=lang)
+
+
+def _grading(w: XmlWriter, node: Derived, _obj: Any, ctx: Context) -> None:
+    methods = assessment_summary(_fiche(ctx))
+    if not methods:
+        _leaf(w, node.tag, status=absence(_fiche(ctx), "blocks"))
+        return
+    (item,) = node.children[1:]
+    w.start(node.tag)
+    for text in methods:
+        _leaf(w, item.tag, text)
+    w.end()
+
+
+def _state(w: XmlWriter, node: Derived, _obj: Any, ctx: Context) -> None:
+    for lang in registration.LANGUAGES:
+        text = registration.state(_fiche(ctx), lang)
+        if text is not None:
+            _leaf(w, node.tag, text, lang=lang)
+
+
+def _fixed(text: str | None = None, **attrib: str) -> Any:
+    def write(w: XmlWriter, node: Derived, _obj: Any, _ctx: Context) -> None:
+        _leaf(w, node.tag, text, **attrib)
+
+    return write
+
+
+def _fiche_link(w: XmlWriter, node: Derived, _obj: Any, ctx: Context) -> None:
+    _leaf(w, node.tag, _fiche(ctx).page_url)
+
+
+# --------------------------------------------------------------------------- irregular slots
+
+_PUBLICATIONS: Final = (
+    ("general", "general_decree"),
+    ("creation", "creation_decree"),
+    ("other", "other_decree"),
+)
+
+
+def _write_publications(w: XmlWriter, node: Derived, _obj: Any, ctx: Context) -> None:
+    for kind, field in _PUBLICATIONS:
+        for publication in getattr(_fiche(ctx), field):
+            attrib = {"kind": kind}
+            if publication.published_on:
+                attrib["date"] = publication.published_on.isoformat()
+            _leaf(w, node.tag, publication.title, **attrib)
+
+
+def _read_publication(element: etree._Element, _node: Derived, values: dict[str, Any]) -> None:
+    field = dict(_PUBLICATIONS).get(element.get("kind") or "")
+    if field is not None:
+        item = {"title": element.text or "", "published_on": element.get("date")}
+        values.setdefault(field, []).append(item)
+
+
+_FIELDS: dict[int, Group] = {}
+
+
+def _fields(node: Derived) -> Group:
+    """The part of an irregular node the generic walks can take: its keyed leaves."""
+    group = _FIELDS.get(id(node))
+    if group is None:
+        leaves = tuple(c for c in node.children if isinstance(c, Leaf) and c.key is not None)
+        group = _FIELDS[id(node)] = Group(node.tag, None, children=leaves)
+    return group
+
+
+def _write_routes(w: XmlWriter, node: Derived, _obj: Any, ctx: Context) -> None:
+    label = next(c for c in node.children if isinstance(c, Derived)).tag
+    for code in AccessRouteCode:
+        route = _fiche(ctx).access_routes.get(code)
+        attrib = {"code": code.value}
+        if route is not None:
+            attrib["open"] = "true" if route.open else "false"
+        w.start(node.tag, attrib)
+        _leaf(w, label, code.label_fr, lang="fr")
+        _leaf(w, label, code.label_en, lang="en")
+        if route is not None:
+            write_children(w, _fields(node), route, ctx)
+        w.end()
+
+
+def _read_route(element: etree._Element, node: Derived, values: dict[str, Any]) -> None:
+    flag = element.get("open")
+    if flag is None:
+        return  # the fiche does not state this route
+    route: dict[str, Any] = {"open": flag in ("true", "1")}
+    read_group(element, _fields(node), route, [])
+    values.setdefault("access_routes", {})[element.get("code") or ""] = route
+
+
+def _write_by_blocks(w: XmlWriter, node: Derived, obj: Any, ctx: Context) -> None:
+    c = _fiche(ctx)
+    attributes = [c for c in node.children if isinstance(c, Attribute)]
+    w.start(node.tag, attribute_values(tuple(attributes), obj, ctx))
+    description, partial = (c for c in node.children if isinstance(c, Leaf))
+    if c.certification_prerequisites is not None:
+        _leaf(w, description.tag, c.certification_prerequisites)
+    if c.partial_validation is not None:
+        allowed = "true" if c.partial_validation else "false"
+        _leaf(w, partial.tag, c.partial_validation_scope, allowed=allowed)
+    w.end()
+
+
+def _read_by_blocks(element: etree._Element, node: Derived, values: dict[str, Any]) -> None:
+    description, partial = (c for c in node.children if isinstance(c, Leaf))
+    found = element.find(description.tag)
+    if found is not None:
+        values["certification_prerequisites"] = found.text or ""
+    found = element.find(partial.tag)
+    if found is not None:
+        values["partial_validation"] = found.get("allowed") in ("true", "1")
+        values["partial_validation_scope"] = found.text
+
+
+def _by_blocks_status(ctx: Context) -> str | None:
+    c = _fiche(ctx)
+    if c.certification_prerequisites is None and c.partial_validation is None:
+        return NOT_PROVIDED
+    return None
+
+
+# --------------------------------------------------------------------------- the table
+
+BLOCK: Final = Repeated(
     "CompetenceBlock",
     "blocks",
-    text=None,
-    occurs=(0, None),
-    attrs=(Attr("code", "code", required=True),),
     source="BLOCS_COMPETENCES/BLOC_COMPETENCES",
     children=(
+        Attribute("code", "code"),
         _text("Label", "label", "LIBELLE"),
         _status("Competences", "competences", "LISTE_COMPETENCES"),
         _status("AssessmentMethods", "assessment_methods", "MODALITES_EVALUATION"),
@@ -121,259 +324,231 @@ BLOCK: Final = Node(
     ),
 )
 
-AWARDING_BODY: Final = Node(
+AWARDING_BODY: Final = Repeated(
     "AwardingBody",
     "certifiers",
-    text=None,
-    occurs=(0, None),
-    attrs=(
-        Attr("siret", "siret"),
-        Attr("state", "state", values=tuple(s.value for s in CertifierState)),
-    ),
     source="CERTIFICATEURS/CERTIFICATEUR",
     children=(
+        Attribute("siret", "siret"),
+        Attribute("state", "state", values=tuple(s.value for s in CertifierState)),
         _text("Name", "name", "NOM_CERTIFICATEUR"),
         _opt("TradeName", "trade_name", "NOM_COMMERCIAL"),
         _opt("Website", "website", "SITE_INTERNET"),
     ),
 )
 
-SUPPLEMENT: Final = Node(
+SUPPLEMENT: Final = Group(
     "CertificateSupplement",
-    text=None,
-    attrs=(
-        Attr("fiche", "number", required=True),
-        Attr("register", derived="register", required=True, values=("RNCP", "RS")),
-        Attr("country", derived="country"),
-        Attr("lang", derived="lang"),
-    ),
+    None,
+    occurs=(1, 1),
     source="FICHE",
-    doc="One fiche's supplement (several: inside CertificateSupplements).",
+    note="One fiche's supplement (several: inside CertificateSupplements).",
     children=(
-        _text("Title", "title", "INTITULE", attrs=(Attr("lang", derived="lang", required=True),)),
-        Node(
+        Attribute("fiche", "number"),
+        _derive("register", lambda ctx: _fiche(ctx).repertoire.value, ("RNCP", "RS")),
+        _derive("country", lambda _ctx: "FR"),
+        _LANG_FR,
+        _text("Title", "title", "INTITULE", attributes=(_LANG_FR,)),
+        Group(
             "Abbreviation",
             "abbreviation",
-            text="label",
-            occurs=(0, 1),
-            attrs=(Attr("code", "code", required=True),),
+            children=(Attribute("code", "code"), Text("", "label")),
             source="ABREGE",
-            doc="§1 kind of title (CODE, LIBELLE)",
+            note="§1 kind of title (CODE, LIBELLE)",
         ),
-        Node("TranslatedTitle", text=None, derived="translated-title", doc="§2, from -O options"),
-        Node(
+        _derived("TranslatedTitle", _translated_title, note="§2, from -O options"),
+        _section(
             "SkillsProfile",
-            text=None,
-            doc="§3",
-            children=(
-                _opt("Activities", "activities", "ACTIVITES_VISEES"),
-                _opt("AttestedSkills", "attested_skills", "CAPACITES_ATTESTEES"),
-                BLOCK,
-            ),
+            _opt("Activities", "activities", "ACTIVITES_VISEES"),
+            _opt("AttestedSkills", "attested_skills", "CAPACITES_ATTESTEES"),
+            BLOCK,
+            note="§3",
         ),
-        Node(
+        _section(
             "RangeOfOccupations",
-            text=None,
-            doc="§4",
-            children=(
-                _status("JobTypes", "job_types", "TYPE_EMPLOI_ACCESSIBLES"),
-                _status("Sectors", "sectors", "SECTEURS_ACTIVITE"),
-                _code_label("RomeOccupation", "rome", "CODES_ROME/ROME"),
-                _opt("ActivityRegulations", "activity_regulations", "REGLEMENTATIONS_ACTIVITES"),
-            ),
+            _status("JobTypes", "job_types", "TYPE_EMPLOI_ACCESSIBLES"),
+            _status("Sectors", "sectors", "SECTEURS_ACTIVITE"),
+            _code_label("RomeOccupation", "rome", "CODES_ROME/ROME"),
+            _opt("ActivityRegulations", "activity_regulations", "REGLEMENTATIONS_ACTIVITES"),
+            note="§4",
         ),
-        Node(
+        _section(
             "OfficialBasis",
-            text=None,
-            doc="§5",
-            children=(
-                Node(
-                    "AwardingBodies",
-                    text=None,
-                    attrs=(Attr("status", derived="bodies-status", values=STATUSES),),
-                    doc="(a)",
-                    children=(AWARDING_BODY,),
+            _section(
+                "AwardingBodies",
+                _derive(
+                    "status",
+                    lambda ctx: None if _fiche(ctx).certifiers else NOT_PROVIDED,
+                    STATUSES,
                 ),
-                Node(
-                    "RecognitionAuthority",
-                    text=None,
-                    derived="authority",
-                    doc="(b) France compétences and the registration's statement, fr and en",
-                    children=(
-                        Node("Name", text=None, derived="authority"),
-                        Node("Address", text=None, derived="authority"),
-                        Node("Status", text=None, occurs=(1, None), derived="authority"),
-                    ),
-                ),
-                Node(
-                    "Level",
-                    text=None,
-                    attrs=(
-                        Attr("national", "level", values=tuple(v.value for v in Level)),
-                        Attr("eqf", derived="eqf", values=tuple(str(n) for n in range(1, 9))),
-                        Attr("status", derived="level-status", values=STATUSES),
-                    ),
-                    source="NOMENCLATURE_EUROPE",
-                    doc="(c) national and EQF level; RS: not-applicable, with a note",
-                    children=(
-                        _opt("NationalLabel", "level_label", "NOMENCLATURE_EUROPE/LIBELLE"),
-                        Node("Note", text=None, occurs=(0, None), derived="level-note"),
-                    ),
-                ),
-                Node(
-                    "GradingScale",
-                    text=None,
-                    derived="grading",
-                    attrs=(Attr("status", derived="grading", values=STATUSES),),
-                    doc="(d) the blocks' distinct assessment texts",
-                    children=(
-                        Node("AssessmentMethods", text=None, occurs=(0, None), derived="grading"),
-                    ),
-                ),
-                _missing("AccessToNextLevel", "(e)"),
-                _missing("InternationalAgreements", "(f)"),
-                Node(
-                    "LegalBasis",
-                    text=None,
-                    attrs=(
-                        Attr(
-                            "registrationType",
-                            "registration_type",
-                            values=tuple(t.value for t in RegistrationType),
-                        ),
-                        Attr("active", "active", kind="bool"),
-                    ),
-                    doc="(g)",
-                    children=(
-                        _opt("DecisionDate", "decision_date", "DATE_DECISION", kind="date"),
-                        _opt("EffectiveDate", "effective_date", "DATE_EFFET", kind="date"),
-                        _opt(
-                            "RegistrationYears",
-                            "registration_years",
-                            "DUREE_ENREGISTREMENT",
-                            kind="int",
-                        ),
-                        _opt(
-                            "RegistrationEnd",
-                            "registration_end",
-                            "DATE_FIN_ENREGISTREMENT",
-                            kind="date",
-                        ),
-                        _opt(
-                            "IssuanceDeadline",
-                            "issuance_deadline",
-                            "DATE_LIMITE_DELIVRANCE",
-                            kind="date",
-                        ),
-                        _opt(
-                            "LastJournalDate", "last_journal_date", "DATE_DERNIER_JO", kind="date"
-                        ),
-                        Node(
-                            "Publication",
-                            text=None,
-                            occurs=(0, None),
-                            custom="publications",
-                            attrs=(
-                                Attr(
-                                    "kind",
-                                    required=True,
-                                    derived="kind",
-                                    values=("general", "creation", "other"),
-                                ),
-                                Attr("date", derived="date"),
-                            ),
-                            source="PUBLICATION_DECRET_GENERAL|CREATION|AUTRE/PUBLICATION_JO",
-                        ),
-                        Node("State", text=None, occurs=(0, None), derived="state", source="ACTIF"),
-                    ),
+                AWARDING_BODY,
+                note="(a)",
+            ),
+            _derived(
+                "RecognitionAuthority",
+                _authority,
+                note="(b) France compétences and the registration's statement, fr and en",
+                children=(
+                    _derived("Name"),
+                    _derived("Address"),
+                    _derived("Status", occurs=(1, None)),
                 ),
             ),
-        ),
-        Node(
-            "WaysOfAcquiring",
-            text=None,
-            doc="§6",
-            children=(
-                Node(
-                    "Route",
-                    text=None,
-                    occurs=(6, 6),
-                    custom="routes",
-                    attrs=(
-                        Attr(
-                            "code",
-                            derived="code",
-                            required=True,
-                            values=tuple(c.value for c in AccessRouteCode),
-                        ),
-                        Attr("open", derived="open", kind="bool"),
+            _section(
+                "Level",
+                Attribute("national", "level", values=tuple(v.value for v in Level)),
+                _derive(
+                    "eqf",
+                    lambda ctx: (
+                        str(_fiche(ctx).eqf_level)
+                        if _fiche(ctx).level is not None and _fiche(ctx).eqf_level is not None
+                        else None
                     ),
-                    source="SI_JURY_FI|CA|FC|CQ|CL|VAE",
-                    children=(
-                        Node("Label", text=None, occurs=(2, 2), derived="route-label"),
-                        _opt("Jury", "jury", "COMPOSITION"),
-                        _opt("ChangedOn", "changed_on", "DATE_DERNIERE_MODIFICATION", kind="date"),
-                    ),
+                    tuple(str(n) for n in range(1, 9)),
                 ),
-                _missing("Duration", "total duration"),
-                _status("EntryRequirements", "entry_prerequisites", "PREREQUIS_ENTREE_FORMATION"),
-                Node(
-                    "AcquisitionByBlocks",
-                    text=None,
-                    custom="by-blocks",
-                    attrs=(
-                        Attr("blocks", derived="by-blocks", required=True),
-                        Attr("status", derived="by-blocks", values=STATUSES),
+                _derive(
+                    "status",
+                    lambda ctx: (
+                        absence(_fiche(ctx), "level") if _fiche(ctx).level is None else None
                     ),
-                    children=(
-                        _opt(
-                            "Description",
-                            "certification_prerequisites",
-                            "PREREQUIS_VALIDATION_CERTIFICATION",
-                        ),
-                        Node(
-                            "PartialValidation",
-                            "partial_validation_scope",
-                            occurs=(0, 1),
-                            attrs=(Attr("allowed", "partial_validation", "bool", required=True),),
-                            source="VALIDATION_PARTIELLE, VALIDATION_PARTIELLE_PERIMETRE",
-                        ),
-                    ),
+                    STATUSES,
+                ),
+                _opt("NationalLabel", "level_label", "NOMENCLATURE_EUROPE/LIBELLE"),
+                _derived("Note", _level_note, occurs=(0, None)),
+                source="NOMENCLATURE_EUROPE",
+                note="(c) national and EQF level; RS: not-applicable, with a note",
+            ),
+            _derived(
+                "GradingScale",
+                _grading,
+                note="(d) the blocks' distinct assessment texts",
+                children=(
+                    _written("status", STATUSES),
+                    _derived("AssessmentMethods", occurs=(0, None)),
                 ),
             ),
-        ),
-        Node(
-            "AdditionalInformation",
-            text=None,
-            doc="§7",
-            children=(
-                Node("FicheLink", text=None, derived="fiche-link", doc="the public fiche page"),
-                _opt("DescriptionLink", "description_url", "LIEN_URL_DESCRIPTION"),
-                Node(
-                    "Successor", "successors", occurs=(0, None), source="NOUVELLES_CERTIFICATIONS"
+            _missing("AccessToNextLevel", "(e)"),
+            _missing("InternationalAgreements", "(f)"),
+            _section(
+                "LegalBasis",
+                Attribute(
+                    "registrationType",
+                    "registration_type",
+                    values=tuple(t.value for t in RegistrationType),
                 ),
-                Node(
-                    "Predecessor",
-                    "predecessors",
+                Attribute("active", "active", BOOL),
+                _opt("DecisionDate", "decision_date", "DATE_DECISION", codec=DATE),
+                _opt("EffectiveDate", "effective_date", "DATE_EFFET", codec=DATE),
+                _opt("RegistrationYears", "registration_years", "DUREE_ENREGISTREMENT", codec=INT),
+                _opt("RegistrationEnd", "registration_end", "DATE_FIN_ENREGISTREMENT", codec=DATE),
+                _opt("IssuanceDeadline", "issuance_deadline", "DATE_LIMITE_DELIVRANCE", codec=DATE),
+                _opt("LastJournalDate", "last_journal_date", "DATE_DERNIER_JO", codec=DATE),
+                Derived(
+                    "Publication",
+                    None,
+                    write=_write_publications,
+                    read=_read_publication,
                     occurs=(0, None),
-                    source="ANCIENNES_CERTIFICATIONS",
+                    children=(
+                        _written("kind", ("general", "creation", "other")),
+                        _written("date"),
+                    ),
+                    source="PUBLICATION_DECRET_GENERAL|CREATION|AUTRE/PUBLICATION_JO",
                 ),
-                _code_label("Nsf", "nsf", "CODES_NSF/NSF"),
-                _code_label("Formacode", "formacodes", "FORMACODES/FORMACODE"),
-                Node("MoreInformation", text=None, derived="more-information"),
-                Node("NationalEuropassCentre", text=None, derived="europass-centre"),
+                _derived("State", _state, occurs=(0, None), source="ACTIF"),
+                note="(g)",
             ),
+            note="§5",
+        ),
+        _section(
+            "WaysOfAcquiring",
+            Derived(
+                "Route",
+                None,
+                write=_write_routes,
+                read=_read_route,
+                occurs=(6, 6),
+                children=(
+                    _written("code", tuple(c.value for c in AccessRouteCode)),
+                    _written("open"),
+                    _derived("Label", occurs=(2, 2)),
+                    _opt("Jury", "jury", "COMPOSITION"),
+                    _opt("ChangedOn", "changed_on", "DATE_DERNIERE_MODIFICATION", codec=DATE),
+                ),
+                source="SI_JURY_FI|CA|FC|CQ|CL|VAE",
+            ),
+            _missing("Duration", "total duration"),
+            _status("EntryRequirements", "entry_prerequisites", "PREREQUIS_ENTREE_FORMATION"),
+            Derived(
+                "AcquisitionByBlocks",
+                None,
+                write=_write_by_blocks,
+                read=_read_by_blocks,
+                occurs=(1, 1),
+                children=(
+                    _derive("blocks", lambda ctx: str(len(_fiche(ctx).blocks))),
+                    _derive("status", _by_blocks_status, STATUSES),
+                    _opt(
+                        "Description",
+                        "certification_prerequisites",
+                        "PREREQUIS_VALIDATION_CERTIFICATION",
+                    ),
+                    _opt(
+                        "PartialValidation",
+                        "partial_validation_scope",
+                        "VALIDATION_PARTIELLE, VALIDATION_PARTIELLE_PERIMETRE",
+                        attributes=(Attribute("allowed", "partial_validation", BOOL),),
+                    ),
+                ),
+            ),
+            note="§6",
+        ),
+        _section(
+            "AdditionalInformation",
+            _derived("FicheLink", _fiche_link, note="the public fiche page"),
+            _opt("DescriptionLink", "description_url", "LIEN_URL_DESCRIPTION"),
+            _plain("Successor", "successors", "NOUVELLES_CERTIFICATIONS"),
+            _plain("Predecessor", "predecessors", "ANCIENNES_CERTIFICATIONS"),
+            _code_label("Nsf", "nsf", "CODES_NSF/NSF"),
+            _code_label("Formacode", "formacodes", "FORMACODES/FORMACODE"),
+            _derived("MoreInformation", _fixed(href=MORE_INFO_URL)),
+            _derived("NationalEuropassCentre", _fixed(EUROPASS_CENTRE, href=EUROPASS_CENTRE_URL)),
+            note="§7",
         ),
     ),
 )
 """The whole document, in XSD order."""
 
 
+# --------------------------------------------------------------------------- walking it
+
+
+def attributes_of(node: Node) -> tuple[Attribute, ...]:
+    """The attributes declared on an element node."""
+    if isinstance(node, Leaf):
+        return node.attributes
+    if isinstance(node, Group):
+        return node.attributes
+    return ()
+
+
+def elements_of(node: Node) -> tuple[Node, ...]:
+    """The child elements of a node, in order (attributes and text left out)."""
+    if not isinstance(node, Group):
+        return ()
+    return tuple(c for c in node.children if not isinstance(c, Attribute | Text))
+
+
+def is_derived(node: Node) -> bool:
+    """Worked out by the writer and skipped by the reader."""
+    return isinstance(node, Derived) and node.read is None
+
+
 def walk(node: Node = SUPPLEMENT, path: str = "") -> Iterator[tuple[str, Node]]:
-    """Every node with its path (``OfficialBasis/LegalBasis/DecisionDate``), in order."""
+    """Every element node with its path (``OfficialBasis/LegalBasis/DecisionDate``)."""
     here = f"{path}/{node.tag}" if path else node.tag
     yield here, node
-    for child in node.children:
+    for child in elements_of(node):
         yield from walk(child, here)
 
 
@@ -387,16 +562,16 @@ def mapping_markdown() -> str:
     for path, node in walk():
         low, high = node.occurs
         occurs = f"{low}..{'n' if high is None else high}"
-        field = f"`{node.field}`" if node.field else ""
+        field = f"`{node.key}`" if node.key else ""
         attrs = [
-            f"@{a.name}" + (f" = `{a.field}`" if a.field else " (derived)") for a in node.attrs
+            f"@{a.tag}" + (f" = `{a.key}`" if a.key else " (derived)") for a in attributes_of(node)
         ]
         notes = "; ".join(
             part
             for part in (
-                node.doc,
-                "derived by the writer, skipped by the reader" if node.derived else "",
-                "status when empty" if node.status else "",
+                node.note,
+                "derived by the writer, skipped by the reader" if is_derived(node) else "",
+                "status when empty" if isinstance(node, Leaf) and node.absence else "",
                 ", ".join(attrs),
             )
             if part

@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from rncpkit.validation.rules import CATALOGUE, Rule
 
+__all__ = [
+    "markdown",
+]
+
 HEADER = """\
 # Validation rules
 

@@ -5,6 +5,11 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 
+__all__ = [
+    "Finding",
+    "Severity",
+]
+
 
 class Severity(StrEnum):
     """An error makes a fiche unfit for use; a warning deserves a look."""

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+__all__ = [
+    "cycle_path",
+    "cycles",
+]
+
 
 def cycles(edges: dict[str, set[str]]) -> Iterator[set[str]]:
     """Strongly connected components of more than one fiche (iterative Tarjan)."""

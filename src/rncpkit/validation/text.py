@@ -13,6 +13,18 @@ from enum import Enum
 
 from pydantic import BaseModel
 
+__all__ = [
+    "CONTROL",
+    "DEFAULT_LIMIT",
+    "HTML",
+    "LIMITS",
+    "MOJIBAKE",
+    "Digest",
+    "digest",
+    "excerpt",
+    "strings",
+]
+
 CONTROL = re.compile(
     r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
 )

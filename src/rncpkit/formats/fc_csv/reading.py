@@ -244,7 +244,7 @@ def _fiche(
     try:
         values = _standard(row)
     except BadValue as exc:
-        raise _Bad(str(exc), "Standard", standard_name, line) from None
+        raise _Bad(str(exc), STANDARD.name, standard_name, line) from None
     for kind, child_line, width, *rest in children:
         csv_file = CHILDREN[kind]
         cells = rest
@@ -297,7 +297,7 @@ def read(opened: InputFile) -> Iterator[ReadResult]:
                         file=standard_name,
                         line=line,
                         fiche=number or None,
-                        field="Standard",
+                        field=STANDARD.name,
                     )
                     continue
                 if number in seen:
@@ -361,7 +361,7 @@ def _read_standard_only(opened: InputFile) -> Iterator[ReadResult]:
                 file=opened.name,
                 line=line,
                 fiche=number or None,
-                field="Standard",
+                field=STANDARD.name,
             )
             continue
         seen.add(number)

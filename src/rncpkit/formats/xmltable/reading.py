@@ -16,11 +16,14 @@ from rncpkit.formats.xmltable.nodes import (
     Attribute,
     BadValue,
     Custom,
+    Derived,
     Group,
     Key,
+    Leaf,
     ListOf,
     Node,
     Repeated,
+    Text,
     Values,
     local_name,
 )
@@ -63,12 +66,16 @@ Unknown = list[tuple[etree._Element, etree._Element]]
 """(parent, child) of each element the table does not know, in document order."""
 
 
-def _read_attributes(element: etree._Element, group: Group, out: dict[str, Any]) -> None:
-    for attribute in group.attributes:
+def _read_attributes(
+    element: etree._Element, attributes: tuple[Attribute, ...], out: dict[str, Any]
+) -> None:
+    for attribute in attributes:
+        if attribute.key is None:
+            continue  # derived by the writer
         text = element.get(attribute.tag)
         if text is not None:
             try:
-                _store(out, attribute.key, attribute.codec.parse(text), element)  # type: ignore[arg-type]
+                _store(out, attribute.key, attribute.codec.parse(text), element)
             except BadValue as exc:
                 raise Problem(f"@{attribute.tag}: {exc}", element) from None
 
@@ -79,7 +86,14 @@ def read_group(
     """Read the children of ``element`` as ``group`` describes them into ``out``."""
     # The hot loop of the reader: one pass over the children, text leaves inlined.
     if group.attributes:
-        _read_attributes(element, group, out)
+        _read_attributes(element, group.attributes, out)
+    content = group.content
+    if content is not None and content.key is not None:
+        text = element.text
+        try:
+            _store(out, content.key, None if text is None else content.codec.parse(text), element)
+        except BadValue as exc:
+            raise Problem(str(exc), element) from None
     leaves = group.leaves
     table = group.table
     for child in element:
@@ -109,8 +123,31 @@ def read_group(
             _read_node(child, node, out, unknown)
 
 
+def _read_leaf(child: etree._Element, node: Leaf, out: dict[str, Any]) -> None:
+    """A leaf off the fast path: with attributes, or an absence (read as None)."""
+    if node.attributes:
+        _read_attributes(child, node.attributes, out)
+    if node.key is None:
+        return
+    if node.absence is not None and child.get(node.absence.attribute) is not None:
+        _store(out, node.key, None, child)
+        return
+    try:
+        _store(out, node.key, node.codec.parse(_text(child)), child)
+    except BadValue as exc:
+        raise Problem(str(exc), child) from None
+
+
 def _read_node(child: etree._Element, node: Node, out: dict[str, Any], unknown: Unknown) -> None:
-    if isinstance(node, ListOf):
+    if isinstance(node, Derived):  # before Group, which it extends
+        if node.read is not None:
+            try:
+                node.read(child, node, out)
+            except BadValue as exc:
+                raise Problem(str(exc), child) from None
+    elif isinstance(node, Leaf):
+        _read_leaf(child, node, out)
+    elif isinstance(node, ListOf):
         items: list[Any] = []
         for item in child:
             if item.tag != node.item:
@@ -240,6 +277,8 @@ def locate(
 
 def _node_for_key(group: Group, step: int | str, rest: list[int | str]) -> Node | None:
     for child in group.children:
+        if isinstance(child, Text):
+            continue  # the group's own text: the group's element is the place
         key = child.key
         if key is None and isinstance(child, Group):
             if _node_for_key(child, step, rest) is not None:

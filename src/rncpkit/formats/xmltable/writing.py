@@ -7,9 +7,13 @@ from typing import Any
 
 from rncpkit.errors import OutputError
 from rncpkit.formats.xmltable.nodes import (
+    Attribute,
+    Context,
     Custom,
+    Derived,
     Group,
     Key,
+    Leaf,
     ListOf,
     Repeated,
     Values,
@@ -17,7 +21,7 @@ from rncpkit.formats.xmltable.nodes import (
 )
 from rncpkit.xmlwrite import XmlWriter
 
-__all__ = ["write_children", "write_record"]
+__all__ = ["attribute_values", "write_children", "write_record"]
 
 
 def _get(obj: Any, key: Key) -> Any:
@@ -29,19 +33,69 @@ def _get(obj: Any, key: Key) -> Any:
     return getattr(obj, key)
 
 
-def _attributes(group: Group, obj: Any) -> dict[str, str] | None:
-    if not group.attributes:
+def attribute_values(
+    attributes: tuple[Attribute, ...], obj: Any, context: Context | None = None
+) -> dict[str, str] | None:
+    """The attributes written for ``obj`` (derived ones from ``context``), in table order;
+    None when there are none to write."""
+    if not attributes:
         return None
     found = {}
-    for attribute in group.attributes:
-        value = _get(obj, attribute.key)  # type: ignore[arg-type]
+    for attribute in attributes:
+        if attribute.derive is not None:
+            value = attribute.derive(obj, context if context is not None else Context(obj))
+        elif attribute.key is None:
+            continue  # written by its element's own function (a Derived node)
+        else:
+            value = _get(obj, attribute.key)
         if value is not None:
             found[attribute.tag] = attribute.codec.format(value)
     return found
 
 
-def write_children(writer: XmlWriter, group: Group, obj: Any) -> None:
-    """Write what ``group`` describes of ``obj`` inside the element open in ``writer``."""
+def _blank(value: Any) -> bool:
+    return value is None or (type(value) is str and not value.strip())
+
+
+def _rich_leaf(writer: XmlWriter, node: Leaf, obj: Any, context: Context | None) -> None:
+    """A leaf with attributes (from the enclosing object), an absence or a minimum."""
+    value = _get(obj, node.key)  # type: ignore[arg-type]
+    absence = node.absence
+    if absence is not None and _blank(value):
+        writer.leaf(
+            node.tag,
+            None,
+            {
+                absence.attribute: absence.reason(
+                    node, obj, context if context is not None else Context(obj)
+                )
+            },
+        )
+        return
+    attributes = attribute_values(node.attributes, obj, context)
+    if value is not None:
+        writer.leaf(node.tag, node.codec.format(value), attributes)
+    elif node.occurs[0]:
+        writer.leaf(node.tag, "", attributes)
+
+
+def _text_element(
+    writer: XmlWriter, tag: str, group: Group, value: Any, context: Context | None
+) -> None:
+    """One element of a group that has a :class:`~.nodes.Text`: its text and attributes
+    on one line."""
+    content = group.content
+    assert content is not None
+    text = _get(value, content.key)  # type: ignore[arg-type]
+    attributes = attribute_values(group.attributes, value, context)
+    writer.leaf(tag, "" if text is None else content.codec.format(text), attributes)
+
+
+def write_children(
+    writer: XmlWriter, group: Group, obj: Any, context: Context | None = None
+) -> None:
+    """Write what ``group`` describes of ``obj`` inside the element open in ``writer``;
+    ``context`` is handed to derived nodes and attributes."""
     # The writer's hot loop: kinds are precomputed ints (``Group.plan``, in the order of
     # ``nodes.KINDS``), text leaves of a model read with one getattr.
     leaf = writer.leaf
@@ -59,8 +113,11 @@ def write_children(writer: XmlWriter, group: Group, obj: Any) -> None:
                 writer.start(node.tag)
                 for item in items:
                     value = {node.scalar: item} if node.scalar else item
-                    writer.start(node.item, _attributes(node, value))
-                    write_children(writer, node, value)
+                    if node.content is not None:
+                        _text_element(writer, node.item, node, value, context)
+                        continue
+                    writer.start(node.item, attribute_values(node.attributes, value, context))
+                    write_children(writer, node, value, context)
                     writer.end()
                 writer.end()
         elif kind == 2:  # Repeated
@@ -70,23 +127,34 @@ def write_children(writer: XmlWriter, group: Group, obj: Any) -> None:
                 items = items[node.slot : node.slot + 1]
             for item in items:
                 value = {node.scalar: item} if node.scalar else item
-                writer.start(node.tag, _attributes(node, value))
-                write_children(writer, node, value)
+                if node.content is not None:
+                    _text_element(writer, node.tag, node, value, context)
+                    continue
+                writer.start(node.tag, attribute_values(node.attributes, value, context))
+                write_children(writer, node, value, context)
                 writer.end()
         elif kind == 3:  # Group
             assert isinstance(node, Group)
-            if node.key is None:
+            if node.key is None:  # a section of ``obj``, left out when empty unless required
                 writer.start(
-                    node.tag, _attributes(node, obj), namespaces=node.namespaces, omit_if_empty=True
+                    node.tag,
+                    attribute_values(node.attributes, obj, context),
+                    namespaces=node.namespaces,
+                    omit_if_empty=not node.occurs[0],
                 )
-                write_children(writer, node, obj)
+                write_children(writer, node, obj, context)
                 writer.end()
             else:
                 value = _get(obj, node.key)
-                if value is not None:
-                    writer.start(node.tag, _attributes(node, value), namespaces=node.namespaces)
-                    write_children(writer, node, value)
-                    writer.end()
+                if value is None:
+                    continue
+                if node.content is not None:
+                    _text_element(writer, node.tag, node, value, context)
+                    continue
+                attributes = attribute_values(node.attributes, value, context)
+                writer.start(node.tag, attributes, namespaces=node.namespaces)
+                write_children(writer, node, value, context)
+                writer.end()
         elif kind == 4:  # Values
             assert isinstance(node, Values)
             values = _get(obj, node.key)  # type: ignore[arg-type]
@@ -98,7 +166,13 @@ def write_children(writer: XmlWriter, group: Group, obj: Any) -> None:
         elif kind == 5:  # Custom
             assert isinstance(node, Custom)
             node.write(writer, obj)
-        # kind 6, Attribute: written with its element
+        elif kind == 8:  # Derived
+            assert isinstance(node, Derived)
+            node.write(writer, node, obj, context if context is not None else Context(obj))
+        elif kind == 9:  # a Leaf with attributes, an absence or a minimum
+            assert isinstance(node, Leaf)
+            _rich_leaf(writer, node, obj, context)
+        # kinds 6 and 7, Attribute and Text: written with their element
 
 
 def write_record(writer: XmlWriter, table: Group, obj: Any) -> None:
@@ -108,7 +182,9 @@ def write_record(writer: XmlWriter, table: Group, obj: Any) -> None:
     cannot carry) nothing of it stays in the writer, and the error names the element.
     """
     with writer.record():
-        writer.start(table.tag, _attributes(table, obj), namespaces=table.namespaces)
+        writer.start(
+            table.tag, attribute_values(table.attributes, obj), namespaces=table.namespaces
+        )
         try:
             write_children(writer, table, obj)
         except OutputError as exc:

@@ -9,6 +9,10 @@ from rncpkit.model import Certification
 from rncpkit.validation.findings import Severity
 from rncpkit.validation.rules.engine import Context, Issue, rule
 
+# Its rules register themselves in the catalogue when the package imports it;
+# nothing is imported from here by name.
+__all__: list[str] = []
+
 ROME = re.compile(r"[A-N][0-9]{4}")
 """ROME codes: a domain letter A (agriculture) … N (transport) and four digits."""
 NSF = re.compile(r"[1-4][0-9]{2}[a-z]?")

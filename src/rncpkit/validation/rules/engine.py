@@ -16,6 +16,20 @@ from rncpkit.model import Certification
 from rncpkit.validation import text
 from rncpkit.validation.findings import Severity
 
+__all__ = [
+    "CATALOGUE",
+    "INACTIVE",
+    "Check",
+    "Collector",
+    "Context",
+    "Issue",
+    "Located",
+    "Rule",
+    "add_rule",
+    "file_rule",
+    "rule",
+]
+
 
 @dataclass(frozen=True, slots=True)
 class Issue:

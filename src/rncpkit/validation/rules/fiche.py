@@ -11,6 +11,10 @@ from rncpkit.model.enums import Repertoire
 from rncpkit.validation.findings import Severity
 from rncpkit.validation.rules.engine import INACTIVE, Context, Issue, rule
 
+# Its rules register themselves in the catalogue when the package imports it;
+# nothing is imported from here by name.
+__all__: list[str] = []
+
 
 def _is_rncp(cert: Certification) -> bool:
     return cert.repertoire is Repertoire.RNCP

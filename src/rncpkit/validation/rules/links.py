@@ -10,6 +10,10 @@ from rncpkit.validation.findings import Severity
 from rncpkit.validation.graph import cycle_path, cycles
 from rncpkit.validation.rules.engine import Context, Issue, Located, file_rule, rule
 
+# Its rules register themselves in the catalogue when the package imports it;
+# nothing is imported from here by name.
+__all__: list[str] = []
+
 
 @rule(
     "LINK-SELF",

@@ -8,6 +8,10 @@ from rncpkit.model import Certification, siret_checksum_ok
 from rncpkit.validation.findings import Severity
 from rncpkit.validation.rules.engine import INACTIVE, Context, Issue, rule
 
+# Its rules register themselves in the catalogue when the package imports it;
+# nothing is imported from here by name.
+__all__: list[str] = []
+
 
 @rule(
     "PARTNERS-FLAG",

@@ -7,6 +7,12 @@ import re
 from rncpkit.validation.findings import Severity
 from rncpkit.validation.rules.engine import Rule, add_rule
 
+__all__ = [
+    "INPUT_UNREADABLE",
+    "READ_INVALID",
+    "read_rule",
+]
+
 READ_INVALID = "READ-INVALID"
 INPUT_UNREADABLE = "INPUT-UNREADABLE"
 

@@ -9,6 +9,10 @@ from rncpkit.model import Certification, RegistrationType
 from rncpkit.validation.findings import Severity
 from rncpkit.validation.rules.engine import INACTIVE, Context, Issue, rule
 
+__all__ = [
+    "add_years",
+]
+
 
 def add_years(day: dt.date, years: int) -> dt.date:
     """``day`` plus whole years; 29 February lands on 28 February in a common year."""

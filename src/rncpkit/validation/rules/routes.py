@@ -9,6 +9,10 @@ from rncpkit.model.enums import Repertoire
 from rncpkit.validation.findings import Severity
 from rncpkit.validation.rules.engine import Context, Issue, rule
 
+# Its rules register themselves in the catalogue when the package imports it;
+# nothing is imported from here by name.
+__all__: list[str] = []
+
 _ROUTES_RS = tuple(code for code in AccessRouteCode if code is not AccessRouteCode.CA)
 
 

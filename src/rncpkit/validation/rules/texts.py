@@ -9,6 +9,10 @@ from rncpkit.validation import text
 from rncpkit.validation.findings import Severity
 from rncpkit.validation.rules.engine import Context, Issue, rule
 
+# Its rules register themselves in the catalogue when the package imports it;
+# nothing is imported from here by name.
+__all__: list[str] = []
+
 
 @rule(
     "TEXT-CONTROL",

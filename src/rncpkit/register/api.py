@@ -32,6 +32,7 @@ from rncpkit.register.results import (
 from rncpkit.register.schema import FTS_COLUMNS, connect
 
 __all__ = [
+    "RANKED",
     "Register",
     "normalise_siret",
     "number_candidates",

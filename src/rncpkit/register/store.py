@@ -22,6 +22,7 @@ __all__ = [
     "Prepared",
     "Rows",
     "ddl",
+    "ddl_tables_then_indexes",
     "facet",
     "iter_fiches",
     "load",

@@ -20,6 +20,7 @@ from rncpkit.io import Encoded, atomic_output, output_error
 
 P = ParamSpec("P")
 R = TypeVar("R")
+C = TypeVar("C", bound=Callable[..., Any])
 
 EXIT_OK = 0
 EXIT_INVALID = 1
@@ -52,6 +53,19 @@ def from_option(
 ) -> Callable[[Callable[P, R]], Callable[P, R]]:
     """The ``--from FORMAT`` option every reading command shares."""
     return click.option("--from", "from_format", type=FormatChoice("read"), help=help)
+
+
+def output_format_option(help: str, *choices: str, default: str = "text") -> Callable[[C], C]:
+    """The ``--format`` option of the commands that print for people (text) or scripts
+    (json, jsonl); the chosen value arrives as ``output_format``."""
+    return click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(choices or ("text", "json")),
+        default=default,
+        show_default=True,
+        help=help,
+    )
 
 
 def encoding_option(command: Callable[P, R]) -> Callable[P, R]:

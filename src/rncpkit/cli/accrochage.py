@@ -30,6 +30,7 @@ from rncpkit.cli._common import (
     EXIT_INVALID,
     encoding_option,
     handle_errors,
+    output_format_option,
     progress_bar,
     with_encoding,
 )
@@ -304,14 +305,7 @@ def build_command(
     type=click.Path(exists=True, dir_okay=False),
     help="The official XSD to validate against (e.g. cpf-accrochage-1.1.2.xsd).",
 )
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Summary as text or JSON.",
-)
+@output_format_option("Summary as text or JSON.")
 @handle_errors
 def check_command(flux: str, xsd: str | None, output_format: str) -> None:
     """Check FLUX (model, portal limits and traps, and the XSD with --xsd); summarise it.
@@ -345,14 +339,7 @@ def check_command(flux: str, xsd: str | None, output_format: str) -> None:
     type=click.Path(exists=True, dir_okay=False),
     help="Record each passage's outcome in this ledger.",
 )
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Summary as text or JSON.",
-)
+@output_format_option("Summary as text or JSON.")
 @handle_errors
 def report_command(
     rapport: str,
@@ -464,14 +451,7 @@ def _print_reconciliation(result: Reconciliation, ledger: str | None) -> None:
     "--ledger", required=True, type=click.Path(exists=True, dir_okay=False), help="The ledger."
 )
 @click.option("--certification", metavar="CODE", help="Only this certification.")
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Text or JSON.",
-)
+@output_format_option("Text or JSON.")
 @handle_errors
 def status_command(ledger: str, certification: str | None, output_format: str) -> None:
     """What the ledger records: passages sent, accepted, refused (with reasons) and never

@@ -13,6 +13,7 @@ from rncpkit.cli._common import (
     encoding_option,
     from_option,
     handle_errors,
+    output_format_option,
     progress_bar,
     report_output,
     with_encoding,
@@ -30,15 +31,10 @@ __all__ = [
 @click.argument("old_path", metavar="OLD", type=click.Path(allow_dash=True, dir_okay=False))
 @click.argument("new_path", metavar="NEW", type=click.Path(allow_dash=True, dir_okay=False))
 @from_option("Format of both inputs (detected, for each, when omitted).")
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="'+ NUMERO' / '- NUMERO' / '~ NUMERO: fields' lines, each changed field then on "
+@output_format_option(
+    "'+ NUMERO' / '- NUMERO' / '~ NUMERO: fields' lines, each changed field then on "
     "its own 'field: old → new' line (long values shortened), or one JSON object (whole "
-    "values).",
+    "values)."
 )
 @click.option(
     "--names-only",

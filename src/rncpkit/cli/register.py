@@ -11,7 +11,13 @@ from typing import Any, TypeVar
 
 import click
 
-from rncpkit.cli._common import EXIT_INVALID, echo_error, handle_errors, progress_bar
+from rncpkit.cli._common import (
+    EXIT_INVALID,
+    echo_error,
+    handle_errors,
+    output_format_option,
+    progress_bar,
+)
 from rncpkit.cli._filters import filter_options
 from rncpkit.errors import InputError
 from rncpkit.filters import FicheFilter
@@ -28,13 +34,8 @@ _DATE = click.DateTime(formats=["%Y-%m-%d"])
 
 
 def _format_option(*choices: str, default: str = "text") -> Callable[[F], F]:
-    return click.option(
-        "--format",
-        "output_format",
-        type=click.Choice(choices),
-        default=default,
-        show_default=True,
-        help="Output: text for people, json (or jsonl) for scripts.",
+    return output_format_option(
+        "Output: text for people, json (or jsonl) for scripts.", *choices, default=default
     )
 
 

@@ -6,7 +6,13 @@ import json
 
 import click
 
-from rncpkit.cli._common import echo_error, from_option, handle_errors, progress_bar
+from rncpkit.cli._common import (
+    echo_error,
+    from_option,
+    handle_errors,
+    output_format_option,
+    progress_bar,
+)
 from rncpkit.cli._filters import filter_options
 from rncpkit.filters import FicheFilter
 from rncpkit.stats import compute
@@ -19,14 +25,7 @@ __all__ = [
 @click.command()
 @click.argument("input_path", metavar="INPUT", type=click.Path(allow_dash=True, dir_okay=False))
 @from_option()
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Print aligned text or a JSON object.",
-)
+@output_format_option("Print aligned text or a JSON object.")
 @filter_options
 @handle_errors
 def stats(

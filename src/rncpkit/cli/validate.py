@@ -13,6 +13,7 @@ from rncpkit.cli._common import (
     encoding_option,
     from_option,
     handle_errors,
+    output_format_option,
     report_output,
     with_encoding,
 )
@@ -63,14 +64,7 @@ def _guarded(findings: Iterator[Finding]) -> Iterator[Finding]:
     "input_path", metavar="INPUT", required=False, type=click.Path(allow_dash=True, dir_okay=False)
 )
 @from_option()
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Report as text lines or as a JSON array of findings.",
-)
+@output_format_option("Report as text lines or as a JSON array of findings.")
 @click.option("--rules", "list_rules", is_flag=True, help="List the rule catalogue and exit.")
 @click.option("--select", multiple=True, metavar="CODE", help="Run only these rules (repeatable).")
 @click.option("--ignore", multiple=True, metavar="CODE", help="Skip these rules (repeatable).")

@@ -68,6 +68,18 @@ def output_format_option(help: str, *choices: str, default: str = "text") -> Cal
     )
 
 
+def output_option(help: str) -> Callable[[C], C]:
+    """The ``-o/--output`` option of the commands that write one file or stdout (``-``)."""
+    return click.option(
+        "-o",
+        "--output",
+        default="-",
+        show_default=True,
+        type=click.Path(allow_dash=True),
+        help=help,
+    )
+
+
 def encoding_option(command: Callable[P, R]) -> Callable[P, R]:
     """The ``--encoding`` option of the commands that read CSV inputs."""
     return click.option(

@@ -31,6 +31,7 @@ from rncpkit.cli._common import (
     encoding_option,
     handle_errors,
     output_format_option,
+    output_option,
     progress_bar,
     with_encoding,
 )
@@ -55,14 +56,7 @@ def accrochage() -> None:
 
 
 @accrochage.command(name="template")
-@click.option(
-    "-o",
-    "--output",
-    default="-",
-    show_default=True,
-    type=click.Path(allow_dash=True),
-    help="Where to write the template ('-' for stdout).",
-)
+@output_option("Where to write the template ('-' for stdout).")
 @click.option(
     "--delimiter",
     type=click.Choice(sorted(_DELIMITERS)),

@@ -15,6 +15,7 @@ from rncpkit.cli._common import (
     format_options,
     from_option,
     handle_errors,
+    output_option,
     progress_bar,
     with_encoding,
 )
@@ -27,14 +28,7 @@ __all__ = ["convert"]
 
 @click.command()
 @click.argument("input_path", metavar="INPUT", type=click.Path(allow_dash=True, dir_okay=False))
-@click.option(
-    "-o",
-    "--output",
-    default="-",
-    show_default=True,
-    type=click.Path(allow_dash=True),
-    help="Output file ('-' for stdout; a directory for one-file-per-fiche formats).",
-)
+@output_option("Output file ('-' for stdout; a directory for one-file-per-fiche formats).")
 @click.option("--to", "to_format", required=True, type=FormatChoice("write"), help="Output format.")
 @from_option()
 @click.option("--fail-fast", is_flag=True, help="Stop at the first invalid fiche.")

@@ -14,6 +14,7 @@ from rncpkit.cli._common import (
     from_option,
     handle_errors,
     output_format_option,
+    output_option,
     progress_bar,
     report_output,
     with_encoding,
@@ -47,14 +48,7 @@ __all__ = [
     is_flag=True,
     help="Exit 1 when the exports differ, 0 when they do not (as git diff --exit-code).",
 )
-@click.option(
-    "-o",
-    "--output",
-    default="-",
-    show_default=True,
-    type=click.Path(allow_dash=True),
-    help="Write the differences to this file (replaced only when the run completes).",
-)
+@output_option("Write the differences to this file (replaced only when the run completes).")
 @encoding_option
 @click.option(
     "--ignore-field",

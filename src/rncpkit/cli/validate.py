@@ -14,6 +14,7 @@ from rncpkit.cli._common import (
     from_option,
     handle_errors,
     output_format_option,
+    output_option,
     report_output,
     with_encoding,
 )
@@ -76,14 +77,7 @@ def _guarded(findings: Iterator[Finding]) -> Iterator[Finding]:
     help="Date the export describes, for the active flag (default: the date in the file "
     "name, else the system date).",
 )
-@click.option(
-    "-o",
-    "--output",
-    default="-",
-    show_default=True,
-    type=click.Path(allow_dash=True),
-    help="Write the report to this file (replaced only when the run completes).",
-)
+@output_option("Write the report to this file (replaced only when the run completes).")
 @encoding_option
 @filter_options
 @handle_errors

@@ -6,6 +6,10 @@ linked by URI, so a fiche's nodes are written as soon as it is read; shared orga
 locations appear once. Controlled values are embedded ``Concept`` nodes, as in the official
 samples; dates are typed ``xsd:dateTime`` literals (the context types ``dateModified`` as an
 IRI by mistake, so that one is written as an explicit value object).
+
+Each entity's properties are not listed here: the writer walks the slots of
+:mod:`rncpkit.europass.loq_table`, where each slot carries its LOQ element and its JSON-LD
+property, so an entity's properties are declared once for both serialisations.
 """
 
 from __future__ import annotations
@@ -13,29 +17,25 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+from collections.abc import Callable
 from typing import IO, Any
 
 from rncpkit.errors import OutputError
-from rncpkit.europass import vocab
+from rncpkit.europass import loq_table, vocab
 from rncpkit.europass.graph import (
-    Accreditation,
-    Activity,
-    Assessment,
+    Awarding,
     Builder,
     Concept,
-    Entitlement,
     Graph,
     Identifier,
-    Location,
     Note,
-    Organisation,
-    Outcome,
     Qualification,
     Written,
     nothing_written,
     warn_placeholder,
 )
 from rncpkit.europass.isced import Crosswalk, EuropassOptions
+from rncpkit.europass.loq_table import Slot
 from rncpkit.formats.base import Format, WriteOptions
 from rncpkit.model import Certification
 
@@ -112,10 +112,10 @@ def _clean(node: Node) -> Node:
     return {k: v for k, v in node.items() if v is not None and v != []}
 
 
-def qualification(q: Qualification) -> Node:
-    assert q.eqf is not None
+def _awarding(q: Qualification, opportunities: list[Awarding]) -> list[Node]:
+    """``awardingOpportunity``: inline nodes, numbered under the qualification's id."""
     awarding = []
-    for index, a in enumerate(q.awarding, start=1):
+    for index, a in enumerate(opportunities, start=1):
         period = None
         if a.start or a.end:
             period = _clean(
@@ -125,152 +125,104 @@ def qualification(q: Qualification) -> Node:
                     "endDate": _datetime(a.end),
                 }
             )
-        awarding.append(
-            _clean(
-                {
-                    "id": f"{q.id}/awarding/{index}",
-                    "type": "AwardingOpportunity",
-                    "awardingBody": [a.body],
-                    "location": a.location,
-                    "temporal": period,
-                    "learningAchievementSpecification": a.specification,
-                }
-            )
-        )
-    modified = {"@value": _datetime(q.modified), "@type": XSD_DATETIME} if q.modified else None
-    return _clean(
-        {
-            "id": q.id,
-            "type": "Qualification",
-            "identifier": [_identifier(q.identifier)],
-            "title": _fr(q.title),
-            "description": _fr(q.description),
-            "additionalNote": [_note(n) for n in q.notes],
-            "homepage": [_web(q.homepage)] if q.homepage else None,
-            "supplementaryDocument": [_web(u) for u in q.supplementary],
-            "status": q.status,
-            "dateModified": modified,
-            "dcType": [concept(c) for c in q.types],
-            "learningOutcomeSummary": _text_note(q.summary),
-            "thematicArea": [concept(c) for c in q.isced],
-            "educationSubject": [concept(c) for c in q.subjects],
-            "educationLevel": [concept(c) for c in q.education_levels],
-            "language": [concept(Concept.of(vocab.FRENCH))],
-            "learningSetting": concept(q.setting) if q.setting else None,
-            "entryRequirement": _text_note(q.entry),
-            "learningOutcome": q.outcomes,
-            "influencedBy": q.influenced_by,
-            "provenBy": q.proven_by,
-            "entitlesTo": q.entitles_to,
-            "hasPart": q.has_part,
-            "isPartOf": q.is_part_of,
-            "awardingOpportunity": awarding,
-            "isPartialQualification": q.partial,
-            "eqfLevel": concept(q.eqf),
-            "nqfLevel": [concept(c) for c in q.nqf],
-            "accreditation": q.accreditation,
+        node = {
+            "id": f"{q.id}/awarding/{index}",
+            "type": "AwardingOpportunity",
+            "awardingBody": [a.body],
+            "location": a.location,
+            "temporal": period,
+            "learningAchievementSpecification": a.specification,
         }
-    )
+        awarding.append(_clean(node))
+    return awarding
 
 
-def outcome(o: Outcome) -> Node:
+def _registration(siret: str | None) -> Node | None:
+    if not siret:
+        return None
     return {
-        "id": o.id,
-        "type": "LearningOutcome",
-        "title": {"fr": o.title},
-        "dcType": concept(Concept.of(vocab.SKILL)),
+        "type": "LegalIdentifier",
+        "notation": siret,
+        "schemeName": "SIRET",
+        "spatial": concept(Concept.of(vocab.FRANCE)),
     }
 
 
-def activity(a: Activity) -> Node:
-    return _clean(
-        {
-            "id": a.id,
-            "type": "LearningActivitySpecification",
-            "title": {"fr": a.title},
-            "additionalNote": [_note(n) for n in a.notes],
-            "dcType": [concept(c) for c in a.types],
-            "influences": [a.influences],
-        }
-    )
+_TYPED_DATES = frozenset({"dateModified"})
+"""Dates the ``edc-ap`` context types as IRIs by mistake: written as explicit
+``xsd:dateTime`` value objects."""
 
 
-def assessment(a: Assessment) -> Node:
-    return _clean(
-        {
-            "id": a.id,
-            "type": "LearningAssessmentSpecification",
-            "title": {"fr": a.title},
-            "description": _fr(a.description),
-            "dcType": [concept(c) for c in a.types],
-            "proves": [a.proves],
-            "hasPart": a.parts,
-        }
-    )
+def _value(slot: Slot, value: Any, entity: Any) -> Any:
+    """One slot of :mod:`rncpkit.europass.loq_table` as its JSON-LD value (None or [] when
+    absent), as its kind says: the JSON-LD counterpart of the LOQ XML writer's slot walk."""
+    kind = slot.kind
+    if kind == "lang":
+        return _fr(value)
+    if kind in ("refs", "text", "bool"):
+        return value
+    if kind == "ref":
+        return [value] if slot.array else value
+    if kind in ("concepts", "concepts-full"):
+        return [concept(c) for c in value]
+    if kind == "concept":
+        return concept(value) if value is not None else None
+    if kind == "constant":
+        assert slot.constant is not None
+        node = concept(Concept.of(slot.constant))
+        return [node] if slot.array else node
+    if kind == "notes":
+        return [_note(n) for n in value]
+    if kind == "text-note":
+        return _text_note(value)
+    if kind == "datetime":
+        if slot.json_name in _TYPED_DATES:
+            return {"@value": _datetime(value), "@type": XSD_DATETIME} if value else None
+        return _datetime(value)
+    if kind == "web":
+        return [_web(value)] if value else None
+    if kind == "webs":
+        return [_web(url) for url in value]
+    if kind == "identifier":
+        return [_identifier(value)]
+    if kind == "awarding":
+        return _awarding(entity, value)
+    if kind == "registration":
+        return _registration(value)
+    assert kind == "address"
+    return [{"type": "Address", "countryCode": concept(value)}]
 
 
-def entitlement(e: Entitlement) -> Node:
-    return _clean(
-        {
-            "id": e.id,
-            "type": "LearningEntitlementSpecification",
-            "title": {"fr": e.title},
-            "description": _fr(e.description),
-            "additionalNote": [_note(n) for n in e.notes],
-            "dcType": concept(Concept.of(vocab.OCCUPATION)),
-            "entitlementStatus": concept(Concept.of(vocab.ACTUAL)),
-            "limitJurisdiction": [concept(Concept.of(vocab.FRANCE_ATU))],
-            "limitNationalOccupation": [concept(c) for c in e.occupations],
-            "entitledBy": [e.entitled_by],
-        }
-    )
+def _entity(tag: str) -> Callable[[Any], Node]:
+    """The JSON-LD writer of one LOQ entity: ``id``, ``type`` and its table's slots in
+    table order, absent values dropped so that no key carries null or an empty list."""
+    slots = loq_table.ENTITIES[tag]
+    kind = loq_table.JSONLD_TYPES[tag]
+
+    def write(entity: Any) -> Node:
+        node: Node = {"id": entity.id, "type": kind}
+        for slot in slots:
+            value = None if slot.attr is None else getattr(entity, slot.attr)
+            if slot.kind == "lang-en":
+                if value:
+                    node[slot.json_name]["en"] = value
+                continue
+            value = _value(slot, value, entity)
+            if value is not None and value != []:
+                node[slot.json_name] = value
+        return node
+
+    return write
 
 
-def organisation(o: Organisation) -> Node:
-    registration = None
-    if o.siret:
-        registration = {
-            "type": "LegalIdentifier",
-            "notation": o.siret,
-            "schemeName": "SIRET",
-            "spatial": concept(Concept.of(vocab.FRANCE)),
-        }
-    return _clean(
-        {
-            "id": o.id,
-            "type": "Organisation",
-            "altLabel": _fr(o.alt_name),
-            "legalName": {"fr": o.name},
-            "registration": registration,
-            "homepage": [_web(o.homepage)] if o.homepage else None,
-            "location": [o.location],
-        }
-    )
-
-
-def accreditation(a: Accreditation) -> Node:
-    return _clean(
-        {
-            "id": a.id,
-            "type": "Accreditation",
-            "dcType": concept(Concept.of(vocab.PROGRAM_LICENSE)),
-            "title": {"fr": a.title, **({"en": a.title_en} if a.title_en else {})},
-            "organisation": a.organisations,
-            "limitQualification": a.qualification,
-            "accreditingAgent": a.agent,
-            "dateIssued": _datetime(a.issued),
-            "expiryDate": _datetime(a.expiry),
-            "valid": _datetime(a.valid),
-        }
-    )
-
-
-def location(loc: Location) -> Node:
-    return {
-        "id": loc.id,
-        "type": "Location",
-        "address": [{"type": "Address", "countryCode": concept(loc.country)}],
-    }
+qualification = _entity("qualification")
+outcome = _entity("learningOutcome")
+activity = _entity("learningActivitySpecification")
+assessment = _entity("learningAssessmentSpecification")
+entitlement = _entity("learningEntitlementSpecification")
+organisation = _entity("organisation")
+accreditation = _entity("accreditation")
+location = _entity("location")
 
 
 def nodes(graph: Graph, seen: set[str]) -> list[Node]:

@@ -176,11 +176,17 @@ JSONLD_TYPES: Final = {
 
 def mapping_markdown() -> str:
     """The LOQ element list of ``docs/europass.md``, generated from the tables."""
-    rows = ["| LOQ entity | element | graph attribute | kind |", "|---|---|---|---|"]
+    rows = [
+        "| LOQ entity | element | graph attribute | kind | JSON-LD (class.property) |",
+        "|---|---|---|---|---|",
+    ]
     for entity, slots in ENTITIES.items():
         for slot in slots:
             value = (
                 f"`{slot.attr}`" if slot.attr else f"`{slot.constant.uri}`" if slot.constant else ""
             )
-            rows.append(f"| `{entity}` | `{slot.tag}` | {value} | {slot.kind} |")
+            json = f"`{JSONLD_TYPES[entity]}.{slot.json_name}`" + (
+                " (en)" if slot.kind == "lang-en" else ""
+            )
+            rows.append(f"| `{entity}` | `{slot.tag}` | {value} | {slot.kind} | {json} |")
     return "\n".join(rows) + "\n"

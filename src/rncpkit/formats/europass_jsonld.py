@@ -112,7 +112,7 @@ def _clean(node: Node) -> Node:
     return {k: v for k, v in node.items() if v is not None and v != []}
 
 
-def _awarding(q: Qualification, opportunities: list[Awarding]) -> list[Node]:
+def _awarding(opportunities: list[Awarding], q: Qualification) -> list[Node]:
     """``awardingOpportunity``: inline nodes, numbered under the qualification's id."""
     awarding = []
     for index, a in enumerate(opportunities, start=1):
@@ -153,63 +153,126 @@ _TYPED_DATES = frozenset({"dateModified"})
 ``xsd:dateTime`` value objects."""
 
 
-def _value(slot: Slot, value: Any, entity: Any) -> Any:
-    """One slot of :mod:`rncpkit.europass.loq_table` as its JSON-LD value (None or [] when
-    absent), as its kind says: the JSON-LD counterpart of the LOQ XML writer's slot walk."""
-    kind = slot.kind
-    if kind == "lang":
-        return _fr(value)
-    if kind in ("refs", "text", "bool"):
-        return value
-    if kind == "ref":
-        return [value] if slot.array else value
-    if kind in ("concepts", "concepts-full"):
-        return [concept(c) for c in value]
-    if kind == "concept":
-        return concept(value) if value is not None else None
-    if kind == "constant":
-        assert slot.constant is not None
-        node = concept(Concept.of(slot.constant))
-        return [node] if slot.array else node
-    if kind == "notes":
-        return [_note(n) for n in value]
-    if kind == "text-note":
-        return _text_note(value)
-    if kind == "datetime":
-        if slot.json_name in _TYPED_DATES:
-            return {"@value": _datetime(value), "@type": XSD_DATETIME} if value else None
-        return _datetime(value)
-    if kind == "web":
-        return [_web(value)] if value else None
-    if kind == "webs":
-        return [_web(url) for url in value]
-    if kind == "identifier":
-        return [_identifier(value)]
-    if kind == "awarding":
-        return _awarding(entity, value)
-    if kind == "registration":
-        return _registration(value)
-    assert kind == "address"
+Convert = Callable[[Any, Any], Any]
+"""A slot's value (and its entity) → its JSON-LD value, None or [] when absent."""
+
+
+def _same(value: Any, _entity: Any) -> Any:
+    return value
+
+
+def _lang(value: Any, _entity: Any) -> Any:
+    return _fr(value)
+
+
+def _one_item(value: Any, _entity: Any) -> Any:
+    return [value]
+
+
+def _concepts(value: Any, _entity: Any) -> Any:
+    return [concept(c) for c in value]
+
+
+def _concept_or_none(value: Any, _entity: Any) -> Any:
+    return concept(value) if value is not None else None
+
+
+def _notes(value: Any, _entity: Any) -> Any:
+    return [_note(n) for n in value]
+
+
+def _text_note_value(value: Any, _entity: Any) -> Any:
+    return _text_note(value)
+
+
+def _date(value: Any, _entity: Any) -> Any:
+    return _datetime(value)
+
+
+def _typed_date(value: Any, _entity: Any) -> Any:
+    return {"@value": _datetime(value), "@type": XSD_DATETIME} if value else None
+
+
+def _web_value(value: Any, _entity: Any) -> Any:
+    return [_web(value)] if value else None
+
+
+def _webs(value: Any, _entity: Any) -> Any:
+    return [_web(url) for url in value]
+
+
+def _identifier_value(value: Any, _entity: Any) -> Any:
+    return [_identifier(value)]
+
+
+def _registration_value(value: Any, _entity: Any) -> Any:
+    return _registration(value)
+
+
+def _address(value: Any, _entity: Any) -> Any:
     return [{"type": "Address", "countryCode": concept(value)}]
+
+
+_CONVERT: dict[str, Convert] = {
+    "lang": _lang,
+    "refs": _same,
+    "text": _same,
+    "bool": _same,
+    "concepts": _concepts,
+    "concepts-full": _concepts,
+    "concept": _concept_or_none,
+    "notes": _notes,
+    "text-note": _text_note_value,
+    "datetime": _date,
+    "web": _web_value,
+    "webs": _webs,
+    "identifier": _identifier_value,
+    "awarding": _awarding,
+    "registration": _registration_value,
+    "address": _address,
+}
+"""Each slot kind of :mod:`rncpkit.europass.loq_table` as JSON-LD: the counterpart of the
+LOQ XML writer's slot walk (``ref``, ``constant``, ``lang-en`` and the typed dates are
+settled per slot by :func:`_converter`)."""
+
+
+def _converter(slot: Slot) -> Convert:
+    """How one slot's value is written, chosen once per slot rather than per value."""
+    if slot.kind == "ref":
+        return _one_item if slot.array else _same
+    if slot.kind == "lang-en":  # joined to the property's language map by the walk
+        return _same
+    if slot.kind == "constant":
+        assert slot.constant is not None
+        node = concept(Concept.of(slot.constant))  # shared, like every concept node
+        if slot.array:
+            return lambda _value, _entity: [node]
+        return lambda _value, _entity: node
+    if slot.kind == "datetime" and slot.json_name in _TYPED_DATES:
+        return _typed_date
+    return _CONVERT[slot.kind]
 
 
 def _entity(tag: str) -> Callable[[Any], Node]:
     """The JSON-LD writer of one LOQ entity: ``id``, ``type`` and its table's slots in
     table order, absent values dropped so that no key carries null or an empty list."""
-    slots = loq_table.ENTITIES[tag]
     kind = loq_table.JSONLD_TYPES[tag]
+    plan = [
+        (slot.json_name, slot.attr, slot.kind == "lang-en", _converter(slot))
+        for slot in loq_table.ENTITIES[tag]
+    ]
 
     def write(entity: Any) -> Node:
         node: Node = {"id": entity.id, "type": kind}
-        for slot in slots:
-            value = None if slot.attr is None else getattr(entity, slot.attr)
-            if slot.kind == "lang-en":
+        for name, attr, english, convert in plan:
+            value = None if attr is None else getattr(entity, attr)
+            if english:  # the English text of the property before it
                 if value:
-                    node[slot.json_name]["en"] = value
+                    node.setdefault(name, {})["en"] = value
                 continue
-            value = _value(slot, value, entity)
+            value = convert(value, entity)
             if value is not None and value != []:
-                node[slot.json_name] = value
+                node[name] = value
         return node
 
     return write

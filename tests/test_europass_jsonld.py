@@ -16,6 +16,7 @@ meets:
 from __future__ import annotations
 
 import collections
+import datetime as dt
 import io
 import json
 import re
@@ -25,9 +26,9 @@ import pytest
 
 import rncpkit
 from rncpkit.errors import OutputError
-from rncpkit.europass import vocab
+from rncpkit.europass import loq_table, vocab
 from rncpkit.formats import WriteOptions
-from rncpkit.formats.europass_jsonld import JsonLdWriter
+from rncpkit.formats.europass_jsonld import XSD_DATETIME, JsonLdWriter
 from rncpkit.model import Certification
 from tests.conftest import REAL_V41_SAMPLES, SAMPLES, reference
 
@@ -198,3 +199,37 @@ def test_mdr_shapes_report_only_the_known_entitlement_conflict() -> None:
     )
     assert not conforms
     assert found == expected
+
+
+def test_every_declared_jsonld_name_is_a_term_of_the_official_context() -> None:
+    """The JSON-LD property of each LOQ table slot and each entity class is an ``edc-ap``
+    term: a misspelt name in the table would silently vanish from the RDF."""
+    context = json.loads(reference("europass", "edc-ap-context.jsonld").read_text("utf-8"))
+    terms = context["@context"]
+    names = {slot.json_name for slots in loq_table.ENTITIES.values() for slot in slots}
+    names |= set(loq_table.JSONLD_TYPES.values())
+    assert "dcType" in names and "thematicArea" in names and "type" not in names
+    assert sorted(name for name in names if name not in terms) == []
+
+
+def test_nodes_follow_the_loq_table() -> None:
+    """Each node's properties are its entity's table slots' JSON-LD names, in table order
+    (the writer walks the one table the LOQ XML writer walks)."""
+    document = jsonld(seed(), base_uri=BASE)
+    entity_of = {kind: tag for tag, kind in loq_table.JSONLD_TYPES.items()}
+    seen = set()
+    for n in document["@graph"]:
+        order = [slot.json_name for slot in loq_table.ENTITIES[entity_of[n["type"]]]]
+        keys = list(n)[2:]
+        assert list(n)[:2] == ["id", "type"]
+        assert keys == sorted(keys, key=order.index), n["type"]
+        seen.add(n["type"])
+    assert seen == set(loq_table.JSONLD_TYPES.values())
+    accreditation = next(n for n in document["@graph"] if n["type"] == "Accreditation")
+    assert set(accreditation["title"]) == {"fr", "en"}  # the lang-en slot joins "title"
+    assert accreditation["dcType"]["id"] == vocab.PROGRAM_LICENSE.uri
+    fiche = node(document, BASE + "RNCP35080")
+    dated = seed().model_copy(update={"publication_date": dt.date(2024, 3, 1)})
+    modified = node(jsonld(dated, base_uri=BASE), BASE + "RNCP35080")["dateModified"]
+    assert modified == {"@value": "2024-03-01T00:00:00", "@type": XSD_DATETIME}
+    assert [c["id"] for c in fiche["language"]] == [vocab.FRENCH.uri]

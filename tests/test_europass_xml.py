@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import random
 import re
 from pathlib import Path
@@ -17,6 +18,7 @@ from rncpkit import xmlsafe
 from rncpkit.api import convert
 from rncpkit.cli import cli
 from rncpkit.errors import OutputError
+from rncpkit.europass import mapping
 from rncpkit.formats import WriteOptions, detect_format
 from rncpkit.formats.europass_xml import NS, LoqWriter
 from rncpkit.io import open_input
@@ -835,3 +837,32 @@ def test_docs_loq_element_list_is_current() -> None:
         doc.write_text(before + start + expected + end + after, encoding="utf-8")
         pytest.skip("docs/europass.md updated")
     assert current == expected, "run RNCPKIT_UPDATE_DOCS=1 pytest tests/test_europass_xml.py"
+
+
+def test_docs_mapping_table_is_current() -> None:
+    """docs/europass.md's RNCP → LOQ → JSON-LD → badge table is the generated one."""
+    doc = Path(__file__).resolve().parents[1] / "docs" / "europass.md"
+    text = doc.read_text("utf-8")
+    start, end = "<!-- europass-mapping:start -->", "<!-- europass-mapping:end -->"
+    head, rest = text.split(start)
+    current, tail = rest.split(end)
+    expected = "\n" + mapping.mapping_markdown()
+    if current != expected and os.environ.get("RNCPKIT_UPDATE_DOCS") == "1":
+        doc.write_text(head + start + expected + end + tail, "utf-8")
+        current = expected
+    assert current == expected, "run RNCPKIT_UPDATE_DOCS=1 pytest tests/test_europass_xml.py"
+
+
+def test_mapping_probe_finds_what_the_writers_write() -> None:
+    """The generated table is what the builder and badge writer do: a field moves exactly
+    its slots, and a field no output carries moves none."""
+    rows = {name: (slots, keys) for name, slots, keys in mapping.probe()}
+    assert rows["title"] == ([("qualification", "title/lang")], ["name"])
+    assert rows["publication_date"] == ([("qualification", "modified/datetime")], [])
+    assert rows["effective_date"] == ([("accreditation", "valid/datetime")], [])
+    assert ("learningActivitySpecification", "") in rows["access_routes"][0]
+    assert rows["rome"][1] == ["alignment"]
+    assert rows["partners"] == ([], []) and rows["statistics"] == ([], [])
+    table = mapping.mapping_markdown()
+    assert "| `publication_date` ← DATE_DE_PUBLICATION | `qualification/modified` | " in table
+    assert "`Qualification.dateModified`" in table and "`Qualification.thematicArea`" in table

@@ -6,6 +6,10 @@ linked by URI, so a fiche's nodes are written as soon as it is read; shared orga
 locations appear once. Controlled values are embedded ``Concept`` nodes, as in the official
 samples; dates are typed ``xsd:dateTime`` literals (the context types ``dateModified`` as an
 IRI by mistake, so that one is written as an explicit value object).
+
+Each entity's properties are not listed here: the writer walks the slots of
+:mod:`rncpkit.europass.loq_table`, where each slot carries its LOQ element and its JSON-LD
+property, so an entity's properties are declared once for both serialisations.
 """
 
 from __future__ import annotations
@@ -13,29 +17,25 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+from collections.abc import Callable
 from typing import IO, Any
 
 from rncpkit.errors import OutputError
-from rncpkit.europass import vocab
+from rncpkit.europass import loq_table, vocab
 from rncpkit.europass.graph import (
-    Accreditation,
-    Activity,
-    Assessment,
+    Awarding,
     Builder,
     Concept,
-    Entitlement,
     Graph,
     Identifier,
-    Location,
     Note,
-    Organisation,
-    Outcome,
     Qualification,
     Written,
     nothing_written,
     warn_placeholder,
 )
 from rncpkit.europass.isced import Crosswalk, EuropassOptions
+from rncpkit.europass.loq_table import Slot
 from rncpkit.formats.base import Format, WriteOptions
 from rncpkit.model import Certification
 
@@ -112,10 +112,10 @@ def _clean(node: Node) -> Node:
     return {k: v for k, v in node.items() if v is not None and v != []}
 
 
-def qualification(q: Qualification) -> Node:
-    assert q.eqf is not None
+def _awarding(opportunities: list[Awarding], q: Qualification) -> list[Node]:
+    """``awardingOpportunity``: inline nodes, numbered under the qualification's id."""
     awarding = []
-    for index, a in enumerate(q.awarding, start=1):
+    for index, a in enumerate(opportunities, start=1):
         period = None
         if a.start or a.end:
             period = _clean(
@@ -125,152 +125,167 @@ def qualification(q: Qualification) -> Node:
                     "endDate": _datetime(a.end),
                 }
             )
-        awarding.append(
-            _clean(
-                {
-                    "id": f"{q.id}/awarding/{index}",
-                    "type": "AwardingOpportunity",
-                    "awardingBody": [a.body],
-                    "location": a.location,
-                    "temporal": period,
-                    "learningAchievementSpecification": a.specification,
-                }
-            )
-        )
-    modified = {"@value": _datetime(q.modified), "@type": XSD_DATETIME} if q.modified else None
-    return _clean(
-        {
-            "id": q.id,
-            "type": "Qualification",
-            "identifier": [_identifier(q.identifier)],
-            "title": _fr(q.title),
-            "description": _fr(q.description),
-            "additionalNote": [_note(n) for n in q.notes],
-            "homepage": [_web(q.homepage)] if q.homepage else None,
-            "supplementaryDocument": [_web(u) for u in q.supplementary],
-            "status": q.status,
-            "dateModified": modified,
-            "dcType": [concept(c) for c in q.types],
-            "learningOutcomeSummary": _text_note(q.summary),
-            "thematicArea": [concept(c) for c in q.isced],
-            "educationSubject": [concept(c) for c in q.subjects],
-            "educationLevel": [concept(c) for c in q.education_levels],
-            "language": [concept(Concept.of(vocab.FRENCH))],
-            "learningSetting": concept(q.setting) if q.setting else None,
-            "entryRequirement": _text_note(q.entry),
-            "learningOutcome": q.outcomes,
-            "influencedBy": q.influenced_by,
-            "provenBy": q.proven_by,
-            "entitlesTo": q.entitles_to,
-            "hasPart": q.has_part,
-            "isPartOf": q.is_part_of,
-            "awardingOpportunity": awarding,
-            "isPartialQualification": q.partial,
-            "eqfLevel": concept(q.eqf),
-            "nqfLevel": [concept(c) for c in q.nqf],
-            "accreditation": q.accreditation,
+        node = {
+            "id": f"{q.id}/awarding/{index}",
+            "type": "AwardingOpportunity",
+            "awardingBody": [a.body],
+            "location": a.location,
+            "temporal": period,
+            "learningAchievementSpecification": a.specification,
         }
-    )
+        awarding.append(_clean(node))
+    return awarding
 
 
-def outcome(o: Outcome) -> Node:
+def _registration(siret: str | None) -> Node | None:
+    if not siret:
+        return None
     return {
-        "id": o.id,
-        "type": "LearningOutcome",
-        "title": {"fr": o.title},
-        "dcType": concept(Concept.of(vocab.SKILL)),
+        "type": "LegalIdentifier",
+        "notation": siret,
+        "schemeName": "SIRET",
+        "spatial": concept(Concept.of(vocab.FRANCE)),
     }
 
 
-def activity(a: Activity) -> Node:
-    return _clean(
-        {
-            "id": a.id,
-            "type": "LearningActivitySpecification",
-            "title": {"fr": a.title},
-            "additionalNote": [_note(n) for n in a.notes],
-            "dcType": [concept(c) for c in a.types],
-            "influences": [a.influences],
-        }
-    )
+_TYPED_DATES = frozenset({"dateModified"})
+"""Dates the ``edc-ap`` context types as IRIs by mistake: written as explicit
+``xsd:dateTime`` value objects."""
 
 
-def assessment(a: Assessment) -> Node:
-    return _clean(
-        {
-            "id": a.id,
-            "type": "LearningAssessmentSpecification",
-            "title": {"fr": a.title},
-            "description": _fr(a.description),
-            "dcType": [concept(c) for c in a.types],
-            "proves": [a.proves],
-            "hasPart": a.parts,
-        }
-    )
+Convert = Callable[[Any, Any], Any]
+"""A slot's value (and its entity) → its JSON-LD value, None or [] when absent."""
 
 
-def entitlement(e: Entitlement) -> Node:
-    return _clean(
-        {
-            "id": e.id,
-            "type": "LearningEntitlementSpecification",
-            "title": {"fr": e.title},
-            "description": _fr(e.description),
-            "additionalNote": [_note(n) for n in e.notes],
-            "dcType": concept(Concept.of(vocab.OCCUPATION)),
-            "entitlementStatus": concept(Concept.of(vocab.ACTUAL)),
-            "limitJurisdiction": [concept(Concept.of(vocab.FRANCE_ATU))],
-            "limitNationalOccupation": [concept(c) for c in e.occupations],
-            "entitledBy": [e.entitled_by],
-        }
-    )
+def _same(value: Any, _entity: Any) -> Any:
+    return value
 
 
-def organisation(o: Organisation) -> Node:
-    registration = None
-    if o.siret:
-        registration = {
-            "type": "LegalIdentifier",
-            "notation": o.siret,
-            "schemeName": "SIRET",
-            "spatial": concept(Concept.of(vocab.FRANCE)),
-        }
-    return _clean(
-        {
-            "id": o.id,
-            "type": "Organisation",
-            "altLabel": _fr(o.alt_name),
-            "legalName": {"fr": o.name},
-            "registration": registration,
-            "homepage": [_web(o.homepage)] if o.homepage else None,
-            "location": [o.location],
-        }
-    )
+def _lang(value: Any, _entity: Any) -> Any:
+    return _fr(value)
 
 
-def accreditation(a: Accreditation) -> Node:
-    return _clean(
-        {
-            "id": a.id,
-            "type": "Accreditation",
-            "dcType": concept(Concept.of(vocab.PROGRAM_LICENSE)),
-            "title": {"fr": a.title, **({"en": a.title_en} if a.title_en else {})},
-            "organisation": a.organisations,
-            "limitQualification": a.qualification,
-            "accreditingAgent": a.agent,
-            "dateIssued": _datetime(a.issued),
-            "expiryDate": _datetime(a.expiry),
-            "valid": _datetime(a.valid),
-        }
-    )
+def _one_item(value: Any, _entity: Any) -> Any:
+    return [value]
 
 
-def location(loc: Location) -> Node:
-    return {
-        "id": loc.id,
-        "type": "Location",
-        "address": [{"type": "Address", "countryCode": concept(loc.country)}],
-    }
+def _concepts(value: Any, _entity: Any) -> Any:
+    return [concept(c) for c in value]
+
+
+def _concept_or_none(value: Any, _entity: Any) -> Any:
+    return concept(value) if value is not None else None
+
+
+def _notes(value: Any, _entity: Any) -> Any:
+    return [_note(n) for n in value]
+
+
+def _text_note_value(value: Any, _entity: Any) -> Any:
+    return _text_note(value)
+
+
+def _date(value: Any, _entity: Any) -> Any:
+    return _datetime(value)
+
+
+def _typed_date(value: Any, _entity: Any) -> Any:
+    return {"@value": _datetime(value), "@type": XSD_DATETIME} if value else None
+
+
+def _web_value(value: Any, _entity: Any) -> Any:
+    return [_web(value)] if value else None
+
+
+def _webs(value: Any, _entity: Any) -> Any:
+    return [_web(url) for url in value]
+
+
+def _identifier_value(value: Any, _entity: Any) -> Any:
+    return [_identifier(value)]
+
+
+def _registration_value(value: Any, _entity: Any) -> Any:
+    return _registration(value)
+
+
+def _address(value: Any, _entity: Any) -> Any:
+    return [{"type": "Address", "countryCode": concept(value)}]
+
+
+_CONVERT: dict[str, Convert] = {
+    "lang": _lang,
+    "refs": _same,
+    "text": _same,
+    "bool": _same,
+    "concepts": _concepts,
+    "concepts-full": _concepts,
+    "concept": _concept_or_none,
+    "notes": _notes,
+    "text-note": _text_note_value,
+    "datetime": _date,
+    "web": _web_value,
+    "webs": _webs,
+    "identifier": _identifier_value,
+    "awarding": _awarding,
+    "registration": _registration_value,
+    "address": _address,
+}
+"""Each slot kind of :mod:`rncpkit.europass.loq_table` as JSON-LD: the counterpart of the
+LOQ XML writer's slot walk (``ref``, ``constant``, ``lang-en`` and the typed dates are
+settled per slot by :func:`_converter`)."""
+
+
+def _converter(slot: Slot) -> Convert:
+    """How one slot's value is written, chosen once per slot rather than per value."""
+    if slot.kind == "ref":
+        return _one_item if slot.array else _same
+    if slot.kind == "lang-en":  # joined to the property's language map by the walk
+        return _same
+    if slot.kind == "constant":
+        assert slot.constant is not None
+        node = concept(Concept.of(slot.constant))  # shared, like every concept node
+        if slot.array:
+            return lambda _value, _entity: [node]
+        return lambda _value, _entity: node
+    if slot.kind == "datetime" and slot.json_name in _TYPED_DATES:
+        return _typed_date
+    return _CONVERT[slot.kind]
+
+
+def _entity(tag: str) -> Callable[[Any], Node]:
+    """The JSON-LD writer of one LOQ entity: ``id``, ``type`` and its table's slots in
+    table order, absent values dropped so that no key carries null or an empty list."""
+    kind = loq_table.JSONLD_TYPES[tag]
+    plan = [
+        (slot.json_name, slot.attr, slot.kind == "lang-en", _converter(slot))
+        for slot in loq_table.ENTITIES[tag]
+    ]
+
+    def write(entity: Any) -> Node:
+        node: Node = {"id": entity.id, "type": kind}
+        for name, attr, english, convert in plan:
+            value = None if attr is None else getattr(entity, attr)
+            if english:  # the English text of the property before it
+                if value:
+                    node.setdefault(name, {})["en"] = value
+                continue
+            value = convert(value, entity)
+            if value is not None and value != []:
+                node[name] = value
+        return node
+
+    return write
+
+
+qualification = _entity("qualification")
+outcome = _entity("learningOutcome")
+activity = _entity("learningActivitySpecification")
+assessment = _entity("learningAssessmentSpecification")
+entitlement = _entity("learningEntitlementSpecification")
+organisation = _entity("organisation")
+accreditation = _entity("accreditation")
+location = _entity("location")
 
 
 def nodes(graph: Graph, seen: set[str]) -> list[Node]:

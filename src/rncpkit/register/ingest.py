@@ -328,7 +328,7 @@ def _read_pieces(
 
         for piece in split.pieces:
             raw_digest = split.digest(piece)
-            found = pieces.number(piece)
+            found = None if applier.building else pieces.number(piece)
             if found is not None and applier.same_bytes(found, raw_digest, name, declared):
                 step()
             else:

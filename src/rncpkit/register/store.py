@@ -229,11 +229,17 @@ def digest_of(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
 
 
-def dump(cert: Certification) -> tuple[str, bytes]:
+def dump(cert: Certification) -> tuple[bytes, bytes]:
     """A fiche's stored JSON (the model's, fields at their default left out) and its
-    digest, serialised once: the digest is taken on the serialiser's own UTF-8 bytes."""
+    digest, serialised once: the digest is taken on the serialiser's own UTF-8 bytes,
+    which are also what is stored (:data:`JSON_TEXT`: never decoded in Python)."""
     data = cert.__pydantic_serializer__.to_json(cert, exclude_defaults=True)
-    return data.decode(), digest_of(data)
+    return data, digest_of(data)
+
+
+JSON_TEXT = "CAST(? AS TEXT)"
+"""How the JSON's UTF-8 bytes are bound: stored as TEXT as they are (the file is UTF-8),
+without decoding them to a Python string for the driver to encode again."""
 
 
 @dataclass(frozen=True)
@@ -241,7 +247,8 @@ class Prepared:
     """A fiche ready to store: its JSON and digest, computed once."""
 
     cert: Certification
-    data: str
+    data: bytes
+    """The JSON, UTF-8."""
     digest: bytes
     raw_digest: bytes | None = None
 
@@ -258,9 +265,11 @@ class Rows:
     number: str
     values: tuple[object, ...]
     """:func:`fiche_values`."""
-    data: str
-    children: dict[str, list[tuple[int, Row]]]
-    """(position, row) of each child table."""
+    data: bytes
+    """The JSON, UTF-8."""
+    children: tuple[list[Row], ...]
+    """The rows of each child table, in :data:`CHILDREN`'s order (their position is their
+    index)."""
     texts: tuple[str, ...]
 
     @classmethod
@@ -272,7 +281,7 @@ class Rows:
             cert.number,
             fiche_values(cert, digest, raw_digest),
             data,
-            {child.name: list(enumerate(child.rows(cert))) for child in CHILDREN},
+            tuple(list(child.rows(cert)) for child in CHILDREN),
             fts_texts(cert),
         )
 
@@ -286,8 +295,9 @@ class Inserts:
         self.next_id = int(last) + 1
         self.fiches: list[tuple[object, ...]] = []
         self.children: dict[str, list[tuple[object, ...]]] = {c.name: [] for c in CHILDREN}
+        self._queues = tuple(self.children[c.name] for c in CHILDREN)
         self.texts: list[tuple[object, ...]] = []
-        self.data: list[tuple[int, str]] = []
+        self.data: list[tuple[int, bytes]] = []
 
     def add(self, fiche: Prepared, export_id: int) -> int:
         return self.add_rows(Rows.of(fiche.cert, fiche.raw_digest, fiche), export_id)
@@ -298,8 +308,8 @@ class Inserts:
         self.next_id += 1
         self.fiches.append((fiche_id, *rows.values, export_id, export_id))
         self.data.append((fiche_id, rows.data))
-        for name, items in rows.children.items():
-            self.children[name].extend((fiche_id, position, *row) for position, row in items)
+        for queue, items in zip(self._queues, rows.children, strict=True):
+            queue.extend([(fiche_id, position, *row) for position, row in enumerate(items)])
         self.texts.append((fiche_id, *rows.texts))
         return fiche_id
 
@@ -319,7 +329,9 @@ class Inserts:
             "present = 1, changed_export = ?, removed_export = NULL WHERE id = ?",
             (*values, export_id, fiche_id),
         )
-        self.db.execute("UPDATE fiche_json SET data = ? WHERE fiche_id = ?", (new.data, fiche_id))
+        self.db.execute(
+            f"UPDATE fiche_json SET data = {JSON_TEXT} WHERE fiche_id = ?", (new.data, fiche_id)
+        )
         for child in CHILDREN:
             self.db.execute(f"DELETE FROM {child.name} WHERE fiche_id = ?", (fiche_id,))
         self.db.execute(FTS_DELETE, (fiche_id, *fts_texts(old)))
@@ -334,7 +346,7 @@ class Inserts:
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
                 self.fiches,
             )
-            self.db.executemany("INSERT INTO fiche_json VALUES (?, ?)", self.data)
+            self.db.executemany(f"INSERT INTO fiche_json VALUES (?, {JSON_TEXT})", self.data)
         for child in CHILDREN:
             rows = self.children[child.name]
             if rows:

@@ -48,10 +48,10 @@ def digest(piece: Piece, quick: bool = False) -> bytes:
     """The digest of one piece: how it was cut, its context (the flux version) and bytes.
     A piece cut at the byte level (``quick``) is the fiche's bytes as in the file; one cut
     by the parser is the element serialised again: never the same digest."""
-    hasher = hashlib.blake2b(_SALT_QUICK if quick else _SALT, digest_size=16)
+    hasher = hashlib.sha256(_SALT_QUICK if quick else _SALT)
     hasher.update(piece.context.encode() + b"\n")
     hasher.update(piece.data)  # hashed in place, not copied into one string first
-    return hasher.digest()
+    return hasher.digest()[:16]
 
 
 def number(piece: Piece) -> str | None:

@@ -62,8 +62,9 @@ def _siren(siret: str | None) -> str | None:
 
 
 def _value(enum: StrEnum | None) -> str | None:
-    """The value of one of the model's codes (all ``StrEnum``: ``str`` gives the value)."""
-    return None if enum is None else str(enum)
+    """One of the model's codes as stored: the member itself, a ``StrEnum``, i.e. a ``str``
+    whose text is the value (what ``sqlite3`` binds), with no conversion per row."""
+    return enum
 
 
 CHILDREN: tuple[Child, ...] = (
@@ -75,7 +76,7 @@ CHILDREN: tuple[Child, ...] = (
             ("name", "NOM_CERTIFICATEUR"),
             ("state", "ETAT_CERTIFICATEUR: Actif | Inactif"),
         ),
-        lambda c: ((x.siret, _siren(x.siret), x.name, _value(x.state)) for x in c.certifiers),
+        lambda c: ((x.siret, _siren(x.siret), x.name, x.state) for x in c.certifiers),
         ("siret", "siren"),
     ),
     Child(
@@ -88,7 +89,13 @@ CHILDREN: tuple[Child, ...] = (
             ("state", "ETAT_HABILITATION: Actif | Inactif | Supprimé"),
         ),
         lambda c: (
-            (x.siret, _siren(x.siret), x.name, _value(x.habilitation), _value(x.habilitation_state))
+            (
+                x.siret,
+                x.siret[:9] if x.siret else None,
+                x.name,
+                x.habilitation,
+                x.habilitation_state,
+            )
             for x in c.partners
         ),
         ("siret", "siren"),
@@ -134,7 +141,7 @@ CHILDREN: tuple[Child, ...] = (
             ("code", "SI_JURY_FI … SI_JURY_VAE: FI, CA, FC, CQ, CL, VAE"),
             ("open", "ACTIF: 1 open, 0 closed"),
         ),
-        lambda c: ((code.value, int(route.open)) for code, route in c.access_routes.items()),
+        lambda c: ((code, int(route.open)) for code, route in c.access_routes.items()),
     ),
 )
 
@@ -212,7 +219,7 @@ def fiche_values(
     end = cert.registration_end
     return (
         cert.number,
-        cert.repertoire.value,
+        cert.repertoire,
         cert.title,
         _value(cert.level),
         None if cert.active is None else int(cert.active),

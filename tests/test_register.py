@@ -152,6 +152,27 @@ def test_update_records_added_removed_and_changed_fields(
         assert back.added == 1 and reg.is_present("RS5000")
 
 
+def test_digests_of_an_older_rncpkit_are_renewed_without_a_change(
+    built: Path, tmp_path: Path, three: list[rncpkit.Certification]
+) -> None:
+    """A register whose digests were taken otherwise (an older rncpkit's): the same
+    export again records nothing, keeps every fiche as it was and stores the new digests."""
+    with sqlite3.connect(built) as db:
+        digests = db.execute("SELECT number, digest FROM fiches ORDER BY id").fetchall()
+        db.execute("UPDATE fiches SET digest = zeroblob(16), raw_digest = zeroblob(16)")
+    db.close()
+    same = export(tmp_path / f"export_{DAY2}.xml", three)
+    with Register(built) as reg:
+        summary = reg.update([same])
+        assert (summary.added, summary.removed, summary.changed, summary.unchanged) == (0, 0, 0, 3)
+        assert list(reg.changes(since=dt.date(2026, 8, 17))) == []
+        assert [reg.get(cert.number) for cert in three] == three
+    with sqlite3.connect(built) as db:
+        assert db.execute("SELECT number, digest FROM fiches ORDER BY id").fetchall() == digests
+        assert db.execute("SELECT count(*) FROM fiches WHERE changed_export > 1").fetchone() == (0,)
+    db.close()
+
+
 def test_update_covers_only_the_repertoires_given(
     built: Path, tmp_path: Path, three: list[rncpkit.Certification]
 ) -> None:

@@ -39,6 +39,7 @@ __all__ = [
 
 _NUMBER = re.compile(rb"<NUMERO_FICHE>\s*((?:RNCP|RS)[0-9]+)\s*</NUMERO_FICHE>")
 _SALT = f"rncpkit {__version__}\n".encode()
+_SALT_QUICK = _SALT + b"quick "
 BATCH = 64
 """Pieces read together (one parse for the batch)."""
 
@@ -47,8 +48,10 @@ def digest(piece: Piece, quick: bool = False) -> bytes:
     """The digest of one piece: how it was cut, its context (the flux version) and bytes.
     A piece cut at the byte level (``quick``) is the fiche's bytes as in the file; one cut
     by the parser is the element serialised again: never the same digest."""
-    data = _SALT + (b"quick " if quick else b"") + piece.context.encode() + b"\n" + piece.data
-    return hashlib.blake2b(data, digest_size=16).digest()
+    hasher = hashlib.sha256(_SALT_QUICK if quick else _SALT)
+    hasher.update(piece.context.encode() + b"\n")
+    hasher.update(piece.data)  # hashed in place, not copied into one string first
+    return hasher.digest()[:16]
 
 
 def number(piece: Piece) -> str | None:

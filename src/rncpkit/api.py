@@ -13,15 +13,14 @@ Formats are named by keyword, the same way everywhere: ``from_format=`` for what
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Iterator
 
-from rncpkit import _arguments, parallel, pipeline
+from rncpkit import _arguments, parallel
 from rncpkit.errors import ArgumentTypeError, FicheError, UsageError
 from rncpkit.formats import ReadResult, WriteOptions
 from rncpkit.formats.base import UnusualLayout
 from rncpkit.formats.registry import detect_format, get_format
-from rncpkit.io import Source, open_input
+from rncpkit.io import Source, open_input, reopenable
 from rncpkit.model import Certification
 from rncpkit.pipeline import (
     Accepted,
@@ -109,10 +108,7 @@ def find(
     find the number without building the other fiches; others are read until it comes."""
     _arguments.check_source(source, "find")
     from_format = _arguments.format_name(from_format, "from_format", "find")
-    reopenable = isinstance(source, bytes) or (
-        isinstance(source, str | os.PathLike) and os.fspath(source) != "-"
-    )
-    if reopenable:
+    if reopenable(source):
         with open_input(source) as opened:
             fmt = get_format(from_format) if from_format else detect_format(opened)
             if fmt.find is not None:
@@ -192,22 +188,13 @@ def convert(
     from_format = _arguments.format_name(from_format, "from_format", "convert")
     if not isinstance(jobs, int) or jobs < 1:
         raise UsageError(f"convert(): jobs must be a whole number ≥ 1, got {jobs!r}")
-    if jobs > 1:
-        return parallel.convert(
-            source,
-            destination,
-            to,
-            jobs=jobs,
-            from_format=from_format,
-            options=options,
-            where=where,
-            fail_fast=fail_fast,
-            progress=progress,
-        )
-    return pipeline.convert(
+    # rncpkit.parallel runs one job in this process (pipeline.convert) when jobs is 1 or
+    # the formats cannot be split.
+    return parallel.convert(
         source,
         destination,
         to,
+        jobs=jobs,
         from_format=from_format,
         options=options,
         where=where,

@@ -35,7 +35,7 @@ from rncpkit import pipeline
 from rncpkit.errors import RncpkitError
 from rncpkit.formats import Format, WriteOptions, detect_format, get_format
 from rncpkit.formats.base import Piece, UnusualLayout
-from rncpkit.io import InputFile, Source, open_input, single_member
+from rncpkit.io import InputFile, Source, open_input, reopenable, single_member
 from rncpkit.model import Certification
 from rncpkit.pipeline import (
     Accepted,
@@ -189,14 +189,12 @@ def convert(
         pickle.dumps(where)
     except (pickle.PicklingError, AttributeError, TypeError) as exc:
         raise RncpkitError(f"--jobs needs a picklable filter: {exc}") from None
-    reopenable = isinstance(source, bytes) or (
-        isinstance(source, str | os.PathLike) and os.fspath(source) != "-"
-    )
-    if not reopenable and (from_format is None or get_format(from_format).split is None):
+    replayable = reopenable(source)
+    if not replayable and (from_format is None or get_format(from_format).split is None):
         return one_job()  # recognising the format would consume a stream we cannot replay
     # The quick cut gives up on unusual layouts: it is used when the run can then be redone
     # with one job (input reopenable, output a path).
-    restartable = reopenable and _restartable(destination)
+    restartable = replayable and _restartable(destination)
     try:
         with open_input(source) as opened:
             source_format = get_format(from_format) if from_format else detect_format(opened)

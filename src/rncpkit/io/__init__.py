@@ -22,6 +22,7 @@ from rncpkit.io.inputs import (
     display_name,
     open_input,
     open_member,
+    reopenable,
     single_member,
 )
 from rncpkit.io.kinds import what_it_seems
@@ -44,6 +45,7 @@ __all__ = [
     "open_member",
     "open_temporary",
     "output_error",
+    "reopenable",
     "single_member",
     "text_stream",
     "what_it_seems",

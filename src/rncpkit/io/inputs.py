@@ -31,6 +31,7 @@ __all__ = [
     "display_name",
     "open_input",
     "open_member",
+    "reopenable",
     "single_member",
 ]
 
@@ -98,6 +99,14 @@ class _Replay(io.RawIOBase):
             view[:count] = data
         self.bytes_read += count
         return count
+
+
+def reopenable(source: Source) -> bool:
+    """Whether ``source`` can be opened again from its start (bytes, or a path other than
+    stdin): what a second pass over the input needs."""
+    return isinstance(source, bytes) or (
+        isinstance(source, str | os.PathLike) and os.fspath(source) != "-"
+    )
 
 
 def display_name(source: Source) -> str:

@@ -32,8 +32,13 @@ class RncpkitError(Exception):
         return {"file": None, "line": None, "fiche": None, "field": None, "message": str(self)}
 
 
-class InputError(RncpkitError):
-    """Invalid or unreadable input, located as precisely as the input allows."""
+class _LocatedError(RncpkitError):
+    """An error about one place of the input: file, line, fiche and field, each when known.
+
+    ``_unnamed`` names the file in :meth:`location` when it is not known (None: leave it out).
+    """
+
+    _unnamed: typing.ClassVar[str | None] = None
 
     def __init__(
         self,
@@ -54,10 +59,9 @@ class InputError(RncpkitError):
     def location(self) -> str:
         """``file:line: fiche RNCP1: field X`` — the parts that are known."""
         parts: list[str] = []
-        where = self.file or "<input>"
-        if self.line is not None:
-            where += f":{self.line}"
-        parts.append(where)
+        where = self.file or self._unnamed
+        if where:
+            parts.append(where + (f":{self.line}" if self.line is not None else ""))
         if self.fiche:
             parts.append(f"fiche {self.fiche}")
         if self.field:
@@ -65,7 +69,8 @@ class InputError(RncpkitError):
         return ": ".join(parts)
 
     def __str__(self) -> str:
-        return f"{self.location()}: {self.message}"
+        where = self.location()
+        return f"{where}: {self.message}" if where else self.message
 
     def as_dict(self) -> dict[str, str | int | None]:
         """Machine-readable form (``--format json``)."""
@@ -76,6 +81,12 @@ class InputError(RncpkitError):
             "field": self.field,
             "message": self.message,
         }
+
+
+class InputError(_LocatedError):
+    """Invalid or unreadable input, located as precisely as the input allows."""
+
+    _unnamed = "<input>"
 
 
 class UnsafeInputError(InputError):
@@ -103,53 +114,12 @@ class FicheError(InputError):
         return [self, *self.others]
 
 
-class OutputError(RncpkitError):
+class OutputError(_LocatedError):
     """A certification cannot be written in the requested format.
 
     ``file`` and ``line`` locate the fiche in the input when the caller knows them
     (:func:`rncpkit.convert` fills them in from the record being written).
     """
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        fiche: str | None = None,
-        field: str | None = None,
-        file: str | None = None,
-        line: int | None = None,
-    ):
-        super().__init__(message)
-        self.message = message
-        self.fiche = fiche
-        self.field = field
-        self.file = file
-        self.line = line
-
-    def location(self) -> str:
-        """``file:line: fiche RNCP1: field X`` — the parts that are known."""
-        parts: list[str] = []
-        if self.file:
-            parts.append(self.file + (f":{self.line}" if self.line is not None else ""))
-        if self.fiche:
-            parts.append(f"fiche {self.fiche}")
-        if self.field:
-            parts.append(f"field {self.field}")
-        return ": ".join(parts)
-
-    def __str__(self) -> str:
-        where = self.location()
-        return f"{where}: {self.message}" if where else self.message
-
-    def as_dict(self) -> dict[str, str | int | None]:
-        """Machine-readable form, as :meth:`InputError.as_dict`."""
-        return {
-            "file": self.file,
-            "line": self.line,
-            "fiche": self.fiche,
-            "field": self.field,
-            "message": self.message,
-        }
 
 
 class RncpkitWarning(UserWarning):

@@ -206,7 +206,9 @@ def test_every_declared_jsonld_name_is_a_term_of_the_official_context() -> None:
     term: a misspelt name in the table would silently vanish from the RDF."""
     context = json.loads(reference("europass", "edc-ap-context.jsonld").read_text("utf-8"))
     terms = context["@context"]
-    names = {slot.json_name for slots in loq_table.ENTITIES.values() for slot in slots}
+    names = {
+        loq_table.json_name(e) for entity in loq_table.ENTITIES for e in loq_table.elements(entity)
+    }
     names |= set(loq_table.JSONLD_TYPES.values())
     assert "dcType" in names and "thematicArea" in names and "type" not in names
     assert sorted(name for name in names if name not in terms) == []
@@ -219,7 +221,7 @@ def test_nodes_follow_the_loq_table() -> None:
     entity_of = {kind: tag for tag, kind in loq_table.JSONLD_TYPES.items()}
     seen = set()
     for n in document["@graph"]:
-        order = [slot.json_name for slot in loq_table.ENTITIES[entity_of[n["type"]]]]
+        order = [loq_table.json_name(e) for e in loq_table.elements(entity_of[n["type"]])]
         keys = list(n)[2:]
         assert list(n)[:2] == ["id", "type"]
         assert keys == sorted(keys, key=order.index), n["type"]

@@ -1,165 +1,344 @@
-"""The LOQ XML and ELM 3 JSON-LD binding of each graph entity, declared once: element,
-graph attribute, kind and JSON-LD property, in the order the LOQ 3.1 XSD requires.
+"""The LOQ XML and ELM 3 JSON-LD binding of each graph entity, declared once with
+:mod:`rncpkit.formats.xmltable`'s node kinds: element, graph attribute, shape and JSON-LD
+property (the node's ``alias``, the tag when empty), in the order the LOQ 3.1 XSD requires.
 
 The ``europass-xml`` writer walks these tables to write a fiche's graph
-(:mod:`rncpkit.europass.graph`) and its reader walks the same tables to read the graph
-back before mapping it to the model, so writing and reading cannot disagree on an element,
-its order or its meaning. The ``europass-jsonld`` writer walks them too (each slot's
-JSON-LD property, in the same order; a ``lang-en`` slot adds its English text to the
-language map of the property before it). ``docs/europass.md``'s element list is generated
-from them.
+(:mod:`rncpkit.europass.graph`) and its reader reads them back with xmltable's generic
+reading walk (:func:`~rncpkit.formats.xmltable.read_group`, each group's ``build`` making
+the graph dataclass), so writing and reading cannot disagree on an element, its order or
+its meaning. The ``europass-jsonld`` writer walks them too (each node's JSON-LD property,
+in the same order; an English ``title`` joins the language map of the French one before
+it). ``docs/europass.md``'s element list is generated from them.
 
-Kinds: ``identifier`` (notation, scheme agency, scheme name), ``text`` (one element with
-text), ``lang`` (text with ``language="fr"``; ``lang-en`` for English), ``notes`` (each
-:class:`~rncpkit.europass.graph.Note` as ``additionalNote``), ``text-note`` (a text as a
-note's ``noteLiteral``), ``web`` / ``webs`` (``contentUrl``), ``datetime``, ``bool``,
-``concept`` / ``concepts`` (a URI), ``concepts-full`` (URI, label, notation, scheme),
-``constant`` (a fixed concept, not an attribute), ``ref`` / ``refs`` (``idref``), and the
-three composite kinds ``awarding``, ``registration`` and ``address``.
+The values of an entity's elements have a few recurring shapes, declared once below as
+tuples of child nodes: a reference (:data:`REF`, ``idref``), a concept (:data:`CONCEPT`,
+a URI; :data:`FULL_CONCEPT` with label, notation and scheme), a note (:data:`NOTE`; a text
+alone as a note, :data:`NOTE_TEXT`), a web resource (:data:`WEB`), an identifier, an
+awarding opportunity, a registration and an address. :func:`kind` names a node by its
+shape (``refs``, ``concepts-full``, ``lang``…): the JSON-LD writer converts by that name
+and the docs show it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Final, Literal
+import dataclasses
+import datetime as dt
+from collections.abc import Callable
+from typing import Any, Final, Literal
 
 from rncpkit.europass import vocab
-from rncpkit.europass.vocab import Term
+from rncpkit.europass.graph import (
+    Accreditation,
+    Activity,
+    Assessment,
+    Awarding,
+    Concept,
+    Entitlement,
+    Identifier,
+    Location,
+    Note,
+    Organisation,
+    Outcome,
+    Qualification,
+)
+from rncpkit.formats.xmltable import (
+    Attribute,
+    BadValue,
+    Codec,
+    Fixed,
+    FixedAttribute,
+    Group,
+    Leaf,
+    Node,
+    Repeated,
+    Wrapper,
+    qualified,
+)
 
 __all__ = [
     "ENTITIES",
     "JSONLD_TYPES",
+    "NAMESPACES",
     "OUTCOME",
+    "READING",
     "Kind",
-    "Slot",
+    "json_name",
+    "kind",
     "mapping_markdown",
 ]
+
+SKOS: Final = "http://www.w3.org/2004/02/skos/core#"
+DC: Final = "http://purl.org/dc/terms/"
+NAMESPACES: Final[dict[str | None, str]] = {None: vocab.LOQ_NS, "skos": SKOS, "dc": DC}
+"""The namespaces of a LOQ document (declared on its root), by prefix (None: the default)."""
 
 Kind = Literal[
     "identifier", "text", "lang", "lang-en", "notes", "text-note", "web", "webs", "datetime",
     "bool", "concept", "concepts", "concepts-full", "constant", "ref", "refs", "awarding",
     "registration", "address",
 ]  # fmt: skip
+"""The name of an entity element's shape (:func:`kind`)."""
 
 
-@dataclass(frozen=True)
-class Slot:
-    """One child element of an entity: its LOQ tag, the graph attribute it carries (None
-    for a ``constant``), how it is written, and its ELM 3 JSON-LD property (``json``, the
-    tag when empty; ``array`` for a single ``ref`` / ``constant`` that JSON-LD writes as a
-    one-item array, as the ``edc-ap`` context and the SHACL shapes expect)."""
-
-    tag: str
-    attr: str | None
-    kind: Kind
-    constant: Term | None = None
-    json: str = ""
-    array: bool = False
-
-    @property
-    def json_name(self) -> str:
-        """The JSON-LD property of this slot."""
-        return self.json or self.tag
+# --------------------------------------------------------------------------- scalars
 
 
-def _const(tag: str, term: Term, json: str = "", *, array: bool = False) -> Slot:
-    return Slot(tag, None, "constant", term, json, array)
+def _parse_date(text: str) -> dt.date | None:
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text.strip()[:10])
+    except ValueError as exc:
+        raise BadValue(str(exc)) from None
 
 
-QUALIFICATION: Final = (
-    Slot("identifier", "identifier", "identifier"),
-    Slot("title", "title", "lang"),
-    Slot("description", "description", "lang"),
-    Slot("additionalNote", "notes", "notes"),
-    Slot("homepage", "homepage", "web"),
-    Slot("supplementaryDocument", "supplementary", "webs"),
-    Slot("status", "status", "text"),
-    Slot("modified", "modified", "datetime", json="dateModified"),
-    Slot("type", "types", "concepts-full", json="dcType"),
-    Slot("learningOutcomeSummary", "summary", "text-note"),
-    Slot("ISCEDFCode", "isced", "concepts", json="thematicArea"),
-    Slot("educationSubject", "subjects", "concepts-full"),
-    Slot("educationLevel", "education_levels", "concepts-full"),
-    _const("language", vocab.FRENCH, array=True),
-    Slot("learningSetting", "setting", "concept"),
-    Slot("entryRequirement", "entry", "text-note"),
-    Slot("learningOutcome", "outcomes", "refs"),
-    Slot("influencedBy", "influenced_by", "refs"),
-    Slot("provenBy", "proven_by", "refs"),
-    Slot("entitlesTo", "entitles_to", "refs"),
-    Slot("hasPart", "has_part", "refs"),
-    Slot("isPartOf", "is_part_of", "refs"),
-    Slot("awardingOpportunity", "awarding", "awarding"),
-    Slot("isPartialQualification", "partial", "bool"),
-    Slot("EQFLevel", "eqf", "concept", json="eqfLevel"),
-    Slot("NQFLevel", "nqf", "concepts", json="nqfLevel"),
-    Slot("accreditation", "accreditation", "refs"),
+DATETIME: Final = Codec("datetime", _parse_date, lambda day: f"{day.isoformat()}T00:00:00")
+"""``xs:dateTime`` at midnight; read back as the date."""
+BOOL: Final = Codec(
+    "bool", lambda text: text.strip() == "true", lambda value: "true" if value else "false"
 )
 
-OUTCOME: Final = (
-    Slot("title", "title", "lang"),
-    _const("type", vocab.SKILL, "dcType"),
+FR: Final = FixedAttribute("language", None, value="fr")
+EN: Final = FixedAttribute("language", None, value="en")
+
+
+def _typed(cls: type) -> Callable[[dict[str, Any]], Any]:
+    """A group's ``build``: the graph dataclass ``cls`` of the values read, a required
+    field the document lacks being empty (``""``, ``[]``, else None), as the reader has
+    always made it; fields with a default keep it."""
+    required = [
+        f for f in dataclasses.fields(cls) if f.default is f.default_factory is dataclasses.MISSING
+    ]
+    texts = {f.name: "" for f in required if f.type == "str"}
+    lists = tuple(f.name for f in required if str(f.type).startswith("list["))
+    nones = {f.name: None for f in required if f.name not in texts and f.name not in lists}
+
+    def build(values: dict[str, Any]) -> Any:
+        return cls(**{**nones, **texts, **{name: [] for name in lists}, **values})
+
+    return build
+
+
+def _lang(tag: str, key: str, **kw: Any) -> Leaf:
+    """A French text: ``<title language="fr">…</title>``."""
+    return Leaf(tag, key, attributes=(FR,), **kw)
+
+
+# --------------------------------------------------------------------------- shapes
+
+REF: Final = (Attribute("idref", "idref"),)
+"""A reference to another entity: ``<learningOutcome idref="…"/>``."""
+CONCEPT: Final = (Attribute("uri", "uri"),)
+"""A concept by its URI: ``<EQFLevel uri="…"/>``."""
+FULL_CONCEPT: Final = (
+    Attribute("uri", "uri"),
+    Leaf("skos:prefLabel", "label", attributes=(Attribute("language", "label_lang"),)),
+    Leaf("skos:notation", "notation"),
+    Leaf("skos:inScheme", "scheme", occurs=(1, 1)),
+)
+"""A concept with its label, notation and scheme (rncpkit's own schemes: NSF, ROME…)."""
+NOTE_TEXT: Final = (_lang("noteLiteral", "text"),)
+"""A French text as a note."""
+NOTE: Final = (Group("dc:subject", "subject", FULL_CONCEPT, build=_typed(Concept)), *NOTE_TEXT)
+"""An additional note: its subject (what fiche field it is) and its text."""
+WEB: Final = (Leaf("contentUrl", "url", alias="contentURL"),)
+"""A web resource."""
+IDENTIFIER: Final = (
+    Leaf("skos:notation", "notation", occurs=(1, 1)),
+    _lang("schemeAgency", "scheme_agency"),
+    Leaf("schemeName", "scheme_name", occurs=(1, 1)),
+)
+AWARDING: Final = (
+    Wrapper("awardingBody", "body", REF, scalar="idref"),
+    Wrapper("location", "location", REF, scalar="idref"),
+    Group(
+        "temporal",
+        None,
+        (Leaf("startDate", "start", DATETIME), Leaf("endDate", "end", DATETIME)),
+    ),
+    Wrapper("learningAchievementSpecification", "specification", REF, scalar="idref"),
+)
+"""An awarding opportunity, inline in its qualification (one per certifier)."""
+REGISTRATION: Final = (
+    Leaf("skos:notation", "siret", occurs=(1, 1)),
+    Fixed("schemeName", None, value="SIRET"),
+    Fixed("spatial", None, CONCEPT, value=vocab.FRANCE),
+)
+"""An organisation's legal identifier, its SIRET."""
+ADDRESS: Final = (Group("countryCode", "country", CONCEPT, build=_typed(Concept)),)
+
+_SHAPES: Final[tuple[tuple[tuple[Node, ...], str, str], ...]] = (
+    (REF, "ref", "refs"),
+    (CONCEPT, "concept", "concepts"),
+    (FULL_CONCEPT, "concept", "concepts-full"),
+    (NOTE, "", "notes"),
+    (NOTE_TEXT, "text-note", ""),
+    (WEB, "web", "webs"),
+    (IDENTIFIER, "identifier", ""),
+    (AWARDING, "", "awarding"),
+    (REGISTRATION, "registration", ""),
+    (ADDRESS, "address", ""),
+)
+"""Each shape with the kind of one value of it and of a repeated value."""
+
+
+def _ref(tag: str, key: str, **kw: Any) -> Wrapper:
+    return Wrapper(tag, key, REF, scalar="idref", **kw)
+
+
+def _refs(tag: str, key: str) -> Repeated:
+    return Repeated(tag, key, REF, scalar="idref")
+
+
+def _concept(tag: str, key: str, **kw: Any) -> Group:
+    return Group(tag, key, CONCEPT, build=_typed(Concept), **kw)
+
+
+def _concepts(tag: str, key: str, shape: tuple[Node, ...] = CONCEPT, **kw: Any) -> Repeated:
+    return Repeated(tag, key, shape, build=_typed(Concept), **kw)
+
+
+def _constant(tag: str, term: vocab.Term, **kw: Any) -> Fixed:
+    """A concept every entity of its kind carries (not a graph attribute)."""
+    return Fixed(tag, None, CONCEPT, value=term, **kw)
+
+
+def _entity(tag: str, cls: type, *children: Node) -> Group:
+    return Group(tag, None, (Attribute("id", "id"), *children), build=_typed(cls))
+
+
+# --------------------------------------------------------------------------- entities
+
+MANY: Final = (0, None)
+"""The cardinality of an element LOQ allows more than once (with one value here, JSON-LD
+writes it as a one-item array, as the ``edc-ap`` context and the SHACL shapes expect)."""
+
+QUALIFICATION: Final = _entity(
+    "qualification",
+    Qualification,
+    Group("identifier", "identifier", IDENTIFIER, build=_typed(Identifier), occurs=MANY),
+    _lang("title", "title"),
+    _lang("description", "description"),
+    Repeated("additionalNote", "notes", NOTE, build=_typed(Note)),
+    Wrapper("homepage", "homepage", WEB, scalar="url", occurs=MANY),
+    Repeated("supplementaryDocument", "supplementary", WEB, scalar="url"),
+    Leaf("status", "status"),
+    Leaf("modified", "modified", DATETIME, alias="dateModified"),
+    _concepts("type", "types", FULL_CONCEPT, alias="dcType"),
+    Wrapper("learningOutcomeSummary", "summary", NOTE_TEXT, scalar="text"),
+    _concepts("ISCEDFCode", "isced", alias="thematicArea"),
+    _concepts("educationSubject", "subjects", FULL_CONCEPT),
+    _concepts("educationLevel", "education_levels", FULL_CONCEPT),
+    _constant("language", vocab.FRENCH, occurs=(1, None)),
+    _concept("learningSetting", "setting"),
+    Wrapper("entryRequirement", "entry", NOTE_TEXT, scalar="text"),
+    _refs("learningOutcome", "outcomes"),
+    _refs("influencedBy", "influenced_by"),
+    _refs("provenBy", "proven_by"),
+    _refs("entitlesTo", "entitles_to"),
+    _refs("hasPart", "has_part"),
+    _refs("isPartOf", "is_part_of"),
+    Repeated("awardingOpportunity", "awarding", AWARDING, build=_typed(Awarding)),
+    Leaf("isPartialQualification", "partial", BOOL, occurs=(1, 1)),
+    _concept("EQFLevel", "eqf", alias="eqfLevel"),
+    _concepts("NQFLevel", "nqf", alias="nqfLevel"),
+    _refs("accreditation", "accreditation"),
 )
 
-ACTIVITY: Final = (
-    Slot("title", "title", "lang"),
-    Slot("additionalNote", "notes", "notes"),
-    Slot("type", "types", "concepts", json="dcType"),
-    Slot("influences", "influences", "ref", array=True),
+OUTCOME: Final = _entity(
+    "learningOutcome",
+    Outcome,
+    _lang("title", "title"),
+    _constant("type", vocab.SKILL, alias="dcType"),
 )
 
-ASSESSMENT: Final = (
-    Slot("title", "title", "lang"),
-    Slot("description", "description", "lang"),
-    Slot("type", "types", "concepts", json="dcType"),
-    Slot("proves", "proves", "ref", array=True),
-    Slot("hasPart", "parts", "refs"),
+ACTIVITY: Final = _entity(
+    "learningActivitySpecification",
+    Activity,
+    _lang("title", "title"),
+    Repeated("additionalNote", "notes", NOTE, build=_typed(Note)),
+    _concepts("type", "types", alias="dcType"),
+    _ref("influences", "influences", occurs=MANY),
 )
 
-ENTITLEMENT: Final = (
-    Slot("title", "title", "lang"),
-    Slot("description", "description", "lang"),
-    Slot("additionalNote", "notes", "notes"),
-    _const("type", vocab.OCCUPATION, "dcType"),
-    _const("entitlementStatus", vocab.ACTUAL),
-    _const("limitJurisdiction", vocab.FRANCE_ATU, array=True),
-    Slot("limitNationalOccupation", "occupations", "concepts-full"),
-    Slot("entitledBy", "entitled_by", "ref", array=True),
+ASSESSMENT: Final = _entity(
+    "learningAssessmentSpecification",
+    Assessment,
+    _lang("title", "title"),
+    _lang("description", "description"),
+    _concepts("type", "types", alias="dcType"),
+    _ref("proves", "proves", occurs=MANY),
+    _refs("hasPart", "parts"),
 )
 
-ORGANISATION: Final = (
-    Slot("skos:altLabel", "alt_name", "lang", json="altLabel"),
-    Slot("legalName", "name", "lang"),
-    Slot("registration", "siret", "registration"),
-    Slot("homepage", "homepage", "web"),
-    Slot("location", "location", "ref", array=True),
+ENTITLEMENT: Final = _entity(
+    "learningEntitlementSpecification",
+    Entitlement,
+    _lang("title", "title"),
+    _lang("description", "description"),
+    Repeated("additionalNote", "notes", NOTE, build=_typed(Note)),
+    _constant("type", vocab.OCCUPATION, alias="dcType", occurs=(1, 1)),
+    _constant("entitlementStatus", vocab.ACTUAL, occurs=(1, 1)),
+    _constant("limitJurisdiction", vocab.FRANCE_ATU, occurs=MANY),
+    _concepts("limitNationalOccupation", "occupations", FULL_CONCEPT),
+    _ref("entitledBy", "entitled_by", occurs=MANY),
 )
 
-ACCREDITATION: Final = (
-    _const("type", vocab.PROGRAM_LICENSE, "dcType"),
-    Slot("title", "title", "lang"),
-    Slot("title", "title_en", "lang-en"),
-    Slot("organisation", "organisations", "refs"),
-    Slot("limitQualification", "qualification", "ref"),
-    Slot("accreditingAgent", "agent", "ref"),
-    Slot("issued", "issued", "datetime", json="dateIssued"),
-    Slot("expiryDate", "expiry", "datetime"),
-    Slot("valid", "valid", "datetime"),
+ORGANISATION: Final = _entity(
+    "organisation",
+    Organisation,
+    _lang("skos:altLabel", "alt_name", alias="altLabel"),
+    _lang("legalName", "name"),
+    Wrapper("registration", "siret", REGISTRATION, scalar="siret"),
+    Wrapper("homepage", "homepage", WEB, scalar="url", occurs=MANY),
+    _ref("location", "location", occurs=(1, None)),
 )
 
-LOCATION: Final = (Slot("address", "country", "address"),)
+ACCREDITATION: Final = _entity(
+    "accreditation",
+    Accreditation,
+    _constant("type", vocab.PROGRAM_LICENSE, alias="dcType", occurs=(1, 1)),
+    _lang("title", "title"),
+    Leaf("title", "title_en", attributes=(EN,)),
+    _refs("organisation", "organisations"),
+    _ref("limitQualification", "qualification"),
+    _ref("accreditingAgent", "agent", occurs=(1, 1)),
+    Leaf("issued", "issued", DATETIME, alias="dateIssued"),
+    Leaf("expiryDate", "expiry", DATETIME),
+    Leaf("valid", "valid", DATETIME),
+)
+
+LOCATION: Final = _entity(
+    "location",
+    Location,
+    Wrapper("address", "country", ADDRESS, scalar="country", occurs=(1, None)),
+)
 
 ENTITIES: Final = {
-    "qualification": QUALIFICATION,
-    "learningOutcome": OUTCOME,
-    "learningActivitySpecification": ACTIVITY,
-    "learningAssessmentSpecification": ASSESSMENT,
-    "learningEntitlementSpecification": ENTITLEMENT,
-    "organisation": ORGANISATION,
-    "accreditation": ACCREDITATION,
-    "location": LOCATION,
+    group.tag: group
+    for group in (
+        QUALIFICATION,
+        OUTCOME,
+        ACTIVITY,
+        ASSESSMENT,
+        ENTITLEMENT,
+        ORGANISATION,
+        ACCREDITATION,
+        LOCATION,
+    )
 }
-"""Each entity's element name and its slots, in the order of the LOQ containers."""
+"""Each entity's element name and its table, in the order of the LOQ containers."""
+
+
+def _reading(group: Group) -> Group:
+    found = qualified(group, vocab.LOQ_NS, {p: uri for p, uri in NAMESPACES.items() if p})
+    assert isinstance(found, Group)
+    return found
+
+
+READING: Final = {tag: _reading(group) for tag, group in ENTITIES.items()}
+"""The same tables with their tags in Clark notation (``{uri}local``), as the reader meets
+them."""
 
 JSONLD_TYPES: Final = {
     "qualification": "Qualification",
@@ -174,19 +353,51 @@ JSONLD_TYPES: Final = {
 """Each entity's ELM 3 JSON-LD class (its node's ``type``)."""
 
 
+def elements(entity: str) -> tuple[Node, ...]:
+    """An entity's element nodes in table order (its ``id`` attribute left out)."""
+    return tuple(node for node in ENTITIES[entity].children if not isinstance(node, Attribute))
+
+
+def json_name(node: Node) -> str:
+    """The JSON-LD property of an element."""
+    return node.alias or node.tag
+
+
+def is_english(node: Node) -> bool:
+    """An element holding the English text of the property before it."""
+    return isinstance(node, Leaf) and EN in node.attributes
+
+
+def kind(node: Node) -> Kind:
+    """The name of an entity element's shape, what its value is written as."""
+    if isinstance(node, Fixed):
+        return "constant"
+    if isinstance(node, Leaf):
+        if FR in node.attributes:
+            return "lang"
+        if EN in node.attributes:
+            return "lang-en"
+        return "datetime" if node.codec is DATETIME else "bool" if node.codec is BOOL else "text"
+    assert isinstance(node, Group)
+    for shape, one, many in _SHAPES:
+        if node.children is shape:
+            name = many if isinstance(node, Repeated) else one
+            assert name, node.tag
+            return name  # type: ignore[return-value]
+    raise AssertionError(f"no shape for <{node.tag}>")
+
+
 def mapping_markdown() -> str:
     """The LOQ element list of ``docs/europass.md``, generated from the tables."""
     rows = [
         "| LOQ entity | element | graph attribute | kind | JSON-LD (class.property) |",
         "|---|---|---|---|---|",
     ]
-    for entity, slots in ENTITIES.items():
-        for slot in slots:
-            value = (
-                f"`{slot.attr}`" if slot.attr else f"`{slot.constant.uri}`" if slot.constant else ""
+    for entity in ENTITIES:
+        for node in elements(entity):
+            value = f"`{node.value.uri}`" if isinstance(node, Fixed) else f"`{node.key}`"
+            json = f"`{JSONLD_TYPES[entity]}.{json_name(node)}`" + (
+                " (en)" if is_english(node) else ""
             )
-            json = f"`{JSONLD_TYPES[entity]}.{slot.json_name}`" + (
-                " (en)" if slot.kind == "lang-en" else ""
-            )
-            rows.append(f"| `{entity}` | `{slot.tag}` | {value} | {slot.kind} | {json} |")
+            rows.append(f"| `{entity}` | `{node.tag}` | {value} | {kind(node)} | {json} |")
     return "\n".join(rows) + "\n"

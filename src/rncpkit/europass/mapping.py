@@ -5,10 +5,10 @@ Each :class:`~rncpkit.model.Certification` field of a probe fiche (the embedded 
 ``RNCP35080``, with its empty fields filled) is changed in turn: cleared, given another
 value, or each other member of its enumeration. The fiche is then mapped again by the graph
 builder (:class:`~rncpkit.europass.graph.Builder`) and by the badge writer
-(:class:`~rncpkit.formats.openbadges.Badges`), and the LOQ slots
-(:mod:`rncpkit.europass.loq_table`, which carries each slot's LOQ element and JSON-LD
-property) and badge keys whose values moved are that field's row. Identifiers (``ref`` /
-``refs`` slots) are left out: they follow the fiche number, not the field. A field whose
+(:class:`~rncpkit.formats.openbadges.Badges`), and the LOQ elements
+(:mod:`rncpkit.europass.loq_table`, whose nodes carry each element's LOQ tag and JSON-LD
+property) and badge keys whose values moved are that field's row. References (``ref`` /
+``refs`` elements) are left out: they follow the fiche number, not the field. A field whose
 probing moves nothing is listed as not carried.
 """
 
@@ -28,6 +28,7 @@ from rncpkit.errors import OutputError
 from rncpkit.europass import loq_table
 from rncpkit.europass.graph import Builder, Graph
 from rncpkit.formats.base import WriteOptions
+from rncpkit.formats.xmltable import Node
 from rncpkit.model import Certification
 
 __all__ = ["mapping_markdown", "probe"]
@@ -114,17 +115,24 @@ def _filled(cert: Certification) -> Certification:
     return cert.model_copy(update=update)
 
 
+def _key(element: Node) -> str:
+    """An element's key within its entity, ``title/lang``: its tag and kind (two elements
+    may share a tag, not both)."""
+    return f"{element.tag}/{loq_table.kind(element)}"
+
+
 def _graph_values(graph: Graph) -> dict[tuple[str, str], Any]:
-    """Each (entity, slot tag) with the values of every entity of that kind; an entity kind
-    whose count changes is keyed (entity, "")."""
+    """Each (entity, element key) with the values of every entity of that kind; an entity
+    kind whose count changes is keyed (entity, "")."""
     values: dict[tuple[str, str], Any] = {}
-    for entity, slots in loq_table.ENTITIES.items():
+    for entity in loq_table.ENTITIES:
         items = getattr(graph, _GRAPH_LISTS[entity])
         values[entity, ""] = len(items)
-        for slot in slots:
-            if slot.attr is None or slot.kind in ("ref", "refs"):
+        for element in loq_table.elements(entity):
+            if element.key is None or loq_table.kind(element) in ("ref", "refs"):
                 continue
-            values[entity, f"{slot.tag}/{slot.kind}"] = [getattr(i, slot.attr) for i in items]
+            attr = str(element.key)
+            values[entity, _key(element)] = [getattr(i, attr) for i in items]
     return values
 
 
@@ -143,7 +151,8 @@ def _changed(before: dict[Any, Any], after: dict[Any, Any]) -> list[Any]:
 
 
 def probe() -> list[tuple[str, list[tuple[str, str]], list[str]]]:
-    """Each model field with the LOQ slots (entity, slot key) and the badge keys it moves."""
+    """Each model field with the LOQ elements (entity, element key) and the badge keys it
+    moves."""
     from rncpkit.formats.openbadges import Badges
 
     builder = Builder("https://rncpkit.invalid/", None)
@@ -153,7 +162,7 @@ def probe() -> list[tuple[str, list[tuple[str, str]], list[str]]]:
     badges_before = _badge_values(badges.achievements(cert))
     rows = []
     for name, info in Certification.model_fields.items():
-        slots: set[tuple[str, str]] = set()
+        elements: set[tuple[str, str]] = set()
         keys: set[str] = set()
         for value in _probe_values(info.annotation, getattr(cert, name)):
             changed = cert.model_copy(update={name: value})
@@ -161,23 +170,24 @@ def probe() -> list[tuple[str, list[tuple[str, str]], list[str]]]:
                 graph = builder.build(changed)
             except OutputError:
                 continue
-            slots.update(_changed(graph_before, _graph_values(graph)))
+            elements.update(_changed(graph_before, _graph_values(graph)))
             keys.update(_changed(badges_before, _badge_values(badges.achievements(changed))))
-        rows.append((name, sorted(slots, key=_slot_order), sorted(keys, key=_key_order)))
+        rows.append((name, sorted(elements, key=_element_order), sorted(keys, key=_key_order)))
     return rows
 
 
-_ORDER = {
-    (entity, f"{slot.tag}/{slot.kind}"): index
-    for index, (entity, slot) in enumerate(
-        (entity, slot) for entity, slots in loq_table.ENTITIES.items() for slot in slots
-    )
+_ELEMENTS = {
+    (entity, _key(element)): element
+    for entity in loq_table.ENTITIES
+    for element in loq_table.elements(entity)
 }
+"""Each element of the tables by (entity, element key), in table order."""
+_ORDER = {key: index for index, key in enumerate(_ELEMENTS)}
 
 
-def _slot_order(key: tuple[str, str]) -> tuple[int, int]:
-    entity, slot = key
-    return list(loq_table.ENTITIES).index(entity), -1 if not slot else _ORDER[key]
+def _element_order(key: tuple[str, str]) -> tuple[int, int]:
+    entity, element = key
+    return list(loq_table.ENTITIES).index(entity), -1 if not element else _ORDER[key]
 
 
 def _key_order(key: str) -> tuple[bool, str]:
@@ -190,27 +200,22 @@ def _element(name: str) -> str:
     return f" ← {found.group(1)}" if found else ""
 
 
-def _cells(slots: list[tuple[str, str]]) -> tuple[str, str]:
-    """The LOQ and JSON-LD cells of a row: whole entities, then single slots."""
-    by_key = {
-        (entity, f"{slot.tag}/{slot.kind}"): slot
-        for entity, table in loq_table.ENTITIES.items()
-        for slot in table
-    }
-    whole = {entity for entity, slot in slots if not slot}
+def _cells(elements: list[tuple[str, str]]) -> tuple[str, str]:
+    """The LOQ and JSON-LD cells of a row: whole entities, then single elements."""
+    whole = {entity for entity, element in elements if not element}
     loq: list[str] = []
     jsonld: list[str] = []
-    for entity, key in slots:
+    for entity, key in elements:
         kind = loq_table.JSONLD_TYPES[entity]
         if not key:
             loq.append(f"`{entity}` (entities)")
             jsonld.append(f"`{kind}` (nodes)")
         elif entity not in whole:
-            slot = by_key[entity, key]
-            tag = f"`{entity}/{slot.tag}`" + (" (en)" if slot.kind == "lang-en" else "")
+            element = _ELEMENTS[entity, key]
+            tag = f"`{entity}/{element.tag}`" + (" (en)" if loq_table.is_english(element) else "")
             if tag not in loq:
                 loq.append(tag)
-            name = f"`{kind}.{slot.json_name}`"
+            name = f"`{kind}.{loq_table.json_name(element)}`"
             if name not in jsonld:
                 jsonld.append(name)
     return ", ".join(loq) or "–", ", ".join(jsonld) or "–"
@@ -225,11 +230,11 @@ def mapping_markdown() -> str:
         "|---|---|---|---|",
     ]
     uncarried = []
-    for name, slots, keys in probe():
-        if not slots and not keys:
+    for name, elements, keys in probe():
+        if not elements and not keys:
             uncarried.append(f"`{name}`")
             continue
-        loq, jsonld = _cells(slots)
+        loq, jsonld = _cells(elements)
         badge = ", ".join(f"`{key}`" if key != "block" else "block `Achievement`s" for key in keys)
         rows.append(f"| `{name}`{_element(name)} | {loq} | {jsonld} | {badge or '–'} |")
     rows.append("")

@@ -7,9 +7,11 @@ locations appear once. Controlled values are embedded ``Concept`` nodes, as in t
 samples; dates are typed ``xsd:dateTime`` literals (the context types ``dateModified`` as an
 IRI by mistake, so that one is written as an explicit value object).
 
-Each entity's properties are not listed here: the writer walks the slots of
-:mod:`rncpkit.europass.loq_table`, where each slot carries its LOQ element and its JSON-LD
-property, so an entity's properties are declared once for both serialisations.
+Each entity's properties are not listed here: the writer walks the element tables of
+:mod:`rncpkit.europass.loq_table`, where each node carries its LOQ element and its JSON-LD
+property (its ``alias``), so an entity's properties are declared once for both
+serialisations; each value is converted by the name of its node's shape
+(:func:`~rncpkit.europass.loq_table.kind`).
 """
 
 from __future__ import annotations
@@ -35,8 +37,9 @@ from rncpkit.europass.graph import (
     warn_placeholder,
 )
 from rncpkit.europass.isced import Crosswalk, EuropassOptions
-from rncpkit.europass.loq_table import Slot
 from rncpkit.formats.base import Format, WriteOptions
+from rncpkit.formats.xmltable import Fixed, Repeated
+from rncpkit.formats.xmltable import Node as Element
 from rncpkit.model import Certification
 
 __all__ = [
@@ -165,10 +168,6 @@ def _lang(value: Any, _entity: Any) -> Any:
     return _fr(value)
 
 
-def _one_item(value: Any, _entity: Any) -> Any:
-    return [value]
-
-
 def _concepts(value: Any, _entity: Any) -> Any:
     return [concept(c) for c in value]
 
@@ -194,7 +193,7 @@ def _typed_date(value: Any, _entity: Any) -> Any:
 
 
 def _web_value(value: Any, _entity: Any) -> Any:
-    return [_web(value)] if value else None
+    return _web(value) if value else None
 
 
 def _webs(value: Any, _entity: Any) -> Any:
@@ -202,7 +201,7 @@ def _webs(value: Any, _entity: Any) -> Any:
 
 
 def _identifier_value(value: Any, _entity: Any) -> Any:
-    return [_identifier(value)]
+    return _identifier(value)
 
 
 def _registration_value(value: Any, _entity: Any) -> Any:
@@ -210,11 +209,12 @@ def _registration_value(value: Any, _entity: Any) -> Any:
 
 
 def _address(value: Any, _entity: Any) -> Any:
-    return [{"type": "Address", "countryCode": concept(value)}]
+    return {"type": "Address", "countryCode": concept(value)}
 
 
 _CONVERT: dict[str, Convert] = {
     "lang": _lang,
+    "ref": _same,
     "refs": _same,
     "text": _same,
     "bool": _same,
@@ -231,41 +231,52 @@ _CONVERT: dict[str, Convert] = {
     "registration": _registration_value,
     "address": _address,
 }
-"""Each slot kind of :mod:`rncpkit.europass.loq_table` as JSON-LD: the counterpart of the
-LOQ XML writer's slot walk (``ref``, ``constant``, ``lang-en`` and the typed dates are
-settled per slot by :func:`_converter`)."""
+"""Each element kind of :mod:`rncpkit.europass.loq_table` (its
+:func:`~rncpkit.europass.loq_table.kind`) as JSON-LD: the counterpart of the LOQ XML
+writer's table walk (constants, English texts, typed dates and one-item arrays are settled
+per element by :func:`_converter`)."""
 
 
-def _converter(slot: Slot) -> Convert:
-    """How one slot's value is written, chosen once per slot rather than per value."""
-    if slot.kind == "ref":
-        return _one_item if slot.array else _same
-    if slot.kind == "lang-en":  # joined to the property's language map by the walk
+def _one_item(convert: Convert) -> Convert:
+    """A single value of a property LOQ allows more than once, as a one-item array."""
+
+    def one(value: Any, entity: Any) -> Any:
+        converted = convert(value, entity)
+        return None if converted is None else [converted]
+
+    return one
+
+
+def _converter(element: Element) -> Convert:
+    """How one element's value is written, chosen once per element rather than per value."""
+    kind = loq_table.kind(element)
+    if kind == "lang-en":  # joined to the property's language map by the walk
         return _same
-    if slot.kind == "constant":
-        assert slot.constant is not None
-        node = concept(Concept.of(slot.constant))  # shared, like every concept node
-        if slot.array:
-            return lambda _value, _entity: [node]
-        return lambda _value, _entity: node
-    if slot.kind == "datetime" and slot.json_name in _TYPED_DATES:
-        return _typed_date
-    return _CONVERT[slot.kind]
+    if isinstance(element, Fixed):
+        fixed = concept(Concept.of(element.value))  # shared, like every concept node
+        convert: Convert = lambda _value, _entity: fixed  # noqa: E731
+    elif kind == "datetime" and loq_table.json_name(element) in _TYPED_DATES:
+        convert = _typed_date
+    else:
+        convert = _CONVERT[kind]
+    if element.occurs[1] is None and kind != "lang" and not isinstance(element, Repeated):
+        return _one_item(convert)
+    return convert
 
 
 def _entity(tag: str) -> Callable[[Any], Node]:
-    """The JSON-LD writer of one LOQ entity: ``id``, ``type`` and its table's slots in
+    """The JSON-LD writer of one LOQ entity: ``id``, ``type`` and its table's elements in
     table order, absent values dropped so that no key carries null or an empty list."""
     kind = loq_table.JSONLD_TYPES[tag]
     plan = [
-        (slot.json_name, slot.attr, slot.kind == "lang-en", _converter(slot))
-        for slot in loq_table.ENTITIES[tag]
+        (loq_table.json_name(e), e.key, loq_table.is_english(e), _converter(e))
+        for e in loq_table.elements(tag)
     ]
 
     def write(entity: Any) -> Node:
         node: Node = {"id": entity.id, "type": kind}
         for name, attr, english, convert in plan:
-            value = None if attr is None else getattr(entity, attr)
+            value = None if attr is None else getattr(entity, attr)  # type: ignore[arg-type]
             if english:  # the English text of the property before it
                 if value:
                     node.setdefault(name, {})["en"] = value

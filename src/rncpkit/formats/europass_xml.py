@@ -15,10 +15,10 @@ Writer and reader walk the same element tables, one per LOQ entity
 
 from __future__ import annotations
 
-import datetime as dt
+import operator
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -36,7 +36,6 @@ from rncpkit.europass.graph import (
     Accreditation,
     Activity,
     Assessment,
-    Awarding,
     Builder,
     Concept,
     Entitlement,
@@ -51,8 +50,21 @@ from rncpkit.europass.graph import (
     warn_placeholder,
 )
 from rncpkit.europass.isced import Crosswalk, EuropassOptions
-from rncpkit.europass.loq_table import Slot
 from rncpkit.formats.base import Format, ReadResult, Record, WriteOptions
+from rncpkit.formats.xmltable import (
+    TEXT,
+    Attribute,
+    Codec,
+    Fixed,
+    FixedAttribute,
+    Group,
+    Leaf,
+    Node,
+    Problem,
+    Repeated,
+    Wrapper,
+    read_group,
+)
 from rncpkit.io import InputFile, single_member
 from rncpkit.model import AccessRouteCode, Certification, RegistrationType
 from rncpkit.xmlwrite import escape_attribute, escape_text
@@ -64,8 +76,6 @@ __all__ = [
 ]
 
 NS = vocab.LOQ_NS
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-DC = "http://purl.org/dc/terms/"
 
 CONTAINERS = (
     "learningAchievementSpecificationReferences",
@@ -79,10 +89,13 @@ CONTAINERS = (
 )
 """The containers rncpkit fills, in ``CoursesRootType`` order."""
 
+_XMLNS = "".join(
+    f' xmlns{":" + prefix if prefix else ""}="{uri}"'
+    for prefix, uri in loq_table.NAMESPACES.items()
+)
 _HEADER = (
     '<?xml version="1.0" encoding="UTF-8"?>\n'
-    f'<Courses xmlns="{NS}" xmlns:skos="{SKOS}" xmlns:dc="{DC}" '
-    f'xsdVersion="{vocab.LOQ_XSD_VERSION}">\n'
+    f'<Courses{_XMLNS} xsdVersion="{vocab.LOQ_XSD_VERSION}">\n'
 ).encode()
 _FOOTER = b"</Courses>\n"
 
@@ -125,10 +138,6 @@ def _encoded(text: str) -> bytes:
     return data
 
 
-def _datetime(day: dt.date) -> str:
-    return f"{day.isoformat()}T00:00:00"
-
-
 _PADS = tuple("  " * level for level in range(64))
 _CONCEPT_CACHE_LIMIT = 4096
 
@@ -141,10 +150,12 @@ class _Out:
     ``learningOutcome`` entities (LOQ's commonest, with an ``id`` and a ``uri`` attribute)
     took 0.21 s here and 1.12 s through ``XmlWriter`` (best of 3, same run), whose
     per-attribute checks dominate; the XML 1.0 check is made once per container on the
-    encoded bytes instead (:func:`_encoded`). On a 60 MB export of 2,700 fiches,
-    serialising took 7.2 s under cProfile with a pad computed per line and each concept
-    rendered anew (214,000 concepts, most of them the same few vocabulary URIs); pads and
-    rendered concepts are now looked up.
+    encoded bytes instead (:func:`_encoded`). It writes what the tables of
+    :mod:`rncpkit.europass.loq_table` say: :func:`_compile` walks each table once into
+    emitting functions. On a 60 MB export of 2,700 fiches, serialising took 7.2 s under
+    cProfile with a pad computed per line and each concept rendered anew (214,000 concepts,
+    most of them the same few vocabulary URIs); pads and rendered concepts are now looked
+    up (:func:`_cached`).
     """
 
     _concepts: dict[tuple[object, ...], str] = {}  # noqa: RUF012 (shared on purpose)
@@ -164,209 +175,242 @@ class _Out:
         self.pad = _PADS[self.level]
         self.parts.append(f"{self.pad}</{tag}>\n")
 
-    def leaf(self, tag: str, text: str, attrs: str = "") -> None:
-        self.parts.append(f"{self.pad}<{tag}{attrs}>{_text(text)}</{tag}>\n")
-
-    def lang(self, tag: str, text: str | None, language: str = "fr") -> None:
-        if text:
-            self.parts.append(f'{self.pad}<{tag} language="{language}">{_text(text)}</{tag}>\n')
-
-    def ref(self, tag: str, target: str) -> None:
-        self.parts.append(f'{self.pad}<{tag} idref="{_attr(target)}"/>\n')
-
-    def concept(self, tag: str, concept: Concept, *, full: bool = False) -> None:
-        key = (tag, full, self.level, concept.uri, concept.label, concept.label_lang,
-               concept.notation, concept.scheme)  # fmt: skip
-        cache = _Out._concepts
-        rendered = cache.get(key)
-        if rendered is None:
-            out = _Out(self.level)
-            out._concept(tag, concept, full=full)
-            rendered = out.result()
-            if len(cache) >= _CONCEPT_CACHE_LIMIT:  # bounded: memory stays flat
-                cache.clear()
-            cache[key] = rendered
-        self.parts.append(rendered)
-
-    def _concept(self, tag: str, concept: Concept, *, full: bool) -> None:
-        attrs = f' uri="{_attr(concept.uri)}"'
-        if not full:
-            self.parts.append(f"{self.pad}<{tag}{attrs}/>\n")
-            return
-        self.open(tag, attrs)
-        if concept.label:
-            self.leaf("skos:prefLabel", concept.label, f' language="{concept.label_lang}"')
-        if concept.notation:
-            self.leaf("skos:notation", concept.notation)
-        self.leaf("skos:inScheme", concept.scheme)
-        self.close(tag)
-
-    def note(self, tag: str, note: Note | None) -> None:
-        if note is None or not note.text:
-            return
-        self.open(tag)
-        if note.subject is not None:
-            self.concept("dc:subject", note.subject, full=True)
-        self.lang("noteLiteral", note.text)
-        self.close(tag)
-
-    def text_note(self, tag: str, text: str | None) -> None:
-        if text:
-            self.note(tag, Note(text))
-
-    def web(self, tag: str, url: str) -> None:
-        self.open(tag)
-        self.leaf("contentUrl", url)
-        self.close(tag)
-
-    def identifier(self, tag: str, ident: Identifier) -> None:
-        self.open(tag)
-        self.leaf("skos:notation", ident.notation)
-        if ident.scheme_agency:
-            self.lang("schemeAgency", ident.scheme_agency)
-        self.leaf("schemeName", ident.scheme_name)
-        self.close(tag)
-
     def result(self) -> str:
         return "".join(self.parts)
 
 
-_CONSTANTS: dict[str, Concept] = {}
+# --------------------------------------------------------------------------- the table walk
+
+Emit = Callable[[_Out, Any], None]
+"""Writes what one node says of an object (an entity, a concept…) into the emitter."""
+Render = Callable[[Any], str]
 
 
-def _constant(term: vocab.Term) -> Concept:
-    concept = _CONSTANTS.get(term.uri)
-    if concept is None:
-        concept = _CONSTANTS[term.uri] = Concept.of(term)
-    return concept
+def _itself(value: Any) -> Any:
+    return value
 
 
-def _awarding(out: _Out, tag: str, opportunities: list[Awarding]) -> None:
-    for awarding in opportunities:
-        out.open(tag)
-        out.ref("awardingBody", awarding.body)
-        out.ref("location", awarding.location)
-        if awarding.start or awarding.end:
-            out.open("temporal")
-            if awarding.start:
-                out.leaf("startDate", _datetime(awarding.start))
-            if awarding.end:
-                out.leaf("endDate", _datetime(awarding.end))
-            out.close("temporal")
-        out.ref("learningAchievementSpecification", awarding.specification)
+def _getter(key: Any, scalar: str | None) -> Callable[[Any], Any]:
+    """How a node's value is taken from its object: the attribute ``key``, or the object
+    itself inside a :class:`~rncpkit.formats.xmltable.Wrapper` or a scalar ``Repeated``."""
+    return _itself if key == scalar else operator.attrgetter(key)
+
+
+def _formatter(codec: Codec) -> Callable[[Any], str]:
+    return _itself if codec is TEXT else codec.format
+
+
+def _attributes(attributes: tuple[Attribute, ...], scalar: str | None) -> str | Render:
+    """The attributes of an element: text when the table fixes them all, else a function
+    of the object."""
+    fixed = all(isinstance(a, FixedAttribute) for a in attributes)
+    if fixed:
+        return "".join(f' {a.tag}="{_attr(a.value)}"' for a in attributes)  # type: ignore[attr-defined]
+    parts = [
+        (f' {a.tag}="{_attr(a.value)}"', None, None)
+        if isinstance(a, FixedAttribute)
+        else (a.tag, _getter(a.key, scalar), _formatter(a.codec))
+        for a in attributes
+    ]
+
+    def render(obj: Any) -> str:
+        text = []
+        for name, get, fmt in parts:
+            if get is None:
+                text.append(name)
+                continue
+            value = get(obj)
+            if value is not None:
+                text.append(f' {name}="{_attr(fmt(value))}"')  # type: ignore[misc]
+        return "".join(text)
+
+    return render
+
+
+def _leaf(node: Leaf, scalar: str | None) -> Emit:
+    """A text element, left out when its value is None, or empty text unless required."""
+    get, fmt, tag = _getter(node.key, scalar), _formatter(node.codec), node.tag
+    required = node.occurs[0] >= 1
+    attrs = _attributes(node.attributes, scalar)
+    if isinstance(attrs, str):
+        start, end = f"<{tag}{attrs}>", f"</{tag}>\n"
+
+        def emit(out: _Out, obj: Any) -> None:
+            value = get(obj)
+            if value is not None and (required or value != ""):
+                out.parts.append(f"{out.pad}{start}{_text(fmt(value))}{end}")
+
+        return emit
+
+    def emit_attributes(out: _Out, obj: Any) -> None:
+        value = get(obj)
+        if value is not None and (required or value != ""):
+            out.parts.append(f"{out.pad}<{tag}{attrs(obj)}>{_text(fmt(value))}</{tag}>\n")
+
+    return emit_attributes
+
+
+def _element(node: Group, scalar: str | None) -> Emit:
+    """One element of ``node`` for a value (not from a field: the caller has it)."""
+    tag = node.tag
+    if not node.children:  # a fixed text
+        return lambda out, value: out.parts.append(f"{out.pad}<{tag}>{_text(str(value))}</{tag}>\n")
+    attrs = _attributes(node.attributes, scalar)
+    render: Render = (lambda _value: attrs) if isinstance(attrs, str) else attrs
+    if len(node.attributes) == len(node.children):  # attributes only: an empty element
+
+        def empty(out: _Out, value: Any) -> None:
+            out.parts.append(f"{out.pad}<{tag}{render(value)}/>\n")
+
+        return _cached(node, empty)
+    inner = _children(node, scalar)
+
+    def element(out: _Out, value: Any) -> None:
+        out.open(tag, render(value))
+        inner(out, value)
         out.close(tag)
 
-
-def _registration(out: _Out, tag: str, siret: str | None) -> None:
-    if siret:
-        out.open(tag)
-        out.leaf("skos:notation", siret)
-        out.leaf("schemeName", "SIRET")
-        out.concept("spatial", _constant(vocab.FRANCE))
-        out.close(tag)
+    return _cached(node, element)
 
 
-def _address(out: _Out, tag: str, country: Concept) -> None:
-    out.open(tag)
-    out.concept("countryCode", country)
-    out.close(tag)
+def _cached(node: Group, emit: Emit) -> Emit:
+    """Concepts rendered once per value and indentation: most are the same few vocabulary
+    URIs (a bounded cache: memory stays flat)."""
+    if node.children is not loq_table.CONCEPT and node.children is not loq_table.FULL_CONCEPT:
+        return emit
+    keys = [str(a.key) for a in node.children if isinstance(a, Attribute)]
+    keys += [str(n.key) for n in node.children if isinstance(n, Leaf)]
+    keys += [str(a.key) for n in node.children if isinstance(n, Leaf) for a in n.attributes]
+    fields = operator.attrgetter(*keys)
+    cache = _Out._concepts
+    shape = id(node.children)
+
+    def cached(out: _Out, value: Any) -> None:
+        key = (node.tag, shape, out.level, fields(value))
+        rendered = cache.get(key)
+        if rendered is None:
+            alone = _Out(out.level)
+            emit(alone, value)
+            rendered = alone.result()
+            if len(cache) >= _CONCEPT_CACHE_LIMIT:
+                cache.clear()
+            cache[key] = rendered
+        out.parts.append(rendered)
+
+    return cached
 
 
-def _write_slot(out: _Out, slot: Slot, value: Any) -> None:
-    """One slot of :mod:`rncpkit.europass.loq_table`, written as its kind says."""
-    kind, tag = slot.kind, slot.tag
-    if kind == "lang":
-        out.lang(tag, value)
-    elif kind == "refs":
-        for target in value:
-            out.ref(tag, target)
-    elif kind == "ref":
-        out.ref(tag, value)
-    elif kind == "concepts":
-        for concept in value:
-            out.concept(tag, concept)
-    elif kind == "concepts-full":
-        for concept in value:
-            out.concept(tag, concept, full=True)
-    elif kind == "concept":
-        if value is not None:
-            out.concept(tag, value)
-    elif kind == "constant":
-        assert slot.constant is not None
-        out.concept(tag, _constant(slot.constant))
-    elif kind == "notes":
-        for note in value:
-            out.note(tag, note)
-    elif kind == "text-note":
-        out.text_note(tag, value)
-    elif kind == "text":
-        if value:
-            out.leaf(tag, value)
-    elif kind == "datetime":
-        if value:
-            out.leaf(tag, _datetime(value))
-    elif kind == "bool":
-        out.leaf(tag, "true" if value else "false")
-    elif kind == "web":
-        if value:
-            out.web(tag, value)
-    elif kind == "webs":
-        for url in value:
-            out.web(tag, url)
-    elif kind == "identifier":
-        out.identifier(tag, value)
-    elif kind == "lang-en":
-        out.lang(tag, value, "en")
-    elif kind == "awarding":
-        _awarding(out, tag, value)
-    elif kind == "registration":
-        _registration(out, tag, value)
-    else:
-        assert kind == "address"
-        _address(out, tag, value)
+def _references(node: Group) -> Emit | None:
+    """A repeated or wrapped reference, ``<tag idref="…"/>``, in one f-string (LOQ's
+    commonest element after the outcomes)."""
+    only = node.children[0] if len(node.children) == 1 else None
+    if not isinstance(only, Attribute) or isinstance(only, FixedAttribute):
+        return None
+    if not isinstance(node, Repeated | Wrapper) or only.key != node.scalar:
+        return None
+    get, head = operator.attrgetter(str(node.key)), f'<{node.tag} {only.tag}="'
+    if isinstance(node, Wrapper):
+
+        def one(out: _Out, obj: Any) -> None:
+            value = get(obj)
+            if value is not None and value != "":
+                out.parts.append(f'{out.pad}{head}{_attr(value)}"/>\n')
+
+        return one
+
+    def each(out: _Out, obj: Any) -> None:
+        pad, parts = out.pad, out.parts
+        for value in get(obj):
+            parts.append(f'{pad}{head}{_attr(value)}"/>\n')
+
+    return each
 
 
-def _write_entity(out: _Out, tag: str, slots: tuple[Slot, ...], entity: Any) -> None:
-    """An entity with its ``id``, its slots in table order."""
-    out.open(tag, f' id="{_attr(entity.id)}"')
-    for slot in slots:
-        _write_slot(out, slot, None if slot.attr is None else getattr(entity, slot.attr))
-    out.close(tag)
+def _node(node: Node, scalar: str | None) -> Emit | None:
+    """What one child node writes of its parent's object (None: an attribute, written
+    with its element)."""
+    if isinstance(node, Attribute):
+        return None
+    if isinstance(node, Leaf):
+        return _leaf(node, scalar)
+    assert isinstance(node, Group), node
+    if isinstance(node, Fixed):
+        fixed, value = _element(node, None), node.value
+        return lambda out, _obj: fixed(out, value)
+    references = _references(node)
+    if references is not None:
+        return references
+    if node.key is None:  # a section of the object: left out when nothing is in it
+        inner, tag = _children(node, scalar), node.tag
+
+        def section(out: _Out, obj: Any) -> None:
+            mark = len(out.parts)
+            out.open(tag)
+            inner(out, obj)
+            if len(out.parts) == mark + 1:
+                del out.parts[mark]
+                out.level -= 1
+                out.pad = _PADS[out.level]
+            else:
+                out.close(tag)
+
+        return section
+    get = _getter(node.key, scalar)
+    if isinstance(node, Repeated):
+        item = _element(node, node.scalar)
+
+        def repeated(out: _Out, obj: Any) -> None:
+            for value in get(obj):
+                item(out, value)
+
+        return repeated
+    element = _element(node, node.scalar if isinstance(node, Wrapper) else None)
+    blank = "" if isinstance(node, Wrapper) else None
+
+    def single(out: _Out, obj: Any) -> None:
+        value = get(obj)
+        if value is not None and value != blank:
+            element(out, value)
+
+    return single
 
 
-def _entity_writer(tag: str) -> Any:
-    slots = loq_table.ENTITIES[tag]
+def _children(group: Group, scalar: str | None) -> Emit:
+    emitters = [e for node in group.children if (e := _node(node, scalar)) is not None]
 
-    def write(out: _Out, entity: Any) -> None:
-        _write_entity(out, tag, slots, entity)
+    def children(out: _Out, obj: Any) -> None:
+        for emit in emitters:
+            emit(out, obj)
 
-    return write
+    return children
 
 
-_SKILL = Concept.of(vocab.SKILL)
+def _compile(entity: str) -> Emit:
+    """The writer of one entity, walked once from its table."""
+    return _element(loq_table.ENTITIES[entity], None)
 
 
 def _outcome(out: _Out, o: Outcome) -> None:
     """``learningOutcome``, LOQ's commonest entity (25 per fiche), in one f-string: the
-    same text as :func:`_write_entity` with :data:`~rncpkit.europass.loq_table.OUTCOME`
-    (a test compares them), a third of the calls."""
+    same text as the walk of :data:`~rncpkit.europass.loq_table.OUTCOME` (a test compares
+    them), a third of the calls."""
     pad, inner = out.pad, _PADS[out.level + 1]
     title = f'{inner}<title language="fr">{_text(o.title)}</title>\n' if o.title else ""
     out.parts.append(
         f'{pad}<learningOutcome id="{_attr(o.id)}">\n{title}'
-        f'{inner}<type uri="{_attr(_SKILL.uri)}"/>\n{pad}</learningOutcome>\n'
+        f'{inner}<type uri="{_attr(vocab.SKILL.uri)}"/>\n{pad}</learningOutcome>\n'
     )
 
 
-_WRITERS: tuple[Any, ...] = (
-    _entity_writer("qualification"),
+_WRITERS: tuple[Emit, ...] = (
+    _compile("qualification"),
     _outcome,
-    _entity_writer("learningActivitySpecification"),
-    _entity_writer("learningAssessmentSpecification"),
-    _entity_writer("learningEntitlementSpecification"),
-    _entity_writer("organisation"),
-    _entity_writer("accreditation"),
-    _entity_writer("location"),
+    _compile("learningActivitySpecification"),
+    _compile("learningAssessmentSpecification"),
+    _compile("learningEntitlementSpecification"),
+    _compile("organisation"),
+    _compile("accreditation"),
+    _compile("location"),
 )
 """The writer of each container's entities, in :data:`CONTAINERS` order."""
 
@@ -451,12 +495,15 @@ def _q(tag: str, ns: str = NS) -> str:
 
 
 _ENTITY_TAGS = {
-    _q("qualification"): CONTAINERS[0],
-    _q("learningActivitySpecification"): CONTAINERS[2],
-    _q("learningAssessmentSpecification"): CONTAINERS[3],
-    _q("learningEntitlementSpecification"): CONTAINERS[4],
-    _q("organisation"): CONTAINERS[5],
-    _q("accreditation"): CONTAINERS[6],
+    loq_table.READING[entity].tag: container
+    for entity, container in (
+        ("qualification", CONTAINERS[0]),
+        ("learningActivitySpecification", CONTAINERS[2]),
+        ("learningAssessmentSpecification", CONTAINERS[3]),
+        ("learningEntitlementSpecification", CONTAINERS[4]),
+        ("organisation", CONTAINERS[5]),
+        ("accreditation", CONTAINERS[6]),
+    )
 }
 """The entities a fiche is read back from (outcomes and locations add nothing the fiche's
 qualification and organisations do not already carry)."""
@@ -480,145 +527,25 @@ class _Read:
     problem: str | None = None
 
 
-def _child_text(element: etree._Element, tag: str) -> str | None:
-    child = element.find(tag)
-    return None if child is None else (child.text or "")
-
-
-def _lang_text(element: etree._Element, tag: str, language: str | None = "fr") -> str | None:
-    """The text of ``tag`` in ``language``; with "fr", the first one when none is French;
-    with None, the first one."""
-    children = element.findall(tag)
-    for child in children:
-        if language is None or child.get("language") == language:
-            return child.text or ""
-    return (children[0].text or "") if children and language == "fr" else None
-
-
-def _date(text: str | None) -> dt.date | None:
-    if not text:
-        return None
-    return dt.date.fromisoformat(text.strip()[:10])
-
-
-def _read_concept(element: etree._Element) -> Concept:
-    label = element.find(_q("prefLabel", SKOS))
-    return Concept(
-        element.get("uri", ""),
-        _child_text(element, _q("inScheme", SKOS)) or "",
-        None if label is None else label.text or "",
-        "en" if label is None else label.get("language", "en"),
-        _child_text(element, _q("notation", SKOS)),
-    )
-
-
-def _read_note(element: etree._Element) -> Note:
-    subject = element.find(_q("subject", DC))
-    return Note(
-        _lang_text(element, _q("noteLiteral")) or "",
-        None if subject is None else _read_concept(subject),
-    )
-
-
-def _idref(element: etree._Element, tag: str) -> str:
-    child = element.find(_q(tag))
-    return "" if child is None else child.get("idref", "")
-
-
-def _read_slot(slot: Slot, el: etree._Element) -> Any:
-    """The graph value of one slot, read as the writer wrote it (:func:`_write_slot`)."""
-    kind = slot.kind
-    tag = _q(slot.tag.removeprefix("skos:"), SKOS) if slot.tag.startswith("skos:") else _q(slot.tag)
-    found = el.findall(tag)
-    if kind in ("lang", "lang-en"):
-        return _lang_text(el, tag, "en" if kind == "lang-en" else "fr")
-    if kind == "refs":
-        return [child.get("idref", "") for child in found]
-    if kind in ("concepts", "concepts-full"):
-        return [_read_concept(child) for child in found]
-    if kind == "notes":
-        return [_read_note(child) for child in found]
-    if kind == "webs":
-        return [_child_text(child, _q("contentUrl")) or "" for child in found]
-    if kind == "awarding":
-        return [
-            Awarding(
-                _idref(child, "awardingBody"),
-                _idref(child, "location"),
-                _date(_child_text(child, f"{_q('temporal')}/{_q('startDate')}")),
-                _date(_child_text(child, f"{_q('temporal')}/{_q('endDate')}")),
-                _idref(child, "learningAchievementSpecification"),
-            )
-            for child in found
-        ]
-    first = found[0] if found else None
-    if first is None:
-        return False if kind == "bool" else None
-    if kind == "ref":
-        return first.get("idref", "")
-    if kind == "concept":
-        return _read_concept(first)
-    if kind == "text-note":
-        return _lang_text(first, _q("noteLiteral"))
-    if kind == "text":
-        return first.text or ""
-    if kind == "datetime":
-        return _date(first.text)
-    if kind == "bool":
-        return (first.text or "").strip() == "true"
-    if kind == "web":
-        return _child_text(first, _q("contentUrl"))
-    if kind == "identifier":
-        return Identifier(
-            _child_text(first, _q("notation", SKOS)) or "",
-            _child_text(first, _q("schemeName")) or "",
-            _lang_text(first, _q("schemeAgency")),
-        )
-    if kind == "registration":
-        return _child_text(first, _q("notation", SKOS))
-    assert kind == "address"
-    country = first.find(_q("countryCode"))
-    return None if country is None else _read_concept(country)
-
-
-def _read_entity(tag: str, el: etree._Element) -> dict[str, Any]:
-    """Every slot of an entity's table, by graph attribute (constants skipped)."""
-    values: dict[str, Any] = {"id": el.get("id", "")}
-    for slot in loq_table.ENTITIES[tag]:
-        if slot.attr is not None:
-            values[slot.attr] = _read_slot(slot, el)
-    return values
-
-
-def _read_qualification(el: etree._Element) -> Qualification:
-    values = _read_entity("qualification", el)
-    if values["identifier"] is None:
-        values["identifier"] = Identifier("", "")
-    values["title"] = values["title"] or ""
-    return Qualification(**values)
-
-
-def _read_other(kind: str, el: etree._Element) -> Any:
-    """An activity, assessment, entitlement, organisation or accreditation, as the graph
-    dataclass it was written from."""
-    tag = etree.QName(el).localname
-    values = _read_entity(tag, el)
-    if kind == CONTAINERS[2]:
-        code = values["id"].rsplit("/", 1)[-1]
-        route = (
+def _read_entity(el: etree._Element) -> Any:
+    """An entity read back as the graph dataclass it was written from, by xmltable's
+    reading walk of its table (raises :class:`~rncpkit.formats.xmltable.Problem` on a
+    value that does not read, such as a malformed date)."""
+    table = loq_table.READING[etree.QName(el).localname]
+    values: dict[str, Any] = {}
+    read_group(el, table, values, [])
+    assert table.build is not None
+    entity = table.build(values)
+    if isinstance(entity, Qualification) and entity.identifier is None:
+        entity.identifier = Identifier("", "")
+    elif isinstance(entity, Activity):  # the route: the id's last segment, or its title
+        code = entity.id.rsplit("/", 1)[-1]
+        entity.code = (
             AccessRouteCode(code)
             if code in AccessRouteCode.__members__
-            else _ROUTE_BY_LABEL.get(values["title"] or "")
+            else _ROUTE_BY_LABEL.get(entity.title)  # type: ignore[assignment]
         )
-        return Activity(code=route, **values)  # type: ignore[arg-type]
-    if kind == CONTAINERS[3]:
-        return Assessment(**values)
-    if kind == CONTAINERS[4]:
-        return Entitlement(**values)
-    if kind == CONTAINERS[5]:
-        values["name"] = values["name"] or ""
-        return Organisation(**values)
-    return Accreditation(**values)
+    return entity
 
 
 def _subject(note: Note) -> str | None:
@@ -776,16 +703,16 @@ def read(opened: InputFile) -> Iterator[ReadResult]:
             ident = el.get("id", "")
             if kind == CONTAINERS[0]:
                 try:
-                    parsed = _Read(el.sourceline, _read_qualification(el))
-                except ValueError as exc:  # a malformed date: that fiche only is rejected
+                    parsed = _Read(el.sourceline, _read_entity(el))
+                except (Problem, ValueError) as exc:  # a malformed date: that fiche only
                     parsed = _Read(el.sourceline, None, problem=str(exc))
                 qualifications[ident] = parsed
                 if parsed.qualification is None or not parsed.qualification.partial:
                     order.append(ident)
             else:
                 try:
-                    entities[kind][ident] = _read_other(kind, el)
-                except ValueError as exc:
+                    entities[kind][ident] = _read_entity(el)
+                except (Problem, ValueError) as exc:
                     entities[kind][ident] = _Broken(f"{etree.QName(el).localname}: {exc}")
             el.clear()
             while el.getprevious() is not None:

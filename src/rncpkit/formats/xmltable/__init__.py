@@ -5,7 +5,10 @@ model field, a :class:`Group` a container, :class:`ListOf` / :class:`Repeated` /
 :class:`Values` repeated content, :class:`Attribute` an attribute, :class:`Text` an
 element's own text beside its attributes, :class:`Custom` what no generic node says, and
 :class:`Derived` what the writer works out from the walk's :class:`Context` (the whole
-record, the options) rather than copies from one field. The reader (:func:`read_record`),
+record, the options) rather than copies from one field, :class:`Fixed` an element (and
+:class:`FixedAttribute` an attribute) whose value the table fixes, :class:`Wrapper` one
+value held inside an element's content; a group's ``build`` makes a typed value of what it
+reads. The reader (:func:`read_record`),
 the writer (:func:`write_record`), the error locator (:func:`locate`), the XSD test and the
 generated docs all walk the same table, so they cannot disagree. Tags may be namespaced
 (:func:`qualified`).
@@ -20,6 +23,8 @@ from rncpkit.formats.xmltable.nodes import (
     Context,
     Custom,
     Derived,
+    Fixed,
+    FixedAttribute,
     Group,
     Key,
     Leaf,
@@ -28,6 +33,7 @@ from rncpkit.formats.xmltable.nodes import (
     Repeated,
     Text,
     Values,
+    Wrapper,
     local_name,
     qualified,
 )
@@ -43,6 +49,8 @@ __all__ = [
     "Context",
     "Custom",
     "Derived",
+    "Fixed",
+    "FixedAttribute",
     "Group",
     "Key",
     "Leaf",
@@ -52,6 +60,7 @@ __all__ = [
     "Repeated",
     "Text",
     "Values",
+    "Wrapper",
     "attribute_values",
     "local_name",
     "locate",

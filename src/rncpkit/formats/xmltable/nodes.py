@@ -22,6 +22,8 @@ __all__ = [
     "Context",
     "Custom",
     "Derived",
+    "Fixed",
+    "FixedAttribute",
     "Group",
     "Key",
     "Leaf",
@@ -30,6 +32,7 @@ __all__ = [
     "Repeated",
     "Text",
     "Values",
+    "Wrapper",
     "local_name",
     "qualified",
 ]
@@ -81,7 +84,8 @@ class Node:
     ``occurs`` is the element's cardinality (for the schema comparison and the docs; an
     element of ``occurs[0] >= 1`` is written even when its value is absent); ``source``
     the element of another format the value comes from and ``note`` a remark, both for
-    generated docs.
+    generated docs; ``alias`` the value's name in another serialisation of the same table
+    (a LOQ element's JSON-LD property), empty when it is the tag.
     """
 
     tag: str
@@ -89,6 +93,7 @@ class Node:
     occurs: tuple[int, int | None] = field(default=(0, 1), kw_only=True)
     source: str = field(default="", kw_only=True)
     note: str = field(default="", kw_only=True)
+    alias: str = field(default="", kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -104,6 +109,21 @@ class Attribute(Node):
     description: str = ""
     derive: Callable[[Any, Context], Any] | None = field(default=None, kw_only=True)
     values: tuple[str, ...] = field(default=(), kw_only=True)
+
+
+@dataclass(frozen=True)
+class FixedAttribute(Attribute):
+    """An attribute whose value is fixed by the table, not taken from the model:
+    ``<title language="fr">``. The writer writes it, the reader skips it, except to tell
+    apart sibling nodes of the same tag (``<title language="fr">`` and ``<title
+    language="en">`` filling two fields): see :attr:`Group.variants`."""
+
+    value: str = ""
+
+    def __post_init__(self) -> None:
+        value = self.value
+        object.__setattr__(self, "derive", lambda _obj, _context: value)
+        object.__setattr__(self, "values", (value,))
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,11 +166,13 @@ class Group(Node):
     """A container read into a sub-model (``key``) or into the parent itself (key None).
 
     ``namespaces`` (prefix → URI, ``None`` for the default) are declared on the element
-    when it is written.
+    when it is written. With ``build``, the reader makes the group's value with
+    ``build(values)`` (a typed object, e.g. a dataclass) rather than keeping the dict.
     """
 
     children: tuple[Node, ...] = ()
     namespaces: Mapping[str | None, str] | None = field(default=None, compare=False)
+    build: Callable[[dict[str, Any]], Any] | None = field(default=None, kw_only=True)
     table: dict[str, Node] = field(init=False, repr=False, compare=False)
     content: Text | None = field(init=False, repr=False, compare=False)
     """The :class:`Text` child, if any."""
@@ -161,6 +183,11 @@ class Group(Node):
     attributes: tuple[Attribute, ...] = field(init=False, repr=False, compare=False)
     plan: tuple[tuple[int, Node], ...] = field(init=False, repr=False, compare=False)
     """Fast path of the writer: each child with its kind (an index into the writer's cases)."""
+    variants: dict[str, tuple[str, dict[str, Node], Node]] = field(
+        init=False, repr=False, compare=False
+    )
+    """Same-tag children told apart by a :class:`FixedAttribute`: tag → (attribute name,
+    node by attribute value, the first such node for any other value)."""
 
     def __post_init__(self) -> None:
         elements = [child for child in self.children if not isinstance(child, Attribute | Text)]
@@ -179,6 +206,21 @@ class Group(Node):
         attributes = tuple(child for child in self.children if isinstance(child, Attribute))
         object.__setattr__(self, "attributes", attributes)
         object.__setattr__(self, "plan", tuple((_kind(child), child) for child in self.children))
+        object.__setattr__(self, "variants", _variants(elements))
+
+
+def _variants(elements: list[Node]) -> dict[str, tuple[str, dict[str, Node], Node]]:
+    """The same-tag elements of a group that a fixed attribute tells apart."""
+    found: dict[str, tuple[str, dict[str, Node], Node]] = {}
+    for node in elements:
+        if sum(1 for other in elements if other.tag == node.tag) < 2:
+            continue
+        attributes: tuple[Attribute, ...] = getattr(node, "attributes", ())
+        fixed = next((a for a in attributes if isinstance(a, FixedAttribute)), None)
+        if fixed is None:
+            continue
+        found.setdefault(node.tag, (fixed.tag, {}, node))[1][fixed.value] = node
+    return found
 
 
 @dataclass(frozen=True)
@@ -217,9 +259,19 @@ RICH_LEAF = 9
 plain leaves keep the fast case."""
 
 
+FIXED = 10
+"""The writer's case for a :class:`Fixed` element."""
+WRAPPER = 11
+"""The writer's case for a :class:`Wrapper`."""
+
+
 def _kind(node: Node) -> int:
     if isinstance(node, Derived):  # before Group, which it extends
         return KINDS.index(Derived)
+    if isinstance(node, Fixed):
+        return FIXED
+    if isinstance(node, Wrapper):
+        return WRAPPER
     if isinstance(node, Leaf) and (node.attributes or node.absence or node.occurs[0]):
         return RICH_LEAF
     return next(i for i, kind in enumerate(KINDS) if isinstance(node, kind))
@@ -263,23 +315,50 @@ class Derived(Group):
 KINDS = (Leaf, ListOf, Repeated, Group, Values, Custom, Attribute, Text, Derived)
 
 
+@dataclass(frozen=True)
+class Fixed(Group):
+    """An element whose value is fixed by the table, not taken from the model: a
+    controlled-vocabulary concept every record carries (``<language uri="…/FRA"/>``) or a
+    constant text (``<schemeName>SIRET</schemeName>``). The writer writes ``value`` as the
+    children describe it (as its text when there are none); the reader skips it."""
+
+    value: Any = None
+
+
+@dataclass(frozen=True)
+class Wrapper(Group):
+    """One value held inside an element's content rather than as its text:
+    ``<homepage><contentUrl>…</contentUrl></homepage>`` is a wrapper of key ``homepage``
+    whose child ``Leaf("contentUrl", "url")`` carries it (``scalar="url"``). Written when
+    the value is neither None nor empty text."""
+
+    scalar: str = ""
+
+
 def local_name(tag: str) -> str:
     """``{urn:x}flux`` → ``flux``; a plain tag is returned as is."""
     return tag.rpartition("}")[2] if tag[:1] == "{" else tag
 
 
-def _qualify(tag: str, uri: str) -> str:
-    return tag if not tag or tag[0] == "{" else f"{{{uri}}}{tag}"
+def _qualify(tag: str, uri: str, prefixes: Mapping[str, str] | None = None) -> str:
+    if not tag or tag[0] == "{":
+        return tag
+    if prefixes:
+        prefix, colon, local = tag.partition(":")
+        if colon:
+            return f"{{{prefixes[prefix]}}}{local}"
+    return f"{{{uri}}}{tag}"
 
 
-def qualified(node: Node, uri: str) -> Node:
-    """The same table with every plain tag (elements, list items) in namespace ``uri``.
+def qualified(node: Node, uri: str, prefixes: Mapping[str, str] | None = None) -> Node:
+    """The same table with every plain tag (elements, list items) in namespace ``uri``,
+    and each prefixed tag (``skos:notation``) in its prefix's namespace from ``prefixes``.
     Attributes stay unqualified, as XML attributes without a prefix are."""
     if isinstance(node, Attribute):
         return node
-    changes: dict[str, Any] = {"tag": _qualify(node.tag, uri)}
+    changes: dict[str, Any] = {"tag": _qualify(node.tag, uri, prefixes)}
     if isinstance(node, ListOf | Values):
-        changes["item"] = _qualify(node.item, uri)
+        changes["item"] = _qualify(node.item, uri, prefixes)
     if isinstance(node, Group):
-        changes["children"] = tuple(qualified(child, uri) for child in node.children)
+        changes["children"] = tuple(qualified(child, uri, prefixes) for child in node.children)
     return replace(node, **changes)

@@ -17,6 +17,7 @@ from rncpkit.formats.xmltable.nodes import (
     BadValue,
     Custom,
     Derived,
+    Fixed,
     Group,
     Key,
     Leaf,
@@ -25,6 +26,7 @@ from rncpkit.formats.xmltable.nodes import (
     Repeated,
     Text,
     Values,
+    Wrapper,
     local_name,
 )
 
@@ -120,7 +122,16 @@ def read_group(
         if node is None:
             unknown.append((element, child))
         else:
+            if group.variants and tag in group.variants:
+                node = _variant(child, group.variants[tag])
             _read_node(child, node, out, unknown)
+
+
+def _variant(child: etree._Element, variant: tuple[str, dict[str, Node], Node]) -> Node:
+    """Which of the same-tag nodes ``child`` is, by its fixed attribute's value (the
+    first of them for any other value)."""
+    name, by_value, first = variant
+    return by_value.get(child.get(name) or "", first)
 
 
 def _read_leaf(child: etree._Element, node: Leaf, out: dict[str, Any]) -> None:
@@ -147,6 +158,12 @@ def _read_node(child: etree._Element, node: Node, out: dict[str, Any], unknown: 
                 raise Problem(str(exc), child) from None
     elif isinstance(node, Leaf):
         _read_leaf(child, node, out)
+    elif isinstance(node, Fixed):
+        pass  # the table's own value, not the record's
+    elif isinstance(node, Wrapper):
+        held: dict[str, Any] = {}
+        read_group(child, node, held, unknown)
+        _store(out, node.key, held.get(node.scalar), child)  # type: ignore[arg-type]
     elif isinstance(node, ListOf):
         items: list[Any] = []
         for item in child:
@@ -156,21 +173,21 @@ def _read_node(child: etree._Element, node: Node, out: dict[str, Any], unknown: 
                 continue
             values: dict[str, Any] = {}
             read_group(item, node, values, unknown)
-            items.append(values.get(node.scalar) if node.scalar else values)
+            items.append(values.get(node.scalar) if node.scalar else _built(node, values))
         _store(out, node.key, items, child)  # type: ignore[arg-type]
     elif isinstance(node, Repeated):
         values = {}
         read_group(child, node, values, unknown)
         assert isinstance(node.key, str)
         bucket = out.setdefault(node.key, [])
-        bucket.append(values.get(node.scalar) if node.scalar else values)
+        bucket.append(values.get(node.scalar) if node.scalar else _built(node, values))
     elif isinstance(node, Group):
         if node.key is None:
             read_group(child, node, out, unknown)
         else:
             values = {}
             read_group(child, node, values, unknown)
-            _store(out, node.key, values, child)
+            _store(out, node.key, _built(node, values), child)
     elif isinstance(node, Values):
         scalars: list[Any] = []
         for item in child:
@@ -188,6 +205,11 @@ def _read_node(child: etree._Element, node: Node, out: dict[str, Any], unknown: 
             node.read(child, out)
         except BadValue as exc:
             raise Problem(str(exc), child) from None
+
+
+def _built(group: Group, values: dict[str, Any]) -> Any:
+    """A group's value: ``build(values)`` when the table gives it a type, else the dict."""
+    return values if group.build is None else group.build(values)
 
 
 def relative_path(record: etree._Element, element: etree._Element) -> str:

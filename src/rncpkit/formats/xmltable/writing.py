@@ -11,12 +11,14 @@ from rncpkit.formats.xmltable.nodes import (
     Context,
     Custom,
     Derived,
+    Fixed,
     Group,
     Key,
     Leaf,
     ListOf,
     Repeated,
     Values,
+    Wrapper,
     local_name,
 )
 from rncpkit.xmlwrite import XmlWriter
@@ -172,7 +174,29 @@ def write_children(
         elif kind == 9:  # a Leaf with attributes, an absence or a minimum
             assert isinstance(node, Leaf)
             _rich_leaf(writer, node, obj, context)
+        elif kind == 10:  # Fixed
+            assert isinstance(node, Fixed)
+            _write_value(writer, node.tag, node, node.value, context)
+        elif kind == 11:  # Wrapper
+            assert isinstance(node, Wrapper)
+            value = _get(obj, node.key)  # type: ignore[arg-type]
+            if value is not None and value != "":
+                _write_value(writer, node.tag, node, {node.scalar: value}, context)
         # kinds 6 and 7, Attribute and Text: written with their element
+
+
+def _write_value(
+    writer: XmlWriter, tag: str, group: Group, value: Any, context: Context | None
+) -> None:
+    """One element of ``group`` for ``value``: its text when the group has no children."""
+    if not group.children:
+        writer.leaf(tag, str(getattr(value, "value", value)))
+    elif group.content is not None:
+        _text_element(writer, tag, group, value, context)
+    else:
+        writer.start(tag, attribute_values(group.attributes, value, context))
+        write_children(writer, group, value, context)
+        writer.end()
 
 
 def write_record(writer: XmlWriter, table: Group, obj: Any) -> None:

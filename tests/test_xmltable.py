@@ -4,6 +4,7 @@ by the generic walks, errors located, unknown elements kept."""
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pytest
@@ -16,6 +17,8 @@ from rncpkit.formats.xmltable import (
     Attribute,
     Context,
     Derived,
+    Fixed,
+    FixedAttribute,
     Group,
     Leaf,
     ListOf,
@@ -23,6 +26,7 @@ from rncpkit.formats.xmltable import (
     Repeated,
     Text,
     Values,
+    Wrapper,
     attribute_values,
     locate,
     qualified,
@@ -228,3 +232,114 @@ def test_derived_and_text_nodes_are_qualified_with_the_table() -> None:
     assert isinstance(derived, Derived) and derived.read is _read_count
     code = table.table[f"{{{NS}}}code"]
     assert isinstance(code, Group) and code.content is not None and code.content.tag == ""
+
+
+# --------------------------------------------------------------------------- typed and fixed values
+
+
+@dataclass
+class _Concept:
+    uri: str
+    label: str | None = None
+
+
+@dataclass
+class _Course:
+    id: str
+    title: str
+    title_en: str | None
+    page: str | None
+    kind: _Concept | None
+    tags: list[str]
+
+
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+FR = FixedAttribute("lang", None, value="fr")
+EN = FixedAttribute("lang", None, value="en")
+COURSE = qualified(
+    Group(
+        "course",
+        None,
+        (
+            Attribute("id", "id"),
+            Leaf("title", "title", attributes=(FR,)),
+            Leaf("title", "title_en", attributes=(EN,)),
+            Wrapper("page", "page", (Leaf("url", "url"),), scalar="url"),
+            Group(
+                "kind",
+                "kind",
+                (Attribute("uri", "uri"), Leaf("skos:prefLabel", "label")),
+                build=lambda values: _Concept(**values),
+            ),
+            Fixed("language", None, (Attribute("uri", "uri"),), value=_Concept("urn:lang:fr")),
+            Fixed("scheme", None, value="SIRET"),
+            Repeated("tag", "tags", (Attribute("ref", "ref"),), scalar="ref"),
+        ),
+        namespaces={None: NS, "skos": SKOS},
+        build=lambda values: _Course(**values),
+    ),
+    NS,
+    {"skos": SKOS},
+)
+assert isinstance(COURSE, Group)
+COURSE_OBJECT = _Course(
+    "c1", "Cours", "Course", "https://x.example/?a&b", _Concept("urn:k", "Kind"), ["a", "b"]
+)
+COURSE_XML = f"""<course xmlns="{NS}" xmlns:skos="{SKOS}" id="c1">
+    <title lang="fr">Cours</title>
+    <title lang="en">Course</title>
+    <page>
+        <url>https://x.example/?a&amp;b</url>
+    </page>
+    <kind uri="urn:k">
+        <skos:prefLabel>Kind</skos:prefLabel>
+    </kind>
+    <language uri="urn:lang:fr"/>
+    <scheme>SIRET</scheme>
+    <tag ref="a"/>
+    <tag ref="b"/>
+</course>
+"""
+
+
+def test_fixed_values_wrappers_and_same_tag_variants_are_written() -> None:
+    out = io.BytesIO()
+    writer = XmlWriter(out)
+    write_record(writer, COURSE, COURSE_OBJECT)
+    writer.close()
+    assert out.getvalue().decode() == COURSE_XML
+    kind = COURSE.table[f"{{{NS}}}kind"]
+    assert isinstance(kind, Group) and f"{{{SKOS}}}prefLabel" in kind.table
+
+
+def test_typed_groups_read_back_what_was_written() -> None:
+    values, unknown = read_record(xmlsafe.parse_bytes(COURSE_XML.encode()), COURSE)
+    assert unknown == []  # the fixed elements are the table's, not unknown
+    assert COURSE.build is not None and COURSE.build(values) == COURSE_OBJECT
+    assert isinstance(values["kind"], _Concept)
+
+
+def test_same_tag_variants_are_told_apart_by_their_fixed_attribute() -> None:
+    name, by_value, first = COURSE.variants[f"{{{NS}}}title"]
+    assert name == "lang" and set(by_value) == {"fr", "en"} and first.key == "title"
+    swapped = COURSE_XML.replace('lang="fr">Cours', 'lang="en">Cours', 1).replace(
+        'lang="en">Course', 'lang="fr">Course', 1
+    )
+    values, _ = read_record(xmlsafe.parse_bytes(swapped.encode()), COURSE)
+    assert (values["title"], values["title_en"]) == ("Course", "Cours")
+    other = COURSE_XML.replace('lang="en">Course', 'lang="de">Kurs', 1).replace(
+        '<title lang="fr">Cours</title>\n', "", 1
+    )
+    values, _ = read_record(xmlsafe.parse_bytes(other.encode()), COURSE)
+    assert values["title"] == "Kurs" and "title_en" not in values  # any other: the first
+
+
+def test_an_empty_wrapper_is_left_out() -> None:
+    for page in (None, ""):
+        out = io.BytesIO()
+        writer = XmlWriter(out)
+        write_record(writer, COURSE, replace(COURSE_OBJECT, page=page, kind=None, tags=[]))
+        writer.close()
+        text = out.getvalue().decode()
+        assert "<page>" not in text and "<kind" not in text and "<tag " not in text
+        assert '<language uri="urn:lang:fr"/>' in text

@@ -49,6 +49,7 @@ from rncpkit.formats.xmltable import (
     FixedAttribute,
     Group,
     Leaf,
+    ListOf,
     Node,
     Repeated,
     Wrapper,
@@ -56,11 +57,14 @@ from rncpkit.formats.xmltable import (
 )
 
 __all__ = [
+    "CONTAINERS",
+    "DOCUMENT",
     "ENTITIES",
     "JSONLD_TYPES",
     "NAMESPACES",
     "OUTCOME",
     "READING",
+    "SHARED",
     "Kind",
     "json_name",
     "kind",
@@ -203,8 +207,20 @@ def _constant(tag: str, term: vocab.Term, **kw: Any) -> Fixed:
     return Fixed(tag, None, CONCEPT, value=term, **kw)
 
 
-def _entity(tag: str, cls: type, *children: Node) -> Group:
-    return Group(tag, None, (Attribute("id", "id"), *children), build=_typed(cls))
+def _entity(
+    container: str, graph: str, tag: str, cls: type, *children: Node, jsonld: str
+) -> ListOf:
+    """The LOQ container of an entity kind, holding the :class:`~rncpkit.europass.graph.Graph`
+    list ``graph`` of ``cls`` entities as ``tag`` elements (``jsonld``: their JSON-LD
+    class), each with its ``id`` and ``children``."""
+    return ListOf(
+        container,
+        graph,
+        (Attribute("id", "id"), *children),
+        build=_typed(cls),
+        alias=jsonld,
+        item=tag,
+    )
 
 
 # --------------------------------------------------------------------------- entities
@@ -214,6 +230,8 @@ MANY: Final = (0, None)
 writes it as a one-item array, as the ``edc-ap`` context and the SHACL shapes expect)."""
 
 QUALIFICATION: Final = _entity(
+    "learningAchievementSpecificationReferences",
+    "qualifications",
     "qualification",
     Qualification,
     Group("identifier", "identifier", IDENTIFIER, build=_typed(Identifier), occurs=MANY),
@@ -243,25 +261,34 @@ QUALIFICATION: Final = _entity(
     _concept("EQFLevel", "eqf", alias="eqfLevel"),
     _concepts("NQFLevel", "nqf", alias="nqfLevel"),
     _refs("accreditation", "accreditation"),
+    jsonld="Qualification",
 )
 
 OUTCOME: Final = _entity(
+    "learningOutcomeReferences",
+    "outcomes",
     "learningOutcome",
     Outcome,
     _lang("title", "title"),
     _constant("type", vocab.SKILL, alias="dcType"),
+    jsonld="LearningOutcome",
 )
 
 ACTIVITY: Final = _entity(
+    "learningActivitySpecificationReferences",
+    "activities",
     "learningActivitySpecification",
     Activity,
     _lang("title", "title"),
     Repeated("additionalNote", "notes", NOTE, build=_typed(Note)),
     _concepts("type", "types", alias="dcType"),
     _ref("influences", "influences", occurs=MANY),
+    jsonld="LearningActivitySpecification",
 )
 
 ASSESSMENT: Final = _entity(
+    "learningAssessmentSpecificationReferences",
+    "assessments",
     "learningAssessmentSpecification",
     Assessment,
     _lang("title", "title"),
@@ -269,9 +296,12 @@ ASSESSMENT: Final = _entity(
     _concepts("type", "types", alias="dcType"),
     _ref("proves", "proves", occurs=MANY),
     _refs("hasPart", "parts"),
+    jsonld="LearningAssessmentSpecification",
 )
 
 ENTITLEMENT: Final = _entity(
+    "learningEntitlementSpecificationReferences",
+    "entitlements",
     "learningEntitlementSpecification",
     Entitlement,
     _lang("title", "title"),
@@ -282,9 +312,12 @@ ENTITLEMENT: Final = _entity(
     _constant("limitJurisdiction", vocab.FRANCE_ATU, occurs=MANY),
     _concepts("limitNationalOccupation", "occupations", FULL_CONCEPT),
     _ref("entitledBy", "entitled_by", occurs=MANY),
+    jsonld="LearningEntitlementSpecification",
 )
 
 ORGANISATION: Final = _entity(
+    "agentReferences",
+    "organisations",
     "organisation",
     Organisation,
     _lang("skos:altLabel", "alt_name", alias="altLabel"),
@@ -292,9 +325,12 @@ ORGANISATION: Final = _entity(
     Wrapper("registration", "siret", REGISTRATION, scalar="siret"),
     Wrapper("homepage", "homepage", WEB, scalar="url", occurs=MANY),
     _ref("location", "location", occurs=(1, None)),
+    jsonld="Organisation",
 )
 
 ACCREDITATION: Final = _entity(
+    "accreditationReferences",
+    "accreditations",
     "accreditation",
     Accreditation,
     _constant("type", vocab.PROGRAM_LICENSE, alias="dcType", occurs=(1, 1)),
@@ -306,17 +342,23 @@ ACCREDITATION: Final = _entity(
     Leaf("issued", "issued", DATETIME, alias="dateIssued"),
     Leaf("expiryDate", "expiry", DATETIME),
     Leaf("valid", "valid", DATETIME),
+    jsonld="Accreditation",
 )
 
 LOCATION: Final = _entity(
+    "locationReferences",
+    "locations",
     "location",
     Location,
     Wrapper("address", "country", ADDRESS, scalar="country", occurs=(1, None)),
+    jsonld="Location",
 )
 
-ENTITIES: Final = {
-    group.tag: group
-    for group in (
+DOCUMENT: Final = Group(
+    "Courses",
+    None,
+    (
+        FixedAttribute("xsdVersion", None, value=vocab.LOQ_XSD_VERSION),
         QUALIFICATION,
         OUTCOME,
         ACTIVITY,
@@ -325,14 +367,25 @@ ENTITIES: Final = {
         ORGANISATION,
         ACCREDITATION,
         LOCATION,
-    )
-}
-"""Each entity's element name and its table, in the order of the LOQ containers."""
+    ),
+    namespaces=NAMESPACES,
+)
+"""A LOQ document: its containers in ``CoursesRootType`` order, each the list of one kind
+of entity (the :class:`~rncpkit.europass.graph.Graph` list of that name)."""
+
+CONTAINERS: Final[tuple[ListOf, ...]] = tuple(
+    node for node in DOCUMENT.children if isinstance(node, ListOf)
+)
+ENTITIES: Final = {container.item: container for container in CONTAINERS}
+"""Each entity's element name and its table (its container's), in the order of the LOQ
+containers."""
+SHARED: Final = frozenset({"organisation", "location"})
+"""The entities the fiches share (certifiers, France): written once per document."""
 
 
-def _reading(group: Group) -> Group:
+def _reading(group: Group) -> ListOf:
     found = qualified(group, vocab.LOQ_NS, {p: uri for p, uri in NAMESPACES.items() if p})
-    assert isinstance(found, Group)
+    assert isinstance(found, ListOf)
     return found
 
 
@@ -340,16 +393,7 @@ READING: Final = {tag: _reading(group) for tag, group in ENTITIES.items()}
 """The same tables with their tags in Clark notation (``{uri}local``), as the reader meets
 them."""
 
-JSONLD_TYPES: Final = {
-    "qualification": "Qualification",
-    "learningOutcome": "LearningOutcome",
-    "learningActivitySpecification": "LearningActivitySpecification",
-    "learningAssessmentSpecification": "LearningAssessmentSpecification",
-    "learningEntitlementSpecification": "LearningEntitlementSpecification",
-    "organisation": "Organisation",
-    "accreditation": "Accreditation",
-    "location": "Location",
-}
+JSONLD_TYPES: Final = {tag: container.alias for tag, container in ENTITIES.items()}
 """Each entity's ELM 3 JSON-LD class (its node's ``type``)."""
 
 

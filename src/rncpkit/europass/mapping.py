@@ -33,18 +33,6 @@ from rncpkit.model import Certification
 
 __all__ = ["mapping_markdown", "probe"]
 
-_GRAPH_LISTS = {
-    "qualification": "qualifications",
-    "learningOutcome": "outcomes",
-    "learningActivitySpecification": "activities",
-    "learningAssessmentSpecification": "assessments",
-    "learningEntitlementSpecification": "entitlements",
-    "organisation": "organisations",
-    "accreditation": "accreditations",
-    "location": "locations",
-}
-"""Each LOQ entity's list in :class:`~rncpkit.europass.graph.Graph`."""
-
 _TEXTS = ("Texte de sonde", "https://exemple.fr/sonde")
 """Probe values of a text field: a plain text and a URL (some fields map differently)."""
 
@@ -125,8 +113,8 @@ def _graph_values(graph: Graph) -> dict[tuple[str, str], Any]:
     """Each (entity, element key) with the values of every entity of that kind; an entity
     kind whose count changes is keyed (entity, "")."""
     values: dict[tuple[str, str], Any] = {}
-    for entity in loq_table.ENTITIES:
-        items = getattr(graph, _GRAPH_LISTS[entity])
+    for entity, container in loq_table.ENTITIES.items():
+        items = getattr(graph, str(container.key))
         values[entity, ""] = len(items)
         for element in loq_table.elements(entity):
             if element.key is None or loq_table.kind(element) in ("ref", "refs"):

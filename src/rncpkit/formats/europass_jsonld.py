@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import operator
 from collections.abc import Callable
 from typing import IO, Any
 
@@ -289,28 +290,24 @@ def _entity(tag: str) -> Callable[[Any], Node]:
     return write
 
 
-qualification = _entity("qualification")
-outcome = _entity("learningOutcome")
-activity = _entity("learningActivitySpecification")
-assessment = _entity("learningAssessmentSpecification")
-entitlement = _entity("learningEntitlementSpecification")
-organisation = _entity("organisation")
-accreditation = _entity("accreditation")
-location = _entity("location")
+_WRITERS = {entity: _entity(entity) for entity in loq_table.ENTITIES}
+organisation = _WRITERS["organisation"]
+location = _WRITERS["location"]
+_SECTIONS = tuple(
+    (operator.attrgetter(str(container.key)), _WRITERS[entity], entity in loq_table.SHARED)
+    for entity, container in loq_table.ENTITIES.items()
+)
+"""Each entity kind's graph list, its writer and whether it is shared, in container order."""
 
 
 def nodes(graph: Graph, seen: set[str]) -> list[Node]:
     """The JSON-LD nodes of one fiche; shared entities already in ``seen`` are skipped."""
-    return [
-        *(qualification(q) for q in graph.qualifications),
-        *(outcome(o) for o in graph.outcomes),
-        *(activity(a) for a in graph.activities),
-        *(assessment(a) for a in graph.assessments),
-        *(entitlement(e) for e in graph.entitlements),
-        *(organisation(o) for o in graph.organisations if o.id not in seen),
-        *(accreditation(a) for a in graph.accreditations),
-        *(location(loc) for loc in graph.locations if loc.id not in seen),
-    ]
+    found: list[Node] = []
+    for entities_of, write, shared in _SECTIONS:
+        found.extend(
+            write(entity) for entity in entities_of(graph) if not shared or entity.id not in seen
+        )
+    return found
 
 
 class JsonLdWriter:

@@ -63,6 +63,7 @@ from rncpkit.formats.xmltable import (
     Problem,
     Repeated,
     Wrapper,
+    local_name,
     read_group,
 )
 from rncpkit.io import InputFile, single_member
@@ -77,27 +78,9 @@ __all__ = [
 
 NS = vocab.LOQ_NS
 
-CONTAINERS = (
-    "learningAchievementSpecificationReferences",
-    "learningOutcomeReferences",
-    "learningActivitySpecificationReferences",
-    "learningAssessmentSpecificationReferences",
-    "learningEntitlementSpecificationReferences",
-    "agentReferences",
-    "accreditationReferences",
-    "locationReferences",
-)
+CONTAINERS = tuple(container.tag for container in loq_table.CONTAINERS)
 """The containers rncpkit fills, in ``CoursesRootType`` order."""
 
-_XMLNS = "".join(
-    f' xmlns{":" + prefix if prefix else ""}="{uri}"'
-    for prefix, uri in loq_table.NAMESPACES.items()
-)
-_HEADER = (
-    '<?xml version="1.0" encoding="UTF-8"?>\n'
-    f'<Courses{_XMLNS} xsdVersion="{vocab.LOQ_XSD_VERSION}">\n'
-).encode()
-_FOOTER = b"</Courses>\n"
 
 # --------------------------------------------------------------------------- serialisation
 
@@ -250,9 +233,10 @@ def _leaf(node: Leaf, scalar: str | None) -> Emit:
     return emit_attributes
 
 
-def _element(node: Group, scalar: str | None) -> Emit:
-    """One element of ``node`` for a value (not from a field: the caller has it)."""
-    tag = node.tag
+def _element(node: Group, scalar: str | None, tag: str = "") -> Emit:
+    """One element of ``node`` (named ``tag``, else the node's) for a value (not from a
+    field: the caller has it)."""
+    tag = tag or node.tag
     if not node.children:  # a fixed text
         return lambda out, value: out.parts.append(f"{out.pad}<{tag}>{_text(str(value))}</{tag}>\n")
     attrs = _attributes(node.attributes, scalar)
@@ -386,8 +370,9 @@ def _children(group: Group, scalar: str | None) -> Emit:
 
 
 def _compile(entity: str) -> Emit:
-    """The writer of one entity, walked once from its table."""
-    return _element(loq_table.ENTITIES[entity], None)
+    """The writer of one entity, walked once from its table (its container's)."""
+    container = loq_table.ENTITIES[entity]
+    return _element(container, None, container.item)
 
 
 def _outcome(out: _Out, o: Outcome) -> None:
@@ -402,40 +387,49 @@ def _outcome(out: _Out, o: Outcome) -> None:
     )
 
 
-_WRITERS: tuple[Emit, ...] = (
-    _compile("qualification"),
-    _outcome,
-    _compile("learningActivitySpecification"),
-    _compile("learningAssessmentSpecification"),
-    _compile("learningEntitlementSpecification"),
-    _compile("organisation"),
-    _compile("accreditation"),
-    _compile("location"),
+_SECTIONS: tuple[tuple[str, Callable[[Graph], list[Any]], Emit, bool], ...] = tuple(
+    (
+        container.tag,
+        operator.attrgetter(str(container.key)),
+        _outcome if container.item == "learningOutcome" else _compile(container.item),
+        container.item in loq_table.SHARED,
+    )
+    for container in loq_table.CONTAINERS
 )
-"""The writer of each container's entities, in :data:`CONTAINERS` order."""
+"""Each container with its graph list, the writer of its entities and whether they are
+shared (written once per document), in :data:`CONTAINERS` order."""
 
 
 def serialise(graph: Graph, seen: set[str]) -> dict[str, bytes]:
     """Each container's XML for one fiche's graph; shared entities already in ``seen``
     (organisations, locations) are skipped. Raises :class:`_Unwritable`."""
     parts: dict[str, bytes] = {}
-    sections: list[tuple[str, list[Any], Any]] = [
-        (CONTAINERS[0], graph.qualifications, _WRITERS[0]),
-        (CONTAINERS[1], graph.outcomes, _WRITERS[1]),
-        (CONTAINERS[2], graph.activities, _WRITERS[2]),
-        (CONTAINERS[3], graph.assessments, _WRITERS[3]),
-        (CONTAINERS[4], graph.entitlements, _WRITERS[4]),
-        (CONTAINERS[5], [o for o in graph.organisations if o.id not in seen], _WRITERS[5]),
-        (CONTAINERS[6], graph.accreditations, _WRITERS[6]),
-        (CONTAINERS[7], [loc for loc in graph.locations if loc.id not in seen], _WRITERS[7]),
-    ]
-    for container, entities, emit in sections:
+    for container, entities_of, emit, shared in _SECTIONS:
+        entities = entities_of(graph)
+        if shared:
+            entities = [entity for entity in entities if entity.id not in seen]
         if entities:
             out = _Out()
             for entity in entities:
                 emit(out, entity)
             parts[container] = _encoded(out.result())
     return parts
+
+
+def _document_start() -> bytes:
+    """The XML declaration and the root's start tag, with its namespaces and attributes."""
+    document = loq_table.DOCUMENT
+    xmlns = "".join(
+        f' xmlns{":" + prefix if prefix else ""}="{_attr(uri)}"'
+        for prefix, uri in (document.namespaces or {}).items()
+    )
+    attributes = _attributes(document.attributes, None)
+    assert isinstance(attributes, str)  # fixed by the table
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n<{document.tag}{xmlns}{attributes}>\n'.encode()
+
+
+_HEADER = _document_start()
+_FOOTER = f"</{loq_table.DOCUMENT.tag}>\n".encode()
 
 
 class LoqWriter:
@@ -495,15 +489,9 @@ def _q(tag: str, ns: str = NS) -> str:
 
 
 _ENTITY_TAGS = {
-    loq_table.READING[entity].tag: container
-    for entity, container in (
-        ("qualification", CONTAINERS[0]),
-        ("learningActivitySpecification", CONTAINERS[2]),
-        ("learningAssessmentSpecification", CONTAINERS[3]),
-        ("learningEntitlementSpecification", CONTAINERS[4]),
-        ("organisation", CONTAINERS[5]),
-        ("accreditation", CONTAINERS[6]),
-    )
+    container.item: local_name(container.tag)
+    for entity, container in loq_table.READING.items()
+    if entity not in ("learningOutcome", "location")
 }
 """The entities a fiche is read back from (outcomes and locations add nothing the fiche's
 qualification and organisations do not already carry)."""

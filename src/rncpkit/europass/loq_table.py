@@ -229,7 +229,7 @@ MANY: Final = (0, None)
 """The cardinality of an element LOQ allows more than once. A node's ``occurs`` is declared
 where it decides something: an element of one graph value that LOQ allows more than once is
 written by JSON-LD as a one-item array, as the ``edc-ap`` context and the SHACL shapes
-expect (a list, :class:`~rncpkit.formats.xmltable.Repeated`, is an array anyway); an
+expect (a list, :class:`~rncpkit.formats.xmltable.Repeated`, is an array anyway); a text
 element of ``occurs[0] >= 1`` is written even when its text is empty."""
 
 QUALIFICATION: Final = _entity(

@@ -327,11 +327,15 @@ def test_same_tag_variants_are_told_apart_by_their_fixed_attribute() -> None:
     )
     values, _ = read_record(xmlsafe.parse_bytes(swapped.encode()), COURSE)
     assert (values["title"], values["title_en"]) == ("Course", "Cours")
-    other = COURSE_XML.replace('lang="en">Course', 'lang="de">Kurs', 1).replace(
+    third = COURSE_XML.replace('lang="en">Course', 'lang="de">Kurs', 1)
+    values, unknown = read_record(xmlsafe.parse_bytes(third.encode()), COURSE)
+    assert values["title"] == "Cours" and "title_en" not in values  # not the table's
+    assert [(u["parent"], u["position"]) for u in unknown] == [("course", 1)]
+    plain = third.replace('<title lang="de">Kurs</title>', "<title>Kurs</title>", 1).replace(
         '<title lang="fr">Cours</title>\n', "", 1
     )
-    values, _ = read_record(xmlsafe.parse_bytes(other.encode()), COURSE)
-    assert values["title"] == "Kurs" and "title_en" not in values  # any other: the first
+    values, unknown = read_record(xmlsafe.parse_bytes(plain.encode()), COURSE)
+    assert values["title"] == "Kurs" and unknown == []  # no attribute: the first node
 
 
 def test_an_empty_wrapper_is_left_out() -> None:

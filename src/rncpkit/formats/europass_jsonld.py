@@ -304,9 +304,10 @@ def nodes(graph: Graph, seen: set[str]) -> list[Node]:
     """The JSON-LD nodes of one fiche; shared entities already in ``seen`` are skipped."""
     found: list[Node] = []
     for entities_of, write, shared in _SECTIONS:
-        found.extend(
-            write(entity) for entity in entities_of(graph) if not shared or entity.id not in seen
-        )
+        entities = entities_of(graph)
+        if shared:
+            entities = [entity for entity in entities if entity.id not in seen]
+        found.extend(map(write, entities))
     return found
 
 

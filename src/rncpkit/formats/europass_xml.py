@@ -189,6 +189,14 @@ def _attributes(attributes: tuple[Attribute, ...], scalar: str | None) -> str | 
     fixed = all(isinstance(a, FixedAttribute) for a in attributes)
     if fixed:
         return "".join(f' {a.tag}="{_attr(a.value)}"' for a in attributes)  # type: ignore[attr-defined]
+    if len(attributes) == 1 and attributes[0].codec is TEXT:  # an id, a uri: one call
+        name, get = attributes[0].tag, _getter(attributes[0].key, scalar)
+
+        def one(obj: Any) -> str:
+            value = get(obj)
+            return "" if value is None else f' {name}="{_attr(value)}"'
+
+        return one
     parts = [
         (f' {a.tag}="{_attr(a.value)}"', None, None)
         if isinstance(a, FixedAttribute)
@@ -212,22 +220,32 @@ def _attributes(attributes: tuple[Attribute, ...], scalar: str | None) -> str | 
 
 def _leaf(node: Leaf, scalar: str | None) -> Emit:
     """A text element, left out when its value is None, or empty text unless required."""
-    get, fmt, tag = _getter(node.key, scalar), _formatter(node.codec), node.tag
-    required = node.occurs[0] >= 1
+    get, tag = _getter(node.key, scalar), node.tag
+    plain = node.codec is TEXT
+    fmt = node.codec.format
+    keep_empty = node.occurs[0] >= 1 or not plain  # a date, a boolean: never empty text
     attrs = _attributes(node.attributes, scalar)
     if isinstance(attrs, str):
         start, end = f"<{tag}{attrs}>", f"</{tag}>\n"
+        if plain:
+
+            def emit_text(out: _Out, obj: Any) -> None:
+                value = get(obj)
+                if value or (keep_empty and value is not None):
+                    out.parts.append(f"{out.pad}{start}{_text(value)}{end}")
+
+            return emit_text
 
         def emit(out: _Out, obj: Any) -> None:
             value = get(obj)
-            if value is not None and (required or value != ""):
+            if value or (keep_empty and value is not None):
                 out.parts.append(f"{out.pad}{start}{_text(fmt(value))}{end}")
 
         return emit
 
     def emit_attributes(out: _Out, obj: Any) -> None:
         value = get(obj)
-        if value is not None and (required or value != ""):
+        if value or (keep_empty and value is not None):
             out.parts.append(f"{out.pad}<{tag}{attrs(obj)}>{_text(fmt(value))}</{tag}>\n")
 
     return emit_attributes

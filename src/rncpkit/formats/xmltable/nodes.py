@@ -114,9 +114,10 @@ class Attribute(Node):
 @dataclass(frozen=True)
 class FixedAttribute(Attribute):
     """An attribute whose value is fixed by the table, not taken from the model:
-    ``<title language="fr">``. The writer writes it, the reader skips it, except to tell
-    apart sibling nodes of the same tag (``<title language="fr">`` and ``<title
-    language="en">`` filling two fields): see :attr:`Group.variants`."""
+    ``<title language="fr">``. The writer writes it; the reader uses it to tell apart
+    sibling nodes of the same tag (``<title language="fr">`` and ``<title language="en">``
+    filling two fields) and to pass over an element of another value (a title in a third
+    language is not the table's): see :attr:`Group.variants`."""
 
     value: str = ""
 
@@ -186,8 +187,8 @@ class Group(Node):
     variants: dict[str, tuple[str, dict[str, Node], Node]] = field(
         init=False, repr=False, compare=False
     )
-    """Same-tag children told apart by a :class:`FixedAttribute`: tag → (attribute name,
-    node by attribute value, the first such node for any other value)."""
+    """Children with a :class:`FixedAttribute`: tag → (attribute name, node by attribute
+    value, the first node of the tag for an element without the attribute)."""
 
     def __post_init__(self) -> None:
         elements = [child for child in self.children if not isinstance(child, Attribute | Text)]
@@ -210,11 +211,9 @@ class Group(Node):
 
 
 def _variants(elements: list[Node]) -> dict[str, tuple[str, dict[str, Node], Node]]:
-    """The same-tag elements of a group that a fixed attribute tells apart."""
+    """The elements of a group that a fixed attribute tells apart."""
     found: dict[str, tuple[str, dict[str, Node], Node]] = {}
     for node in elements:
-        if sum(1 for other in elements if other.tag == node.tag) < 2:
-            continue
         attributes: tuple[Attribute, ...] = getattr(node, "attributes", ())
         fixed = next((a for a in attributes if isinstance(a, FixedAttribute)), None)
         if fixed is None:

@@ -124,14 +124,18 @@ def read_group(
         else:
             if group.variants and tag in group.variants:
                 node = _variant(child, group.variants[tag])
+                if node is None:
+                    unknown.append((element, child))
+                    continue
             _read_node(child, node, out, unknown)
 
 
-def _variant(child: etree._Element, variant: tuple[str, dict[str, Node], Node]) -> Node:
-    """Which of the same-tag nodes ``child`` is, by its fixed attribute's value (the
-    first of them for any other value)."""
+def _variant(child: etree._Element, variant: tuple[str, dict[str, Node], Node]) -> Node | None:
+    """Which of the nodes of its tag ``child`` is, by its fixed attribute's value: None for
+    a value no node has, the first node when the attribute is absent."""
     name, by_value, first = variant
-    return by_value.get(child.get(name) or "", first)
+    value = child.get(name)
+    return first if value is None else by_value.get(value)
 
 
 def _read_leaf(child: etree._Element, node: Leaf, out: dict[str, Any]) -> None:

@@ -620,6 +620,25 @@ def test_reader_rejects_bad_fiches_and_doctype() -> None:
         list(rncpkit.read(good[:-20], "europass-xml"))
 
 
+def test_reader_walks_the_tables_strictly_but_passes_over_other_languages() -> None:
+    """The reader is xmltable's generic walk: an element LOQ allows once per value that
+    appears twice rejects its fiche, naming the element (as every rncpkit XML reader
+    does); a title in another language (LOQ allows one per language) is passed over."""
+    cert = seed()
+    good = loq(cert, base_uri=BASE)
+    title = f'<title language="fr">{cert.title}</title>'.encode()
+    assert good.count(title) == 1
+    english = good.replace(title, title + b'<title language="en">Network technician</title>')
+    (back,) = read_back(english)
+    assert back.title == cert.title
+    eqf = re.search(rb"<EQFLevel [^>]*/>", good)
+    assert eqf is not None
+    twice = good.replace(eqf.group(), eqf.group() * 2, 1)
+    (result,) = rncpkit.read_records(twice, "europass-xml")
+    assert isinstance(result, rncpkit.FicheError)
+    assert "<EQFLevel> appears more than once" in result.message and result.line == 4
+
+
 def test_ids_stay_unique(loq_schema: etree.XMLSchema) -> None:
     base = seed()
     twice = base.model_copy(update={"blocks": [base.blocks[0], base.blocks[0]]})

@@ -810,7 +810,7 @@ def test_outcome_fast_path_writes_what_the_table_says() -> None:
     """The one-f-string outcome writer and the generic walk of the outcome table agree."""
     from rncpkit.europass import loq_table
     from rncpkit.europass.graph import Outcome
-    from rncpkit.formats import europass_xml as ex
+    from rncpkit.formats.europass_xml import writing as ex
 
     walk = ex._compile("learningOutcome")
     assert loq_table.ENTITIES["learningOutcome"] is loq_table.OUTCOME

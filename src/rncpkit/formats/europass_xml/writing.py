@@ -327,12 +327,20 @@ def _node(node: Node, scalar: str | None) -> Emit | None:
                 item(out, value)
 
         return repeated
-    element = _element(node, node.scalar if isinstance(node, Wrapper) else None)
-    blank = "" if isinstance(node, Wrapper) else None
+    if isinstance(node, Wrapper):  # its value is a text or an object: empty text is none
+        wrapped = _element(node, node.scalar)
+
+        def one(out: _Out, obj: Any) -> None:
+            value = get(obj)
+            if value is not None and (type(value) is not str or value):
+                wrapped(out, value)
+
+        return one
+    element = _element(node, None)
 
     def single(out: _Out, obj: Any) -> None:
         value = get(obj)
-        if value is not None and value != blank:
+        if value is not None:
             element(out, value)
 
     return single

@@ -23,6 +23,8 @@ from rncpkit.formats.fc_xml import V41, VERSIONS
 from rncpkit.formats.fc_xml.writing import INDENT
 from rncpkit.formats.xmltable import (
     Group,
+    Leaf,
+    ListOf,
     Problem,
     compiled,
     read_record,
@@ -223,3 +225,11 @@ def test_tables_with_other_node_kinds_keep_the_generic_writer() -> None:
 @given(CERTIFICATION)
 def test_compiled_writer_agrees_on_any_certification(data: dict[str, Any]) -> None:
     _written(V41, Certification.model_validate(data))
+
+
+def test_a_record_table_of_another_kind_is_read_by_the_generic_walk() -> None:
+    table = ListOf("blocs", "blocks", (Leaf("libelle", "label"),), item="bloc")
+    record = xmlsafe.parse_bytes(b"<blocs><libelle>x</libelle><bloc/></blocs>")
+    kind, values, unknown = _same(record, table)
+    assert (kind, values) == ("values", {"label": "x"})
+    assert [item["xml"] for item in unknown] == ["<bloc/>"]

@@ -4,8 +4,9 @@
 elements, same :class:`~.reading.Problem` on the same element) but without the generic
 walk's per-node work: each group gets its own function, generated from the table with
 ``exec`` the first time the table is read, where the node kinds are decided once (no
-``isinstance`` chain per element), the group's leaves, children and keys are constants,
-and each non-leaf child is dispatched by one dict lookup to its own handler. Node kinds
+``isinstance`` chain per element), the group's leaves, children and keys are constants
+(a group of few leaves tests the tag against each, in table order), and each non-leaf
+child is dispatched by one dict lookup to its own handler. Node kinds
 the compiler does not know (:class:`~.nodes.Custom`, :class:`~.nodes.Derived`, leaves
 with attributes or an absence) are handed to the generic walk, which stays the reference:
 ``tests/test_xmltable_compiled.py`` proves both agree on every real fiche and on generated
@@ -42,10 +43,10 @@ def compiled(table: Group) -> GroupReader:
 
 
 def _compile(table: Group) -> GroupReader:
-    if type(table) is not Group:  # a kind of group with a reading of its own
+    if type(table) is not Group:  # a record table of another kind: the generic walk
 
         def generic(element: etree._Element, out: dict[str, Any], unknown: Unknown) -> None:
-            reading._read_node(element, table, out, unknown)
+            reading.read_group(element, table, out, unknown)
 
         return generic
     return _Compiler().compile(table)
@@ -61,8 +62,8 @@ def read_record(
     return values, finish_record(record, found)
 
 
-# The generated source of a group: the generic walk's ``read_group`` with its loop
-# unrolled for this group. ``{body}`` dispatches the children that are not plain leaves.
+# The generated source of a group: the generic walk's ``read_group`` specialised for this
+# group; ``{handlers}`` dispatches the children that are not plain leaves.
 _GROUP = """
 def {name}(element, out, unknown):
 {prologue}    for child in element:

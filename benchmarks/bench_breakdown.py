@@ -42,7 +42,7 @@ def _walker() -> Callable[[Any], dict[str, Any]]:
         from rncpkit.formats.fc_xml import V41
 
         try:  # the compiled walk the reader uses, where there is one
-            from rncpkit.formats.xmltable.compiled import read_record
+            from rncpkit.formats.xmltable.compiled_reader import read_record
         except ImportError:
             from rncpkit.formats.xmltable import read_record
 

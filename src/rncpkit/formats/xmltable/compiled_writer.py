@@ -9,7 +9,7 @@ of a method call and a lookup per element. Only tables made of plain nodes are c
 (leaves without attributes, absence or minimum; groups, lists, repeated items, values;
 no attributes, element text or namespaces): for any other table it returns None and the
 caller keeps the generic walk, which stays the reference
-(``tests/test_xmltable_compiled.py`` compares both byte for byte).
+(``tests/test_xmltable_compiled_reader.py`` compares both byte for byte).
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ walk's per-node work: each group gets its own function, generated from the table
 child is dispatched by one dict lookup to its own handler. Node kinds
 the compiler does not know (:class:`~.nodes.Custom`, :class:`~.nodes.Derived`, leaves
 with attributes or an absence) are handed to the generic walk, which stays the reference:
-``tests/test_xmltable_compiled.py`` proves both agree on every real fiche and on generated
+``tests/test_xmltable_compiled_reader.py`` proves both agree on every real fiche and on generated
 ones, errors included.
 """
 

@@ -26,10 +26,12 @@ from rncpkit.formats.xmltable import (
     Leaf,
     ListOf,
     Problem,
-    compiled,
     read_record,
     relative_path,
     write_record,
+)
+from rncpkit.formats.xmltable import (
+    compiled_reader as compiled,
 )
 from rncpkit.formats.xmltable.compiled_writer import record_writer
 from rncpkit.model import Certification

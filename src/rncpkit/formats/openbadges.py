@@ -10,9 +10,9 @@ supplies it for RS fiches); nothing here is mandatory that RNCP lacks.
 
 from __future__ import annotations
 
-import json
 from typing import IO, Any
 
+from rncpkit import jsonwrite
 from rncpkit.errors import OutputError
 from rncpkit.europass import vocab
 from rncpkit.europass.graph import Uris, is_url, split_items, warn_placeholder
@@ -36,9 +36,8 @@ NSF_FRAMEWORK = "NSF (Nomenclature des spécialités de formation)"
 
 Node = dict[str, Any]
 
-_encode = json.JSONEncoder(ensure_ascii=False).encode
-"""One encoder for every node: ``json.dumps(node, ensure_ascii=False)`` builds a new
-encoder per call."""
+_encode = jsonwrite.encoder()
+"""One encoder for every node (see :mod:`rncpkit.jsonwrite`)."""
 
 
 def _alignment(

@@ -154,17 +154,30 @@ class _Page:
         self.w(f'<p class="missing">— {self.why_absent(name)}</p>')
 
     def fragment(self, value: str | None) -> str:
-        """A flattened RNCP text as paragraphs and bullet lists."""
+        """A flattened RNCP text as paragraphs and bullet lists.
+
+        The text is escaped whole, then split, rather than line by line (one escape per
+        text instead of one per line): the same lines, since an escape (``&…;``) holds no
+        blank and no bullet, starts with ``&``, which is neither a blank nor a letter, as are
+        the characters it replaces. A text with a character HTML forbids is split first:
+        some of those are blanks that the split strips.
+        """
+        if not value:
+            return ""
+        if _FORBIDDEN.search(value) is None:
+            items = [(is_item, line) for is_item, line in text_items(escape(value, quote=True))]
+        else:
+            items = [(is_item, _e(line)) for is_item, line in text_items(value)]
         parts: list[str] = []
         in_list = False
-        for is_item, line in text_items(value):
+        for is_item, line in items:
             if is_item and not in_list:
                 parts.append(f"<ul{self.fr}>")
                 in_list = True
             elif not is_item and in_list:
                 parts.append("</ul>")
                 in_list = False
-            parts.append(f"<li>{_e(line)}</li>" if is_item else f"<p{self.fr}>{_e(line)}</p>")
+            parts.append(f"<li>{line}</li>" if is_item else f"<p{self.fr}>{line}</p>")
         if in_list:
             parts.append("</ul>")
         return "".join(parts)

@@ -62,7 +62,7 @@ def _writer(name: str, certs: list[Any]) -> Callable[[], object]:
         def to_directory() -> None:
             scratch = tempfile.mkdtemp(prefix="bench-write-")
             try:
-                rncpkit.write(certs, Path(scratch) / "pages", to="supplement-html", options=options)
+                rncpkit.write(certs, f"{scratch}/pages/", to="supplement-html", options=options)
             finally:
                 shutil.rmtree(scratch)
 

@@ -30,6 +30,7 @@ from rncpkit.europass.graph import (
     Graph,
     Identifier,
     Note,
+    Outcome,
     Qualification,
     Written,
     nothing_written,
@@ -289,8 +290,20 @@ accreditation = _entity("accreditation")
 location = _entity("location")
 
 
-def nodes(graph: Graph, seen: set[str]) -> list[Node]:
-    """The JSON-LD nodes of one fiche; shared entities already in ``seen`` are skipped."""
+_SKILL_JSON = _encode(concept(Concept.of(vocab.SKILL)))
+
+
+def outcome_json(o: Outcome) -> str:
+    """``learningOutcome`` (LOQ's commonest entity, about 25 a fiche) encoded in one
+    f-string: the text of ``_encode(outcome(o))`` (a test compares them), without building
+    the node and walking it (together a seventh of the writer's time)."""
+    title = f', "title": {{"fr": {_encode(o.title)}}}' if o.title else ""
+    return f'{{"id": {_encode(o.id)}, "type": "LearningOutcome"{title}, "dcType": {_SKILL_JSON}}}'
+
+
+def nodes(graph: Graph, seen: set[str], outcome: Callable[[Outcome], Any] = outcome) -> list[Any]:
+    """The JSON-LD nodes of one fiche; shared entities already in ``seen`` are skipped.
+    ``outcome`` makes the outcome nodes (the writer gives :func:`outcome_json`)."""
     return [
         *(qualification(q) for q in graph.qualifications),
         *(outcome(o) for o in graph.outcomes),
@@ -321,7 +334,8 @@ class JsonLdWriter:
         graph = self._builder.build(certification)
         self._written.check(certification, graph)
         try:
-            text = ",\n".join(_encode(node) for node in nodes(graph, self._written.shared))
+            fiche = nodes(graph, self._written.shared, outcome_json)
+            text = ",\n".join(node if type(node) is str else _encode(node) for node in fiche)
             data = text.encode("utf-8")
         except UnicodeEncodeError as exc:
             raise OutputError(

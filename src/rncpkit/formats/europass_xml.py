@@ -111,10 +111,10 @@ def _encoded(text: str) -> bytes:
         data = text.encode("utf-8")
     except UnicodeEncodeError as exc:
         raise _Unwritable(f"character {exc.object[exc.start]!r} cannot be written in XML") from None
-    if (
-        len(data.translate(None, _C0)) != len(data)
-        or b"\xef\xbf\xbe" in data
-        or b"\xef\xbf\xbf" in data
+    if len(data.translate(None, _C0)) != len(data) or (
+        # U+FFFE / U+FFFF; their lead byte (rare: U+F000…U+FFFF) is looked for first, with
+        # memchr: two 3-byte searches over every container cost about 50 µs a fiche
+        b"\xef" in data and (b"\xef\xbf\xbe" in data or b"\xef\xbf\xbf" in data)
     ):
         bad = next(
             char

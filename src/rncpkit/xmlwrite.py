@@ -284,7 +284,8 @@ class XmlWriter:
     def leaf(self, tag: str, text: str | None, attributes: Mapping[str, str] | None = None) -> None:
         """A text-only element on one line; ``text=None`` writes it empty (``<A/>``)."""
         # Called for every text element: the common case (plain tag, no attribute, text
-        # with nothing to escape) is one regex search and one append.
+        # with nothing to escape) is one regex search and one append. The compiled table
+        # writers (formats.xmltable.compiled) inline this case: keep both in step.
         opened = self._open
         if not opened or not opened[-1].children:
             self._open_parent()

@@ -50,6 +50,7 @@ __all__ = [
     "nothing_written",
     "slug",
     "split_items",
+    "term_concept",
     "warn_placeholder",
 ]
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from rncpkit.errors import OutputError
+from rncpkit.formats.xmltable.compiled import compiled_writer
 from rncpkit.formats.xmltable.nodes import (
     Attribute,
     Context,
@@ -192,12 +193,10 @@ def write_record(writer: XmlWriter, table: Group, obj: Any) -> None:
             table.tag, attribute_values(table.attributes, obj), namespaces=table.namespaces
         )
         try:
-            compiled_writer(table)(writer, obj, None)  # write_children(writer, table, obj)
+            # what write_children(writer, table, obj) writes, without interpreting the table
+            compiled_writer(table)(writer, obj, None)
         except OutputError as exc:
             if exc.field is None:
                 exc.field = local_name(table.tag)
             raise
         writer.end()
-
-
-from rncpkit.formats.xmltable.compiled import compiled_writer  # noqa: E402 (uses this module)

@@ -169,3 +169,19 @@ def test_a_table_with_every_node_kind(changes: dict[str, Any], namespaced: bool)
 
 def test_compiled_once_per_table() -> None:
     assert compiled_writer(_EVERY_KIND) is compiled_writer(_EVERY_KIND)
+
+
+def test_a_codec_that_gives_no_text_is_written_as_the_interpreter_does() -> None:
+    """A format giving None (an empty element) or a number (refused) is left to
+    ``XmlWriter.leaf``, as the interpreter leaves it."""
+    from rncpkit.formats.xmltable import Codec
+
+    for spelled in (lambda _value: None, lambda value: value):
+        codec = Codec("odd", str, spelled)
+        table = Group("record", None, (Leaf("odd", "odd", codec), Leaf("after", "after")))
+        record = {"odd": 3, "after": "x"}
+        assert _compiled(table, record) == _interpreted(table, record)
+    assert (
+        _compiled(table, {"odd": None, "after": "x"})
+        == b"<record>\n    <after>x</after>\n</record>"
+    )

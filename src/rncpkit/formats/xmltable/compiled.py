@@ -139,6 +139,11 @@ class _Compiler:
             self.emit(indent + 1, f"leaf({tag}, {text})")
             return
         self.emit(indent + 1, f"{value} = {text}")
+        if codec is not format_enum_or_text:  # a text for sure only from that format
+            self.emit(indent + 1, f"if type({value}) is not str:")
+            self.emit(indent + 2, f"leaf({tag}, {value})")
+            self.emit(indent + 1, "else:")
+            indent += 1
         self.emit(indent + 1, "if not opened[-1].children:")
         self.emit(indent + 2, "w._open_parent()")
         self.emit(indent + 1, f"if special({value}) is not None:")

@@ -352,6 +352,7 @@ class Uris:
     def __init__(self, base: str | None) -> None:
         base = base or DEFAULT_BASE_URI
         self.base = base if base.endswith(("/", "#", ":")) else base + "/"
+        self._organisations: dict[tuple[str | None, str], str] = {}
 
     def fiche(self, number: str) -> str:
         return f"{self.base}{number}"
@@ -368,7 +369,17 @@ class Uris:
     def organisation(self, certifier: Certifier) -> str:
         """One URI per distinct organisation, the same in every run: by SIRET when the
         fiche gives one, else by name (see :func:`name_key`); a certifier named like
-        France compétences without SIRET is the accrediting agent itself."""
+        France compétences without SIRET is the accrediting agent itself. Memoised (the
+        same certifiers sign thousands of fiches; a name's key is a slug and a digest)."""
+        key = (certifier.siret, certifier.name)
+        uri = self._organisations.get(key)
+        if uri is None:
+            if len(self._organisations) >= 4096:  # bounded: memory stays flat
+                self._organisations.clear()
+            uri = self._organisations[key] = self._organisation(certifier)
+        return uri
+
+    def _organisation(self, certifier: Certifier) -> str:
         if certifier.siret:
             return f"{self.base}organisation/siret/{certifier.siret}"
         if slug(certifier.name) == _FRANCE_COMPETENCES_SLUG:

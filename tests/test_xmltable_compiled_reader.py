@@ -7,7 +7,6 @@ certifications."""
 from __future__ import annotations
 
 import copy
-import io
 from pathlib import Path
 from typing import Any
 
@@ -16,11 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-import rncpkit
 from rncpkit import xmlsafe
-from rncpkit.errors import OutputError
-from rncpkit.formats.fc_xml import V41, VERSIONS
-from rncpkit.formats.fc_xml.writing import INDENT
+from rncpkit.formats.fc_xml import VERSIONS
 from rncpkit.formats.xmltable import (
     Group,
     Leaf,
@@ -28,17 +24,12 @@ from rncpkit.formats.xmltable import (
     Problem,
     read_record,
     relative_path,
-    write_record,
 )
 from rncpkit.formats.xmltable import (
     compiled_reader as compiled,
 )
-from rncpkit.formats.xmltable.compiled_writer import record_writer
-from rncpkit.model import Certification
-from rncpkit.xmlwrite import XmlWriter
 
 from .conftest import FC_REFERENCE, REAL_V41_SAMPLES, SAMPLES, reference
-from .test_properties import CERTIFICATION
 from .test_xmltable import ROOT_TABLE, TABLE, WRITTEN, XML
 
 
@@ -164,69 +155,6 @@ def test_compiled_reader_agrees_on_mutated_records_of_every_kind(
 
 
 # --------------------------------------------------------------------------- the writer
-
-
-def _generic_bytes(table: Group, cert: Any) -> bytes:
-    buffer = io.BytesIO()
-    writer = XmlWriter(buffer, indent=INDENT, level=1)
-    write_record(writer, table, cert)
-    return buffer.getvalue()
-
-
-def _written(table: Group, cert: Any) -> tuple[Any, ...]:
-    """Both writers' output for ``cert``, or both errors: they must agree."""
-    compiled_writer = record_writer(table, INDENT, 1)
-    assert compiled_writer is not None
-    try:
-        expected: tuple[Any, ...] = ("bytes", _generic_bytes(table, cert))
-    except OutputError as exc:
-        expected = ("error", exc.message, exc.field)
-    try:
-        got: tuple[Any, ...] = ("bytes", compiled_writer(cert).encode("utf-8"))
-    except OutputError as exc:
-        got = ("error", exc.message, exc.field)
-    assert got == expected
-    return got
-
-
-@pytest.mark.parametrize("name", REAL_V41_SAMPLES)
-def test_compiled_writer_writes_every_real_fiche_byte_for_byte(name: str) -> None:
-    path = reference("france-competences", name)
-    certs = list(rncpkit.read(path))
-    assert certs
-    for cert in certs:
-        assert _written(V41, cert)[0] == "bytes"
-
-
-def test_compiled_writer_writes_the_embedded_sample_and_the_flux_is_unchanged() -> None:
-    cert = next(rncpkit.read(SAMPLES / "RNCP35080.xml"))
-    kind, data = _written(V41, cert)
-    assert kind == "bytes"
-    assert data.startswith(b"\n    <FICHE>\n        <NUMERO_FICHE>RNCP35080</NUMERO_FICHE>")
-    out = io.BytesIO()
-    rncpkit.write([cert], out, "fc-xml")
-    assert next(rncpkit.read(out.getvalue())) == cert
-
-
-def test_compiled_writer_refuses_what_xml_cannot_carry_as_the_generic_one() -> None:
-    cert = next(rncpkit.read(SAMPLES / "RNCP35080.xml"))
-    broken = cert.model_copy(update={"objectives": "a\x07b"})
-    kind, message, field = _written(V41, broken)
-    assert (kind, field) == ("error", "OBJECTIFS_CONTEXTE")
-    assert "U+0007" in message
-
-
-def test_tables_with_other_node_kinds_keep_the_generic_writer() -> None:
-    assert record_writer(VERSIONS["3.0"], INDENT, 1) is None  # Custom nodes
-    assert record_writer(ROOT_TABLE, INDENT, 1) is None  # attributes, Text, Derived
-    assert record_writer(TABLE, INDENT, 1) is None  # namespaced
-    assert record_writer(V41, INDENT, 1) is record_writer(V41, INDENT, 1)  # built once
-
-
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(CERTIFICATION)
-def test_compiled_writer_agrees_on_any_certification(data: dict[str, Any]) -> None:
-    _written(V41, Certification.model_validate(data))
 
 
 def test_a_record_table_of_another_kind_is_read_by_the_generic_walk() -> None:

@@ -12,7 +12,6 @@ from lxml import etree
 from rncpkit import xmlsafe
 from rncpkit.errors import OutputError, UsageError
 from rncpkit.formats.xmltable import Group, write_record
-from rncpkit.formats.xmltable.compiled_writer import record_writer
 from rncpkit.model import Certification, UnknownElement
 from rncpkit.xmlwrite import XmlWriter
 
@@ -52,11 +51,6 @@ class FluxWriter:
                 f"cannot write flux version {version!r} (writable: {', '.join(writable)})"
             )
         self._table = tables[version]
-        self._stream = stream
-        self._compiled = record_writer(self._table, INDENT, 1)
-        """The table's compiled writer (None for tables the compiler leaves to the generic
-        walk): a fiche comes out of it as one string, written after what the XML writer
-        has flushed, so that the bytes are those of the generic walk."""
         self._xml = XmlWriter(stream, indent=INDENT)
         self._xml.declaration(standalone=False)
         self._xml.start("FICHES")
@@ -68,10 +62,6 @@ class FluxWriter:
             if certification.unknown_elements:
                 self._xml.fragment(self._with_unknown(certification))
                 self._xml.flush()
-            elif self._compiled is not None:
-                text = self._compiled(certification)  # whole, or an OutputError
-                self._xml.flush()
-                self._stream.write(text.encode("utf-8"))
             else:
                 write_record(self._xml, self._table, certification)
         except OutputError as exc:

@@ -1,222 +1,208 @@
-"""The writer walk of a table compiled into straight-line Python, for record-sized output.
+"""A table's writer walk compiled into one Python function, for the per-record hot path.
 
-:func:`record_writer` turns a table into one function ``obj -> str`` that writes the
-record element exactly as :func:`.writing.write_record` through an
-:class:`~rncpkit.xmlwrite.XmlWriter` would (same bytes, same
-:class:`~rncpkit.errors.OutputError` naming the element of a value XML cannot carry), but
-with each element's tag, margin, field and codec as constants of generated code instead
-of a method call and a lookup per element. Only tables made of plain nodes are compiled
-(leaves without attributes, absence or minimum; groups, lists, repeated items, values;
-no attributes, element text or namespaces): for any other table it returns None and the
-caller keeps the generic walk, which stays the reference
-(``tests/test_xmltable_compiled_reader.py`` compares both byte for byte).
+:func:`~.writing.write_children` interprets a table: for every element of every record it
+looks up the node's kind, key, codec and tag, and calls itself for every list item. This
+module writes, once per table, the Python source of the same walk with those lookups done
+(``obj.title``, the tag as a constant, list items as inner loops) and compiles it. Only the
+common node kinds are compiled: plain leaves, lists, repeated items, groups and value
+lists; any other node (custom, derived, a leaf with attributes or an absence, a group with
+a text or attributes, a kind added later) is written by the interpreter, for that node
+alone, so the output is the interpreter's byte for byte (a test compares both on every
+table and real fiche).
 """
 
 from __future__ import annotations
 
+import keyword
 from collections.abc import Callable
-from enum import Enum
 from typing import Any
 
+from rncpkit import xmlwrite
 from rncpkit.formats.xmltable.nodes import (
+    Context,
     Group,
     Leaf,
     ListOf,
-    Node,
     Repeated,
     Values,
     format_enum_or_text,
 )
-from rncpkit.formats.xmltable.writing import _get
-from rncpkit.xmlwrite import _SPECIAL, check_text, escape_text
+from rncpkit.xmlwrite import XmlWriter
 
-__all__ = ["record_writer"]
+__all__ = ["compiled_writer"]
 
-RecordWriter = Callable[[Any], str]
+Writer = Callable[[XmlWriter, Any, "Context | None"], None]
 
-_CACHE: dict[tuple[int, str, int], tuple[Group, RecordWriter | None]] = {}
-
-
-def record_writer(table: Group, indent: str, level: int) -> RecordWriter | None:
-    """``obj -> str``: the record element of ``obj`` as ``table`` describes it, indented by
-    ``indent`` from depth ``level`` (its line break first); None when ``table`` holds
-    nodes this compiler leaves to the generic writer. Built once per table and layout."""
-    key = (id(table), indent, level)
-    entry = _CACHE.get(key)
-    if entry is None or entry[0] is not table:
-        writer = _Compiler(indent).compile(table, level) if _plain(table) else None
-        entry = _CACHE[key] = (table, writer)
-    return entry[1]
+_CACHE: dict[int, tuple[Group, Writer]] = {}
 
 
-def _plain(node: Node) -> bool:
-    """Whether the compiler knows ``node`` and everything under it (by exact type)."""
-    kind = type(node)
-    if kind is Leaf:
-        assert isinstance(node, Leaf)
-        return (
-            isinstance(node.key, str)
-            and not node.attributes
-            and node.absence is None
-            and not node.occurs[0]
-            and node.tag[:1] != "{"
-        )
-    if kind is Values:
-        assert isinstance(node, Values)
-        return node.key is not None and "{" not in node.tag + node.item
-    if kind in (Group, ListOf, Repeated):
-        assert isinstance(node, Group)
-        if node.attributes or node.content is not None or node.namespaces:
-            return False
-        if node.tag[:1] == "{" or (isinstance(node, ListOf) and node.item[:1] == "{"):
-            return False
-        if isinstance(node, ListOf | Repeated) and not isinstance(node.key, str):
-            return False
-        return all(_plain(child) for child in node.children)
-    return False
+def compiled_writer(group: Group) -> Writer:
+    """``write(writer, obj, context)``: what ``write_children(writer, group, obj, context)``
+    writes, compiled once per table (tables are long-lived constants)."""
+    cached = _CACHE.get(id(group))
+    if cached is not None and cached[0] is group:
+        return cached[1]
+    function = _Compiler().compile(group)
+    _CACHE[id(group)] = (group, function)  # the group is kept: its id stays its own
+    return function
 
 
-_ENUM_TEXTS: dict[Enum, str] = {}
-"""Enum member → its text (an enum's ``value`` is a Python-level property: 0.5 µs a read,
-about 30 a fiche)."""
+def _plain(tag: str) -> bool:
+    """A tag that can be written inside the generated f-string as it is."""
+    return not any(char in tag for char in "{}'\\\n")
 
 
-def _enum_text(value: Any) -> str:
-    """:func:`~.nodes.format_enum_or_text` of a value that is not a plain str."""
-    if isinstance(value, Enum):
-        text = _ENUM_TEXTS.get(value)
-        if text is None:
-            text = _ENUM_TEXTS[value] = format_enum_or_text(value)
-        return text
-    return format_enum_or_text(value)
+def _attribute(key: str) -> bool:
+    return key.isidentifier() and not keyword.iskeyword(key)
 
 
 class _Compiler:
-    def __init__(self, indent: str) -> None:
-        self.indent = indent
+    def __init__(self) -> None:
         self.lines: list[str] = []
-        self.namespace: dict[str, Any] = {
-            "_get": _get,
-            "_SPECIAL": _SPECIAL.search,
-            "check_text": check_text,
-            "escape_text": escape_text,
-            "enum_text": _enum_text,
+        self.constants: list[Any] = []
+        self.names = 0
+
+    def constant(self, value: Any) -> str:
+        self.constants.append(value)
+        return f"K[{len(self.constants) - 1}]"
+
+    def fresh(self, stem: str) -> str:
+        self.names += 1
+        return f"{stem}{self.names}"
+
+    def emit(self, indent: int, line: str) -> None:
+        self.lines.append("    " * indent + line)
+
+    def compile(self, group: Group) -> Writer:
+        from rncpkit.formats.xmltable import writing
+
+        self.emit(0, "def write(w, o0, context):")
+        self.emit(1, "leaf = w.leaf; start = w.start; end = w.end")
+        # XmlWriter.leaf() inlined (see its fast path): the element's pending start tag,
+        # the escape when needed, one append of the line at the depth's margin.
+        self.emit(1, "opened = w._open; parts = w._parts; margins = w._margins; base = w._base")
+        self.body(group, "o0", 1)
+        namespace: dict[str, Any] = {
+            "K": self.constants,
+            "_get": writing._get,
+            "attribute_values": writing.attribute_values,
+            "_text_element": writing._text_element,
+            "write_children": writing.write_children,
+            "_AS_IS": format_enum_or_text,
+            "special": xmlwrite.SPECIAL.search,
+            "checked": xmlwrite.checked_text,
         }
-        self.count = 0
+        exec(compile("\n".join(self.lines), f"<xmltable writer of {group.tag}>", "exec"), namespace)
+        function: Writer = namespace["write"]
+        return function
 
-    def margin(self, level: int) -> str:
-        return "" if level == 0 else "\n" + self.indent * level
+    def get(self, obj: str, key: Any) -> str:
+        """``_get(obj, key)``, inlined for a plain field name."""
+        if isinstance(key, str) and _attribute(key):
+            return f"({obj}.get({key!r}) if isinstance({obj}, dict) else {obj}.{key})"
+        return f"_get({obj}, {self.constant(key)})"
 
-    def name(self, prefix: str) -> str:
-        self.count += 1
-        return f"{prefix}{self.count}"
+    def body(self, group: Group, obj: str, indent: int) -> None:
+        """The walk of ``group``'s children for the object in variable ``obj``."""
+        is_dict = self.fresh("d")
+        margin = self.fresh("m")
+        if any(kind == 0 for kind, _node in group.plan):
+            self.emit(indent, f"{is_dict} = type({obj}) is dict")
+            self.emit(indent, f"{margin} = margins[base + len(opened)]")
+        for kind, node in group.plan:
+            if kind == 0 and isinstance(node, Leaf) and isinstance(node.key, str):
+                self.leaf(node, obj, is_dict, margin, indent)
+            elif kind in (1, 2) and isinstance(node, ListOf | Repeated) and node.content is None:
+                self.items(node, obj, indent)
+            elif kind == 3 and isinstance(node, Group) and node.content is None:
+                self.group(node, obj, indent)
+            elif kind == 4 and isinstance(node, Values):
+                self.values(node, obj, indent)
+            elif kind not in (6, 7):  # attributes and texts are written with their element
+                alone = self.constant(Group(group.tag, None, children=(node,)))
+                self.emit(indent, f"write_children(w, {alone}, {obj}, context)")
 
-    def constant(self, value: object) -> str:
-        name = self.name("c")
-        self.namespace[name] = value
-        return name
-
-    def emit(self, depth: int, line: str) -> None:
-        self.lines.append("    " * depth + line)
-
-    def compile(self, table: Group, level: int) -> RecordWriter:
-        self.lines = ["def write(obj):", "    parts = []", "    append = parts.append"]
-        # the record element itself: written even when empty, as write_record does
-        self.element(table, "obj", level, 1, omit_if_empty=False)
-        self.lines.append('    return "".join(parts)')
-        source = "\n".join(self.lines)
-        exec(compile(source, f"<xmltable writer of {table.tag}>", "exec"), self.namespace)
-        writer: RecordWriter = self.namespace["write"]
-        return writer
-
-    def element(
-        self, group: Group, obj: str, level: int, depth: int, *, omit_if_empty: bool
-    ) -> None:
-        """``<tag>children</tag>`` of ``obj`` (an expression), ``<tag/>`` without children,
-        nothing at all when empty with ``omit_if_empty``."""
-        mark = self.name("mark")
-        margin = self.margin(level)
-        self.emit(depth, f"{mark} = len(parts)")
-        self.emit(depth, f"append({margin + '<' + group.tag + '>'!r})")
-        self.children(group, obj, level + 1, depth)
-        self.emit(depth, f"if len(parts) == {mark} + 1:")
-        if omit_if_empty:
-            self.emit(depth + 1, f"del parts[{mark}]")
+    def leaf(self, node: Leaf, obj: str, is_dict: str, margin: str, indent: int) -> None:
+        key = node.key
+        assert isinstance(key, str)
+        value = self.fresh("v")
+        read = f"{obj}.{key}" if _attribute(key) else f"getattr({obj}, {key!r})"
+        self.emit(indent, f"{value} = {obj}.get({key!r}) if {is_dict} else {read}")
+        self.emit(indent, f"if {value} is not None:")
+        tag = repr(node.tag)
+        codec = node.codec.format
+        if codec is format_enum_or_text:
+            text = f"{value} if type({value}) is str else _AS_IS({value})"
         else:
-            self.emit(depth + 1, f"parts[{mark}] = {margin + '<' + group.tag + '/>'!r}")
-        self.emit(depth, "else:")
-        end = (self.margin(level) or "\n") + "</" + group.tag + ">"
-        self.emit(depth + 1, f"append({end!r})")
+            text = f"{self.constant(codec)}({value})"
+        if node.tag[0] == "{" or not _plain(node.tag):  # the writer resolves a prefix
+            self.emit(indent + 1, f"leaf({tag}, {text})")
+            return
+        self.emit(indent + 1, f"{value} = {text}")
+        if codec is not format_enum_or_text:  # a text for sure only from that format
+            self.emit(indent + 1, f"if type({value}) is not str:")
+            self.emit(indent + 2, f"leaf({tag}, {value})")
+            self.emit(indent + 1, "else:")
+            indent += 1
+        self.emit(indent + 1, "if not opened[-1].children:")
+        self.emit(indent + 2, "w._open_parent()")
+        self.emit(indent + 1, f"if special({value}) is not None:")
+        self.emit(indent + 2, f"{value} = checked({value}, {tag})")
+        self.emit(indent + 1, f"parts.append(f'{{{margin}}}<{node.tag}>{{{value}}}</{node.tag}>')")
 
-    def value(self, obj: str, key: Any) -> str:
-        """The expression of field ``key`` of ``obj`` (a model, or a dict for scalars)."""
-        if isinstance(key, str):
-            return f"({obj}.get({key!r}) if {obj}.__class__ is dict else {obj}.{key})"
-        return f"_get({obj}, {key!r})"
+    def attributes(self, node: Group, obj: str) -> str:
+        if not node.attributes:
+            return "None"
+        return f"attribute_values({self.constant(node.attributes)}, {obj}, context)"
 
-    def leaf(self, tag: str, text: str, level: int, depth: int) -> None:
-        """XmlWriter.leaf: escaped (or refused) only when a special character is there."""
-        self.emit(depth, f"text = {text}")
-        self.emit(depth, "if _SPECIAL(text) is not None:")
-        self.emit(depth + 1, f"check_text(text, {'<' + tag + '>'!r}, field={tag!r})")
-        self.emit(depth + 1, "text = escape_text(text)")
-        start, end = self.margin(level) + "<" + tag + ">", "</" + tag + ">"
-        self.emit(depth, f"append({start!r} + text + {end!r})")
+    def items(self, node: ListOf | Repeated, obj: str, indent: int) -> None:
+        items, item, value = self.fresh("items"), self.fresh("item"), self.fresh("o")
+        self.emit(indent, f"{items} = {self.get(obj, node.key)}")
+        if isinstance(node, ListOf):
+            self.emit(indent, f"if {items}:")
+            indent += 1
+            self.emit(indent, f"start({node.tag!r})")
+            tag = node.item
+        else:
+            if node.slot is not None:
+                self.emit(indent, f"{items} = {items}[{node.slot}:{node.slot + 1}]")
+            tag = node.tag
+        self.emit(indent, f"for {item} in {items}:")
+        scalar = f"{{{node.scalar!r}: {item}}}" if node.scalar else item
+        self.emit(indent + 1, f"{value} = {scalar}")
+        self.emit(indent + 1, f"start({tag!r}, {self.attributes(node, value)})")
+        self.body(node, value, indent + 1)
+        self.emit(indent + 1, "end()")
+        if isinstance(node, ListOf):
+            self.emit(indent, "end()")
 
-    def formatted(self, format: Callable[[Any], str], value: str) -> str:
-        if format is format_enum_or_text:
-            return f"({value} if {value}.__class__ is str else enum_text({value}))"
-        return f"{self.constant(format)}({value})"
+    def group(self, node: Group, obj: str, indent: int) -> None:
+        namespaces = self.constant(node.namespaces) if node.namespaces else "None"
+        if node.key is None:
+            omit = not node.occurs[0]
+            self.emit(
+                indent,
+                f"start({node.tag!r}, {self.attributes(node, obj)}, namespaces={namespaces}, "
+                f"omit_if_empty={omit})",
+            )
+            self.body(node, obj, indent)
+            self.emit(indent, "end()")
+            return
+        value = self.fresh("o")
+        self.emit(indent, f"{value} = {self.get(obj, node.key)}")
+        self.emit(indent, f"if {value} is not None:")
+        self.emit(
+            indent + 1,
+            f"start({node.tag!r}, {self.attributes(node, value)}, namespaces={namespaces})",
+        )
+        self.body(node, value, indent + 1)
+        self.emit(indent + 1, "end()")
 
-    def children(self, group: Group, obj: str, level: int, depth: int) -> None:
-        for node in group.children:
-            if isinstance(node, Leaf):
-                value = self.name("v")
-                self.emit(depth, f"{value} = {self.value(obj, node.key)}")
-                self.emit(depth, f"if {value} is not None:")
-                text = self.formatted(node.codec.format, value)
-                self.leaf(node.tag, text, level, depth + 1)
-            elif isinstance(node, Values):
-                values = self.name("values")
-                self.emit(depth, f"{values} = {self.value(obj, node.key)}")
-                self.emit(depth, f"if {values}:")
-                self.emit(depth + 1, f"append({self.margin(level) + '<' + node.tag + '>'!r})")
-                item = self.name("item")
-                self.emit(depth + 1, f"for {item} in {values}:")
-                text = self.formatted(node.codec.format, item)
-                self.leaf(node.item, text, level + 1, depth + 2)
-                end = self.margin(level) + "</" + node.tag + ">"
-                self.emit(depth + 1, f"append({end!r})")
-            elif isinstance(node, ListOf):
-                items = self.name("items")
-                self.emit(depth, f"{items} = {self.value(obj, node.key)}")
-                self.emit(depth, f"if {items}:")
-                self.emit(depth + 1, f"append({self.margin(level) + '<' + node.tag + '>'!r})")
-                item = self.name("item")
-                self.emit(depth + 1, f"for {item} in {items}:")
-                value = f"{{{node.scalar!r}: {item}}}" if node.scalar else item
-                entry = self.name("entry")
-                self.emit(depth + 2, f"{entry} = {value}")
-                item_group = Group(node.item, None, node.children)
-                self.element(item_group, entry, level + 1, depth + 2, omit_if_empty=False)
-                end = self.margin(level) + "</" + node.tag + ">"
-                self.emit(depth + 1, f"append({end!r})")
-            elif isinstance(node, Repeated):
-                items = self.name("items")
-                self.emit(depth, f"{items} = {self.value(obj, node.key)}")
-                if node.slot is not None:
-                    self.emit(depth, f"{items} = {items}[{node.slot}:{node.slot + 1}]")
-                item = self.name("item")
-                self.emit(depth, f"for {item} in {items}:")
-                value = f"{{{node.scalar!r}: {item}}}" if node.scalar else item
-                entry = self.name("entry")
-                self.emit(depth + 1, f"{entry} = {value}")
-                self.element(node, entry, level, depth + 1, omit_if_empty=False)
-            elif isinstance(node, Group):
-                if node.key is None:  # a section of obj, left out when empty unless required
-                    self.element(node, obj, level, depth, omit_if_empty=not node.occurs[0])
-                else:
-                    value = self.name("v")
-                    self.emit(depth, f"{value} = {self.value(obj, node.key)}")
-                    self.emit(depth, f"if {value} is not None:")
-                    self.element(node, value, level, depth + 1, omit_if_empty=False)
+    def values(self, node: Values, obj: str, indent: int) -> None:
+        values, value = self.fresh("values"), self.fresh("v")
+        self.emit(indent, f"{values} = {self.get(obj, node.key)}")
+        self.emit(indent, f"if {values}:")
+        self.emit(indent + 1, f"start({node.tag!r})")
+        self.emit(indent + 1, f"for {value} in {values}:")
+        self.emit(indent + 2, f"leaf({node.item!r}, {self.constant(node.codec.format)}({value}))")
+        self.emit(indent + 1, "end()")

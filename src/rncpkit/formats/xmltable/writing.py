@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from rncpkit.errors import OutputError
-from rncpkit.formats.xmltable.compiled import compiled_writer
+from rncpkit.formats.xmltable.compiled_writer import compiled_writer
 from rncpkit.formats.xmltable.nodes import (
     Attribute,
     Context,

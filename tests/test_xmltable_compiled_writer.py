@@ -8,6 +8,7 @@ import io
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 import rncpkit
 from rncpkit.formats.fc_xml import VERSIONS, WRITABLE
@@ -28,9 +29,10 @@ from rncpkit.formats.xmltable import (
     write_children,
     write_record,
 )
-from rncpkit.formats.xmltable.compiled import compiled_writer
+from rncpkit.formats.xmltable.compiled_writer import compiled_writer
 from rncpkit.xmlwrite import XmlWriter
 from tests.conftest import REAL_V41_SAMPLES, SAMPLES, reference
+from tests.test_properties import CERTIFICATION
 
 
 def _interpreted(table: Group, obj: Any) -> bytes | str:
@@ -185,3 +187,31 @@ def test_a_codec_that_gives_no_text_is_written_as_the_interpreter_does() -> None
         _compiled(table, {"odd": None, "after": "x"})
         == b"<record>\n    <after>x</after>\n</record>"
     )
+
+
+def test_the_embedded_sample_is_written_alike_and_reads_back() -> None:
+    cert = next(rncpkit.read(SAMPLES / "RNCP35080.xml"))
+    written = _compiled(VERSIONS["4.1"], cert)
+    assert written == _interpreted(VERSIONS["4.1"], cert)
+    assert isinstance(written, bytes)
+    assert written.startswith(b"<FICHE>\n    <NUMERO_FICHE>RNCP35080</NUMERO_FICHE>\n")
+    out = io.BytesIO()
+    rncpkit.write([cert], out, to="fc-xml")
+    assert next(rncpkit.read(out.getvalue())) == cert
+
+
+def test_what_xml_cannot_carry_is_refused_alike_naming_the_element() -> None:
+    cert = next(rncpkit.read(SAMPLES / "RNCP35080.xml"))
+    broken = cert.model_copy(update={"objectives": "a\x07b"})
+    refused = _compiled(VERSIONS["4.1"], broken)
+    assert refused == _interpreted(VERSIONS["4.1"], broken)
+    assert isinstance(refused, str)
+    assert refused.startswith("OutputError OBJECTIFS_CONTEXTE:")
+    assert "U+0007" in refused
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(CERTIFICATION)
+def test_the_compiled_writer_agrees_on_any_certification(data: dict[str, Any]) -> None:
+    cert = rncpkit.Certification.model_validate(data)
+    assert _compiled(VERSIONS["4.1"], cert) == _interpreted(VERSIONS["4.1"], cert)

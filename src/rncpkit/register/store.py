@@ -15,6 +15,7 @@ from enum import StrEnum
 
 from rncpkit.model import Certification
 from rncpkit.register.schema import FTS_COLUMNS, TABLES
+from rncpkit.register.writer import Statements
 
 __all__ = [
     "DATA_BY_NUMBER",
@@ -299,10 +300,9 @@ class Rows:
 class Inserts:
     """New fiches gathered and written a batch at a time (one ``executemany`` per table)."""
 
-    def __init__(self, db: sqlite3.Connection) -> None:
+    def __init__(self, db: Statements, next_id: int) -> None:
         self.db = db
-        (last,) = db.execute("SELECT coalesce(max(id), 0) FROM fiches").fetchone()
-        self.next_id = int(last) + 1
+        self.next_id = next_id
         self.fiches: list[tuple[object, ...]] = []
         self.children: dict[str, list[tuple[object, ...]]] = {c.name: [] for c in CHILDREN}
         self._queues = tuple(self.children[c.name] for c in CHILDREN)

@@ -775,3 +775,101 @@ def test_an_unusual_layout_is_cut_by_the_parser_instead(
         again = reg.update([tmp_path / f"export_{DAY1}.xml"], as_of=dt.date(2026, 8, 18))
         assert (again.unchanged, again.changed) == (3, 0) and len(read) == 3
         assert list(reg.changes(since=dt.date(2026, 8, 17))) == []
+
+
+# ----------------------------------------------------------------------------- stored rows
+
+
+def _expected_rows(cert: rncpkit.Certification) -> dict[str, list[tuple[object, ...]]]:
+    """What each child table holds for a fiche, written from the model (the register draws
+    them from the stored JSON in SQL)."""
+
+    def numbered(rows: list[tuple[object, ...]]) -> list[tuple[object, ...]]:
+        return [(position, *row) for position, row in enumerate(rows)]
+
+    return {
+        "certifiers": numbered(
+            [(c.siret, c.siret and c.siret[:9], c.name, c.state) for c in cert.certifiers]
+        ),
+        "partners": numbered(
+            [
+                (p.siret, p.siret and p.siret[:9], p.name, p.habilitation, p.habilitation_state)
+                for p in cert.partners
+            ]
+        ),
+        "rome": numbered([(x.code,) for x in cert.rome]),
+        "nsf": numbered([(x.code,) for x in cert.nsf]),
+        "formacodes": numbered([(x.code,) for x in cert.formacodes]),
+        "blocks": numbered([(b.code, b.label) for b in cert.blocks]),
+        "links": numbered(
+            [("successor", n) for n in cert.successors]
+            + [("predecessor", n) for n in cert.predecessors]
+        ),
+        "routes": numbered([(code, str(int(r.open))) for code, r in cert.access_routes.items()]),
+    }
+
+
+def _stored_rows(path: Path, number: str) -> dict[str, list[tuple[object, ...]]]:
+    db = sqlite3.connect(path)
+    try:
+        (fiche_id,) = db.execute("SELECT id FROM fiches WHERE number = ?", (number,)).fetchone()
+        return {
+            table: db.execute(
+                f"SELECT * FROM {table} WHERE fiche_id = ? ORDER BY position", (fiche_id,)
+            ).fetchall()
+            for table in _expected_rows(seed())
+        }
+    finally:
+        db.close()
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_child_rows_drawn_from_the_json_are_the_models_values(tmp_path: Path, jobs: int) -> None:
+    """Real fiches (RNCP and RS, with partners, links, routes, blocks) and edge cases: no
+    SIRET, no list at all, predecessors without successors and the reverse."""
+    real = [
+        cert
+        for name in REAL_V41_SAMPLES
+        if (path := reference("france-competences", name)).is_file()
+        for cert in rncpkit.read(path)
+    ]
+    made = [
+        fiche("RNCP1", successors=["RNCP2"], predecessors=[]),
+        fiche("RNCP2", successors=[], predecessors=["RNCP1", "RS7"]),
+        fiche("RNCP3", rome=[], nsf=[], formacodes=[], blocks=[], access_routes={}),
+        fiche("RNCP4", certifiers=[{"name": "Sans SIRET"}], partners=[{"name": "Partenaire"}]),
+    ]
+    target = tmp_path / "r.sqlite"
+    Register.build(target, [export(tmp_path / f"export_{DAY1}.xml", made + real)], jobs=jobs)
+    for cert in made + real:
+        stored = _stored_rows(target, cert.number)
+        assert {t: [row[1:] for row in rows] for t, rows in stored.items()} == _expected_rows(
+            cert
+        ), cert.number
+
+
+def test_a_rewritten_fiche_leaves_no_word_of_its_old_texts(built: Path, tmp_path: Path) -> None:
+    """A changed fiche's full-text entry is removed with the very texts it was indexed
+    with (drawn again from its stored JSON) and indexed anew: its old words no longer find
+    it, its new ones do, its child rows are the new ones, and the index passes FTS5's own
+    integrity check."""
+    with Register(built) as reg:
+        old = reg.get("RNCP41336")
+        assert old is not None
+        others = [c for c in reg.fiches() if c.number != "RNCP41336"]
+        first = old.model_copy(update={"title": "Chaudronnier soudeur"})
+        reg.update([export(tmp_path / f"export_{DAY2}.xml", [*others, first])])
+        assert [h.number for h in reg.search("chaudronnier")] == ["RNCP41336"]
+        new = old.model_copy(
+            update={"title": "Gestionnaire de paie", "blocks": [], "predecessors": []}
+        )
+        reg.update([export(tmp_path / "export_2026-08-18.xml", [*others, new])])
+        assert reg.search("chaudronnier") == []
+        assert [h.number for h in reg.search("gestionnaire paie")] == ["RNCP41336"]
+    db = sqlite3.connect(built)
+    try:
+        db.execute("INSERT INTO fiche_text (fiche_text, rank) VALUES ('integrity-check', 1)")
+    finally:
+        db.close()
+    stored = _stored_rows(built, "RNCP41336")
+    assert {t: [row[1:] for row in rows] for t, rows in stored.items()} == _expected_rows(new)

@@ -8,8 +8,9 @@ the deletes and docs/register.md's schema all come from it.
 from __future__ import annotations
 
 import hashlib
+import json
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -29,17 +30,20 @@ __all__ = [
     "load",
 ]
 
-Row = tuple[str | int | None, ...]
-
 
 @dataclass(frozen=True)
 class Child:
-    """A child table: one row per item of the fiche, keyed by (fiche_id, position)."""
+    """A child table: one row per item of the fiche, keyed by (fiche_id, position).
+
+    Its rows are drawn by SQLite from the stored JSON (``select``: SQL over ``j``, the
+    ``fiche_json`` rows being stored), in the process that writes the file: neither Python
+    objects per row nor a second copy of the values cross from the reading side."""
 
     name: str
     columns: tuple[tuple[str, str], ...]
     """(column, comment: the France Compétences element it carries)."""
-    rows: Callable[[Certification], Iterable[Row]]
+    select: str
+    """``fiche_id, position, *columns`` for every fiche of ``j`` (``fiche_id, data``)."""
     indexes: tuple[str, ...] = ()
 
     def ddl(self) -> str:
@@ -54,18 +58,24 @@ class Child:
 
     @property
     def insert(self) -> str:
-        marks = ", ".join("?" * (len(self.columns) + 2))
-        return f"INSERT INTO {self.name} VALUES ({marks})"
-
-
-def _siren(siret: str | None) -> str | None:
-    return siret[:9] if siret else None
+        """The rows of the fiches whose ids are between the two parameters."""
+        return f"{_STORED} INSERT INTO {self.name} {self.select}"
 
 
 def _value(enum: StrEnum | None) -> str | None:
     """One of the model's codes as stored: the member itself, a ``StrEnum``, i.e. a ``str``
     whose text is the value (what ``sqlite3`` binds), with no conversion per row."""
     return enum
+
+
+_STORED = "WITH j AS (SELECT fiche_id, data FROM fiche_json WHERE fiche_id BETWEEN ? AND ?)"
+"""The fiches whose rows are drawn (a batch of new ones, or one rewritten)."""
+
+
+def _each(path: str, *values: str) -> str:
+    """One row per item of the JSON list at ``path`` (its index is the position); the
+    ``values`` are SQL over ``e.value`` (the item)."""
+    return f"SELECT j.fiche_id, e.key, {', '.join(values)} FROM j, json_each(j.data, '{path}') e"
 
 
 CHILDREN: tuple[Child, ...] = (
@@ -77,7 +87,13 @@ CHILDREN: tuple[Child, ...] = (
             ("name", "NOM_CERTIFICATEUR"),
             ("state", "ETAT_CERTIFICATEUR: Actif | Inactif"),
         ),
-        lambda c: ((x.siret, _siren(x.siret), x.name, x.state) for x in c.certifiers),
+        _each(
+            "$.certifiers",
+            "e.value ->> 'siret'",
+            "substr(e.value ->> 'siret', 1, 9)",
+            "e.value ->> 'name'",
+            "e.value ->> 'state'",
+        ),
         ("siret", "siren"),
     ),
     Child(
@@ -89,37 +105,38 @@ CHILDREN: tuple[Child, ...] = (
             ("habilitation", "HABILITATION_PARTENAIRE: HABILITATION_FORMER | _ORGA_FORM | …"),
             ("state", "ETAT_HABILITATION: Actif | Inactif | Supprimé"),
         ),
-        lambda c: (
-            (
-                x.siret,
-                x.siret[:9] if x.siret else None,
-                x.name,
-                x.habilitation,
-                x.habilitation_state,
-            )
-            for x in c.partners
+        _each(
+            "$.partners",
+            "e.value ->> 'siret'",
+            "substr(e.value ->> 'siret', 1, 9)",
+            "e.value ->> 'name'",
+            "e.value ->> 'habilitation'",
+            "e.value ->> 'habilitation_state'",
         ),
         ("siret", "siren"),
     ),
     Child(
         "rome",
         (("code", "CODES_ROME/ROME/CODE"),),
-        lambda c: ((x.code,) for x in c.rome),
+        _each("$.rome", "e.value ->> 'code'"),
         ("code",),
     ),
     Child(
-        "nsf", (("code", "CODES_NSF/NSF/CODE"),), lambda c: ((x.code,) for x in c.nsf), ("code",)
+        "nsf",
+        (("code", "CODES_NSF/NSF/CODE"),),
+        _each("$.nsf", "e.value ->> 'code'"),
+        ("code",),
     ),
     Child(
         "formacodes",
         (("code", "FORMACODES/FORMACODE/CODE"),),
-        lambda c: ((x.code,) for x in c.formacodes),
+        _each("$.formacodes", "e.value ->> 'code'"),
         ("code",),
     ),
     Child(
         "blocks",
         (("code", "BLOC_COMPETENCES/CODE"), ("label", "BLOC_COMPETENCES/LIBELLE")),
-        lambda c: ((x.code, x.label) for x in c.blocks),
+        _each("$.blocks", "e.value ->> 'code'", "e.value ->> 'label'"),
     ),
     Child(
         "links",
@@ -130,10 +147,10 @@ CHILDREN: tuple[Child, ...] = (
             ),
             ("target", "the other fiche's number"),
         ),
-        lambda c: [
-            *(("successor", n) for n in c.successors),
-            *(("predecessor", n) for n in c.predecessors),
-        ],
+        # the successors, then the predecessors (numbered after them)
+        _each("$.successors", "'successor'", "e.value") + " UNION ALL SELECT j.fiche_id, "
+        "coalesce(json_array_length(j.data, '$.successors'), 0) + e.key, 'predecessor', e.value "
+        "FROM j, json_each(j.data, '$.predecessors') e",
         ("target",),
     ),
     Child(
@@ -142,7 +159,9 @@ CHILDREN: tuple[Child, ...] = (
             ("code", "SI_JURY_FI … SI_JURY_VAE: FI, CA, FC, CQ, CL, VAE"),
             ("open", "ACTIF: 1 open, 0 closed"),
         ),
-        lambda c: ((code, int(route.open)) for code, route in c.access_routes.items()),
+        # an object: its keys in the fiche's order
+        "SELECT j.fiche_id, row_number() OVER (PARTITION BY j.fiche_id ORDER BY e.id) - 1, "
+        "e.key, e.value ->> 'open' FROM j, json_each(j.data, '$.access_routes') e",
     ),
 )
 
@@ -185,31 +204,37 @@ def facet(kind: str, value: str) -> str:
     return f"zz{kind}{value}".lower()
 
 
-def fts_texts(cert: Certification) -> tuple[str, ...]:
-    """The values of :data:`FTS_COLUMNS` for one fiche."""
-    abbreviation = (
-        f"{cert.abbreviation.code} {cert.abbreviation.label or ''}" if cert.abbreviation else ""
-    )
-    blocks = " ".join(f"{b.label} {b.competences or ''}" for b in cert.blocks)
-    texts = (
-        cert.title,
-        abbreviation,
-        cert.activities or "",
-        cert.attested_skills or "",
-        cert.job_types or "",
-        blocks,
-        facets(cert),
-    )
-    assert len(texts) == len(FTS_COLUMNS)
-    return texts
-
+FTS_TEXTS = (
+    "j.data ->> 'title'",
+    "CASE WHEN j.data -> 'abbreviation' IS NULL THEN '' ELSE (j.data ->> '$.abbreviation.code') "
+    "|| ' ' || coalesce(j.data ->> '$.abbreviation.label', '') END",
+    "coalesce(j.data ->> 'activities', '')",
+    "coalesce(j.data ->> 'attested_skills', '')",
+    "coalesce(j.data ->> 'job_types', '')",
+    "coalesce((SELECT group_concat((b.value ->> 'label') || ' ' || "
+    "coalesce(b.value ->> 'competences', ''), ' ') FROM json_each(j.data, '$.blocks') b), '')",
+)
+"""The texts of :data:`FTS_COLUMNS` but the facets, in SQL over the stored JSON ``j.data``:
+the title, the abbreviation's code and label, the activities, skills and job types, each
+block's label and competences."""
+assert len(FTS_TEXTS) + 1 == len(FTS_COLUMNS)
 
 _FTS_NAMES = ", ".join(name for name, _ in FTS_COLUMNS)
-_FTS_MARKS = ", ".join("?" * len(FTS_COLUMNS))
-FTS_INSERT = f"INSERT INTO fiche_text (rowid, {_FTS_NAMES}) VALUES (?, {_FTS_MARKS})"
-FTS_DELETE = (
-    f"INSERT INTO fiche_text (fiche_text, rowid, {_FTS_NAMES}) VALUES ('delete', ?, {_FTS_MARKS})"
+FTS_INSERT = (
+    f"{_STORED} INSERT INTO fiche_text (rowid, {_FTS_NAMES}) "
+    f"SELECT j.fiche_id, {', '.join(FTS_TEXTS)}, f.value "
+    "FROM j JOIN json_each(?) f ON f.key = j.fiche_id - ?1"
 )
+"""The full-text entries of the stored fiches whose ids are between the first two
+parameters, the third being the JSON list of their :func:`facets`: one statement for a
+batch (FTS5 writes what it holds at each statement that may be undone in part, so one
+per fiche would write a segment each)."""
+FTS_DELETE = (
+    f"{_STORED} INSERT INTO fiche_text (fiche_text, rowid, {_FTS_NAMES}) "
+    f"SELECT 'delete', j.fiche_id, {', '.join(FTS_TEXTS)}, ? FROM j"
+)
+"""Its removal (a contentless index is told the very texts indexed): before the JSON
+changes."""
 
 
 def fiche_values(
@@ -270,44 +295,35 @@ class Prepared:
 
 @dataclass(frozen=True)
 class Rows:
-    """A new fiche as the rows that store it, ids aside: what a worker process of a
-    parallel build hands the writing process (plain values, cheap to pickle)."""
+    """A new fiche as what stores it, ids aside: its ``fiches`` row, its JSON (from which
+    SQLite draws its child rows and texts) and its facet words. What a worker process of
+    a parallel build hands the main one (plain values, cheap to pickle)."""
 
     number: str
     values: tuple[object, ...]
     """:func:`fiche_values`."""
     data: bytes
     """The JSON, UTF-8."""
-    children: tuple[list[Row], ...]
-    """The rows of each child table, in :data:`CHILDREN`'s order (their position is their
-    index)."""
-    texts: tuple[str, ...]
+    facets: str
 
     @classmethod
     def of(
         cls, cert: Certification, raw_digest: bytes | None, prepared: Prepared | None = None
     ) -> Rows:
         data, digest = dump(cert) if prepared is None else (prepared.data, prepared.digest)
-        return cls(
-            cert.number,
-            fiche_values(cert, digest, raw_digest),
-            data,
-            tuple(list(child.rows(cert)) for child in CHILDREN),
-            fts_texts(cert),
-        )
+        return cls(cert.number, fiche_values(cert, digest, raw_digest), data, facets(cert))
 
 
 class Inserts:
-    """New fiches gathered and written a batch at a time (one ``executemany`` per table)."""
+    """New fiches gathered and written a batch at a time: their rows and JSON, then each
+    child table and the full-text entries drawn from the JSON by one statement each."""
 
     def __init__(self, db: Statements, next_id: int) -> None:
         self.db = db
         self.next_id = next_id
         self.fiches: list[tuple[object, ...]] = []
-        self.children: dict[str, list[tuple[object, ...]]] = {c.name: [] for c in CHILDREN}
-        self._queues = tuple(self.children[c.name] for c in CHILDREN)
-        self.texts: list[tuple[object, ...]] = []
         self.data: list[tuple[int, bytes]] = []
+        self.facets: list[str] = []
 
     def add(self, fiche: Prepared, export_id: int) -> int:
         return self.add_rows(Rows.of(fiche.cert, fiche.raw_digest, fiche), export_id)
@@ -318,21 +334,15 @@ class Inserts:
         self.next_id += 1
         self.fiches.append((fiche_id, *rows.values, export_id, export_id))
         self.data.append((fiche_id, rows.data))
-        for queue, items in zip(self._queues, rows.children, strict=True):
-            queue.extend([(fiche_id, position, *row) for position, row in enumerate(items)])
-        self.texts.append((fiche_id, *rows.texts))
+        self.facets.append(rows.facets)
         return fiche_id
-
-    def _children(self, fiche_id: int, cert: Certification) -> None:
-        for child in CHILDREN:
-            self.children[child.name].extend(
-                (fiche_id, position, *row) for position, row in enumerate(child.rows(cert))
-            )
-        self.texts.append((fiche_id, *fts_texts(cert)))
 
     def replace(self, fiche_id: int, old: Certification, new: Prepared, export_id: int) -> None:
         """Rewrite a stored fiche (children and text included), keeping its id."""
         values = fiche_values(new.cert, new.digest, new.raw_digest)
+        self.db.execute(FTS_DELETE, (fiche_id, fiche_id, facets(old)))
+        for child in CHILDREN:
+            self.db.execute(f"DELETE FROM {child.name} WHERE fiche_id = ?", (fiche_id,))
         self.db.execute(
             "UPDATE fiches SET number = ?, repertoire = ?, title = ?, level = ?, active = ?, "
             "state = ?, registration_start = ?, registration_end = ?, digest = ?, raw_digest = ?, "
@@ -342,31 +352,31 @@ class Inserts:
         self.db.execute(
             f"UPDATE fiche_json SET data = {JSON_TEXT} WHERE fiche_id = ?", (new.data, fiche_id)
         )
+        self._derived(fiche_id, fiche_id)
+        self.db.execute(FTS_INSERT, (fiche_id, fiche_id, json.dumps([facets(new.cert)])))
+
+    def _derived(self, first: int, last: int) -> None:
+        """The child rows of the stored fiches ``first`` to ``last``."""
         for child in CHILDREN:
-            self.db.execute(f"DELETE FROM {child.name} WHERE fiche_id = ?", (fiche_id,))
-        self.db.execute(FTS_DELETE, (fiche_id, *fts_texts(old)))
-        self._children(fiche_id, new.cert)
+            self.db.execute(child.insert, (first, last))
 
     def flush(self) -> None:
-        if self.fiches:
-            self.db.executemany(
-                "INSERT INTO fiches (id, number, repertoire, title, level, active, state, "
-                "registration_start, registration_end, digest, raw_digest, present, "
-                "first_export, changed_export) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
-                self.fiches,
-            )
-            self.db.executemany(f"INSERT INTO fiche_json VALUES (?, {JSON_TEXT})", self.data)
-        for child in CHILDREN:
-            rows = self.children[child.name]
-            if rows:
-                self.db.executemany(child.insert, rows)
-                rows.clear()
-        if self.texts:
-            self.db.executemany(FTS_INSERT, self.texts)
+        if not self.fiches:
+            return
+        self.db.executemany(
+            "INSERT INTO fiches (id, number, repertoire, title, level, active, state, "
+            "registration_start, registration_end, digest, raw_digest, present, "
+            "first_export, changed_export) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
+            self.fiches,
+        )
+        self.db.executemany(f"INSERT INTO fiche_json VALUES (?, {JSON_TEXT})", self.data)
+        first, last = self.data[0][0], self.data[-1][0]
+        self._derived(first, last)
+        self.db.execute(FTS_INSERT, (first, last, json.dumps(self.facets)))
         self.fiches.clear()
-        self.texts.clear()
         self.data.clear()
+        self.facets.clear()
 
 
 def load(data: str) -> Certification:

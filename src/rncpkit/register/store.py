@@ -35,15 +35,16 @@ __all__ = [
 class Child:
     """A child table: one row per item of the fiche, keyed by (fiche_id, position).
 
-    Its rows are drawn by SQLite from the stored JSON (``select``: SQL over ``j``, the
-    ``fiche_json`` rows being stored), in the process that writes the file: neither Python
-    objects per row nor a second copy of the values cross from the reading side."""
+    Its rows are drawn by SQLite from the stored JSON (``select``), in the process that
+    writes the file: no Python object per row is made, nor crosses between processes."""
 
     name: str
     columns: tuple[tuple[str, str], ...]
     """(column, comment: the France Compétences element it carries)."""
+    fields: tuple[str, ...]
+    """The fiche's fields (top-level keys of its JSON) the rows come from."""
     select: str
-    """``fiche_id, position, *columns`` for every fiche of ``j`` (``fiche_id, data``)."""
+    """``fiche_id, position, *columns`` from :data:`PARTS` (the fiches being stored)."""
     indexes: tuple[str, ...] = ()
 
     def ddl(self) -> str:
@@ -58,8 +59,7 @@ class Child:
 
     @property
     def insert(self) -> str:
-        """The rows of the fiches whose ids are between the two parameters."""
-        return f"{_STORED} INSERT INTO {self.name} {self.select}"
+        return f"INSERT INTO {self.name} {self.select}"
 
 
 def _value(enum: StrEnum | None) -> str | None:
@@ -68,14 +68,23 @@ def _value(enum: StrEnum | None) -> str | None:
     return enum
 
 
-_STORED = "WITH j AS (SELECT fiche_id, data FROM fiche_json WHERE fiche_id BETWEEN ? AND ?)"
-"""The fiches whose rows are drawn (a batch of new ones, or one rewritten)."""
+PARTS = (
+    "CREATE TEMP TABLE IF NOT EXISTS parts (key TEXT, fiche_id INTEGER, value)",
+    "CREATE INDEX IF NOT EXISTS temp.parts_key ON parts (key, fiche_id)",
+)
+"""The top-level fields of the fiches being stored (a batch of new ones, or one being
+rewritten): each fiche's JSON is parsed once, by :data:`PARTS_FILL`, and its child rows and
+texts are drawn from these parts (a list or an object is a small JSON text of its own)."""
+PARTS_CLEAR = "DELETE FROM temp.parts"
 
 
-def _each(path: str, *values: str) -> str:
-    """One row per item of the JSON list at ``path`` (its index is the position); the
-    ``values`` are SQL over ``e.value`` (the item)."""
-    return f"SELECT j.fiche_id, e.key, {', '.join(values)} FROM j, json_each(j.data, '{path}') e"
+def _each(field: str, *values: str) -> str:
+    """One row per item of the list ``field`` (its index is the position); the ``values``
+    are SQL over ``e.value`` (the item)."""
+    return (
+        f"SELECT p.fiche_id, e.key, {', '.join(values)} "
+        f"FROM temp.parts p, json_each(p.value) e WHERE p.key = '{field}'"
+    )
 
 
 CHILDREN: tuple[Child, ...] = (
@@ -87,8 +96,9 @@ CHILDREN: tuple[Child, ...] = (
             ("name", "NOM_CERTIFICATEUR"),
             ("state", "ETAT_CERTIFICATEUR: Actif | Inactif"),
         ),
+        ("certifiers",),
         _each(
-            "$.certifiers",
+            "certifiers",
             "e.value ->> 'siret'",
             "substr(e.value ->> 'siret', 1, 9)",
             "e.value ->> 'name'",
@@ -105,8 +115,9 @@ CHILDREN: tuple[Child, ...] = (
             ("habilitation", "HABILITATION_PARTENAIRE: HABILITATION_FORMER | _ORGA_FORM | …"),
             ("state", "ETAT_HABILITATION: Actif | Inactif | Supprimé"),
         ),
+        ("partners",),
         _each(
-            "$.partners",
+            "partners",
             "e.value ->> 'siret'",
             "substr(e.value ->> 'siret', 1, 9)",
             "e.value ->> 'name'",
@@ -118,25 +129,29 @@ CHILDREN: tuple[Child, ...] = (
     Child(
         "rome",
         (("code", "CODES_ROME/ROME/CODE"),),
-        _each("$.rome", "e.value ->> 'code'"),
+        ("rome",),
+        _each("rome", "e.value ->> 'code'"),
         ("code",),
     ),
     Child(
         "nsf",
         (("code", "CODES_NSF/NSF/CODE"),),
-        _each("$.nsf", "e.value ->> 'code'"),
+        ("nsf",),
+        _each("nsf", "e.value ->> 'code'"),
         ("code",),
     ),
     Child(
         "formacodes",
         (("code", "FORMACODES/FORMACODE/CODE"),),
-        _each("$.formacodes", "e.value ->> 'code'"),
+        ("formacodes",),
+        _each("formacodes", "e.value ->> 'code'"),
         ("code",),
     ),
     Child(
         "blocks",
         (("code", "BLOC_COMPETENCES/CODE"), ("label", "BLOC_COMPETENCES/LIBELLE")),
-        _each("$.blocks", "e.value ->> 'code'", "e.value ->> 'label'"),
+        ("blocks",),
+        _each("blocks", "e.value ->> 'code'", "e.value ->> 'label'"),
     ),
     Child(
         "links",
@@ -147,10 +162,12 @@ CHILDREN: tuple[Child, ...] = (
             ),
             ("target", "the other fiche's number"),
         ),
+        ("successors", "predecessors"),
         # the successors, then the predecessors (numbered after them)
-        _each("$.successors", "'successor'", "e.value") + " UNION ALL SELECT j.fiche_id, "
-        "coalesce(json_array_length(j.data, '$.successors'), 0) + e.key, 'predecessor', e.value "
-        "FROM j, json_each(j.data, '$.predecessors') e",
+        "SELECT p.fiche_id, row_number() OVER (PARTITION BY p.fiche_id "
+        "ORDER BY p.key = 'predecessors', e.key) - 1, "
+        "CASE p.key WHEN 'successors' THEN 'successor' ELSE 'predecessor' END, e.value "
+        "FROM temp.parts p, json_each(p.value) e WHERE p.key IN ('successors', 'predecessors')",
         ("target",),
     ),
     Child(
@@ -159,9 +176,11 @@ CHILDREN: tuple[Child, ...] = (
             ("code", "SI_JURY_FI … SI_JURY_VAE: FI, CA, FC, CQ, CL, VAE"),
             ("open", "ACTIF: 1 open, 0 closed"),
         ),
+        ("access_routes",),
         # an object: its keys in the fiche's order
-        "SELECT j.fiche_id, row_number() OVER (PARTITION BY j.fiche_id ORDER BY e.id) - 1, "
-        "e.key, e.value ->> 'open' FROM j, json_each(j.data, '$.access_routes') e",
+        "SELECT p.fiche_id, row_number() OVER (PARTITION BY p.fiche_id ORDER BY e.id) - 1, "
+        "e.key, e.value ->> 'open' FROM temp.parts p, json_each(p.value) e "
+        "WHERE p.key = 'access_routes'",
     ),
 )
 
@@ -204,34 +223,55 @@ def facet(kind: str, value: str) -> str:
     return f"zz{kind}{value}".lower()
 
 
-FTS_TEXTS = (
-    "j.data ->> 'title'",
-    "CASE WHEN j.data -> 'abbreviation' IS NULL THEN '' ELSE (j.data ->> '$.abbreviation.code') "
-    "|| ' ' || coalesce(j.data ->> '$.abbreviation.label', '') END",
-    "coalesce(j.data ->> 'activities', '')",
-    "coalesce(j.data ->> 'attested_skills', '')",
-    "coalesce(j.data ->> 'job_types', '')",
-    "coalesce((SELECT group_concat((b.value ->> 'label') || ' ' || "
-    "coalesce(b.value ->> 'competences', ''), ' ') FROM json_each(j.data, '$.blocks') b), '')",
+def _part(key: str, value: str = "p.value") -> str:
+    """SQL: ``value`` from the part ``key`` of the fiche ``j.fiche_id``, else ``''``."""
+    return (
+        f"coalesce((SELECT {value} FROM temp.parts p "
+        f"WHERE p.key = '{key}' AND p.fiche_id = j.fiche_id), '')"
+    )
+
+
+FTS_SOURCES: tuple[tuple[str, str], ...] = (
+    ("title", "p.value"),
+    ("abbreviation", "(p.value ->> 'code') || ' ' || coalesce(p.value ->> 'label', '')"),
+    ("activities", "p.value"),
+    ("attested_skills", "p.value"),
+    ("job_types", "p.value"),
+    (
+        "blocks",
+        "(SELECT group_concat((b.value ->> 'label') || ' ' || "
+        "coalesce(b.value ->> 'competences', ''), ' ') FROM json_each(p.value) b)",
+    ),
 )
-"""The texts of :data:`FTS_COLUMNS` but the facets, in SQL over the stored JSON ``j.data``:
-the title, the abbreviation's code and label, the activities, skills and job types, each
-block's label and competences."""
-assert len(FTS_TEXTS) + 1 == len(FTS_COLUMNS)
+"""The texts of :data:`FTS_COLUMNS` but the facets, in order: (the fiche's field, SQL over
+its part ``p.value``): the title, the abbreviation's code and label, the activities,
+skills and job types, each block's label and competences."""
+assert len(FTS_SOURCES) + 1 == len(FTS_COLUMNS)
+FTS_TEXTS = tuple(_part(name, value) for name, value in FTS_SOURCES)
+FTS_FIELDS = tuple(name for name, _ in FTS_SOURCES)
+
+_PART_FIELDS = sorted({*FTS_FIELDS, *(name for child in CHILDREN for name in child.fields)})
+PARTS_FILL = (
+    "INSERT INTO temp.parts SELECT t.key, j.fiche_id, t.value "
+    "FROM fiche_json j, json_each(j.data) t WHERE j.fiche_id BETWEEN ? AND ? "
+    f"AND t.key IN ({', '.join(repr(name) for name in _PART_FIELDS)})"
+)
+"""The fields the child rows and texts read, of the fiches ``?`` to ``?`` (everything else
+of the JSON, e.g. the long texts not indexed, stays out of the parts)."""
 
 _FTS_NAMES = ", ".join(name for name, _ in FTS_COLUMNS)
+_FICHES = "(SELECT ? + f.key AS fiche_id, f.value AS facets FROM json_each(?) f) j"
 FTS_INSERT = (
-    f"{_STORED} INSERT INTO fiche_text (rowid, {_FTS_NAMES}) "
-    f"SELECT j.fiche_id, {', '.join(FTS_TEXTS)}, f.value "
-    "FROM j JOIN json_each(?) f ON f.key = j.fiche_id - ?1"
+    f"INSERT INTO fiche_text (rowid, {_FTS_NAMES}) "
+    f"SELECT j.fiche_id, {', '.join(FTS_TEXTS)}, j.facets FROM {_FICHES}"
 )
-"""The full-text entries of the stored fiches whose ids are between the first two
-parameters, the third being the JSON list of their :func:`facets`: one statement for a
-batch (FTS5 writes what it holds at each statement that may be undone in part, so one
-per fiche would write a segment each)."""
+"""The full-text entries of the fiches from the id given on (parameters: that id, and the
+JSON list of their :func:`facets`, one per fiche): one statement for a batch (FTS5 writes
+what it holds at each statement that may be undone in part, so one per fiche would write a
+segment each)."""
 FTS_DELETE = (
-    f"{_STORED} INSERT INTO fiche_text (fiche_text, rowid, {_FTS_NAMES}) "
-    f"SELECT 'delete', j.fiche_id, {', '.join(FTS_TEXTS)}, ? FROM j"
+    f"INSERT INTO fiche_text (fiche_text, rowid, {_FTS_NAMES}) "
+    f"SELECT 'delete', j.fiche_id, {', '.join(FTS_TEXTS)}, j.facets FROM {_FICHES}"
 )
 """Its removal (a contentless index is told the very texts indexed): before the JSON
 changes."""
@@ -321,6 +361,8 @@ class Inserts:
     def __init__(self, db: Statements, next_id: int) -> None:
         self.db = db
         self.next_id = next_id
+        for statement in PARTS:
+            db.execute(statement)
         self.fiches: list[tuple[object, ...]] = []
         self.data: list[tuple[int, bytes]] = []
         self.facets: list[str] = []
@@ -340,7 +382,9 @@ class Inserts:
     def replace(self, fiche_id: int, old: Certification, new: Prepared, export_id: int) -> None:
         """Rewrite a stored fiche (children and text included), keeping its id."""
         values = fiche_values(new.cert, new.digest, new.raw_digest)
-        self.db.execute(FTS_DELETE, (fiche_id, fiche_id, facets(old)))
+        self.db.execute(PARTS_FILL, (fiche_id, fiche_id))
+        self.db.execute(FTS_DELETE, (fiche_id, json.dumps([facets(old)])))
+        self.db.execute(PARTS_CLEAR)
         for child in CHILDREN:
             self.db.execute(f"DELETE FROM {child.name} WHERE fiche_id = ?", (fiche_id,))
         self.db.execute(
@@ -352,13 +396,16 @@ class Inserts:
         self.db.execute(
             f"UPDATE fiche_json SET data = {JSON_TEXT} WHERE fiche_id = ?", (new.data, fiche_id)
         )
-        self._derived(fiche_id, fiche_id)
-        self.db.execute(FTS_INSERT, (fiche_id, fiche_id, json.dumps([facets(new.cert)])))
+        self._derived(fiche_id, fiche_id, [facets(new.cert)])
 
-    def _derived(self, first: int, last: int) -> None:
-        """The child rows of the stored fiches ``first`` to ``last``."""
+    def _derived(self, first: int, last: int, facets: list[str]) -> None:
+        """The child rows and full-text entries of the stored fiches ``first`` to ``last``
+        (``facets``: theirs, in order), drawn from their JSON parsed once."""
+        self.db.execute(PARTS_FILL, (first, last))
         for child in CHILDREN:
-            self.db.execute(child.insert, (first, last))
+            self.db.execute(child.insert)
+        self.db.execute(FTS_INSERT, (first, json.dumps(facets)))
+        self.db.execute(PARTS_CLEAR)
 
     def flush(self) -> None:
         if not self.fiches:
@@ -371,9 +418,7 @@ class Inserts:
             self.fiches,
         )
         self.db.executemany(f"INSERT INTO fiche_json VALUES (?, {JSON_TEXT})", self.data)
-        first, last = self.data[0][0], self.data[-1][0]
-        self._derived(first, last)
-        self.db.execute(FTS_INSERT, (first, last, json.dumps(self.facets)))
+        self._derived(self.data[0][0], self.data[-1][0], self.facets)
         self.fiches.clear()
         self.data.clear()
         self.facets.clear()

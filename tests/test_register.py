@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -17,10 +18,11 @@ from hypothesis import strategies as st
 
 import rncpkit
 from rncpkit import Register
+from rncpkit.errors import FicheError, OutputFileError
 from rncpkit.filters import FicheFilter
 from rncpkit.formats.base import Piece, ReadResult
 from rncpkit.model import Level, Repertoire
-from rncpkit.register import RegisterError, number_candidates, pieces
+from rncpkit.register import RegisterError, number_candidates, pieces, store, writer
 from rncpkit.register.schema import SCHEMA_VERSION
 from tests.conftest import REAL_V41_SAMPLES, reference
 from tests.register_support import SEED_XML, export, fiche, seed
@@ -873,3 +875,132 @@ def test_a_rewritten_fiche_leaves_no_word_of_its_old_texts(built: Path, tmp_path
         db.close()
     stored = _stored_rows(built, "RNCP41336")
     assert {t: [row[1:] for row in rows] for t, rows in stored.items()} == _expected_rows(new)
+
+
+# ----------------------------------------------------------------------------- writing process
+
+
+@pytest.fixture
+def writers(monkeypatch: pytest.MonkeyPatch) -> list[writer.Writer]:
+    """The writing processes the builds start, kept to be checked."""
+    started: list[writer.Writer] = []
+    original = writer.Writer.__init__
+
+    def spy(self: writer.Writer, path: str, target: str) -> None:
+        original(self, path, target)
+        started.append(self)
+
+    monkeypatch.setattr(writer.Writer, "__init__", spy)
+    return started
+
+
+def _gone(process: writer.Writer) -> bool:
+    """The child process has exited and been waited for (its id is free)."""
+    pid = process._process.pid
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return process._process.returncode is not None
+    return False
+
+
+def test_a_two_process_build_writes_through_a_child_that_stops(
+    tmp_path: Path, writers: list[writer.Writer]
+) -> None:
+    source = export(tmp_path / f"export_{DAY1}.xml", [fiche(f"RNCP{n}") for n in range(1, 450)])
+    summary = Register.build(tmp_path / "r.sqlite", [source], jobs=2)
+    assert summary.added == 449
+    (child,) = writers
+    assert child._process.returncode == 0 and _gone(child)
+    assert Register.build(tmp_path / "one.sqlite", [source], jobs=1).added == 449
+    assert not writers[1:]  # one job: no child
+
+
+def test_an_error_in_the_writing_process_is_the_usual_error_and_leaves_nothing(
+    tmp_path: Path, writers: list[writer.Writer], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An SQL error in the child (here a statement it cannot run, as a full disk would make
+    one) is raised here as an OutputFileError naming the register; the previous register
+    is untouched and no temporary file is left."""
+    source = export(tmp_path / f"export_{DAY1}.xml", [fiche(f"RNCP{n}") for n in range(1, 450)])
+    target = tmp_path / "r.sqlite"
+    Register.build(target, [source], jobs=1)
+    before = target.read_bytes()
+    monkeypatch.setattr(
+        store, "FTS_INSERT", store.FTS_INSERT.replace("fiche_text (", "no_such_table (", 1)
+    )
+    with pytest.raises(OutputFileError) as caught:
+        Register.build(target, [source], jobs=2)
+    assert caught.value.path == str(target)
+    assert "cannot write the register: OperationalError: no such table: no_such_table" in str(
+        caught.value
+    )
+    assert target.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["r.sqlite", source.name])
+    assert all(_gone(child) for child in writers)
+    # one process: the same error, the same way
+    with pytest.raises(OutputFileError, match="no such table: no_such_table"):
+        Register.build(target, [source], jobs=1)
+    assert target.read_bytes() == before
+
+
+def test_a_killed_writing_process_stops_the_build(
+    tmp_path: Path, writers: list[writer.Writer], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = export(tmp_path / f"export_{DAY1}.xml", [fiche(f"RNCP{n}") for n in range(1, 650)])
+    posted = 0
+    original = writer.Writer._post
+
+    def kill_after_one(self: writer.Writer) -> None:
+        nonlocal posted
+        posted += 1
+        if posted == 2:  # the child has a batch; then it dies
+            os.kill(self._process.pid, signal.SIGKILL)
+            self._process.wait()
+        original(self)
+
+    monkeypatch.setattr(writer.Writer, "_post", kill_after_one)
+    with pytest.raises(OutputFileError, match="its writing process stopped"):
+        Register.build(tmp_path / "r.sqlite", [source], jobs=2)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [source.name]
+    assert all(_gone(child) for child in writers)
+
+
+def test_an_interrupted_two_process_build_leaves_the_previous_register(
+    tmp_path: Path, writers: list[writer.Writer], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C while the fiches are read: the child is stopped, the temporary file removed,
+    the register there before is as it was."""
+    source = export(tmp_path / f"export_{DAY1}.xml", [fiche(f"RNCP{n}") for n in range(1, 650)])
+    target = tmp_path / "r.sqlite"
+    target.write_bytes(b"the previous register")
+    batches = 0
+    original = pieces.prepare
+
+    def interrupted(*args: object) -> list[store.Rows | FicheError]:
+        nonlocal batches
+        batches += 1
+        if batches == 5:
+            raise KeyboardInterrupt
+        return original(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pieces, "prepare", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        Register.build(target, [source], jobs=2)
+    assert target.read_bytes() == b"the previous register"
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["r.sqlite", source.name])
+    (child,) = writers
+    assert _gone(child)
+
+
+def test_the_writing_process_takes_plain_values_only(tmp_path: Path) -> None:
+    """What crosses to the child is plain values: a model's enum (a class reference that
+    would make the child import rncpkit) is refused there, and said here."""
+    path = tmp_path / "x.sqlite"
+    sqlite3.connect(path).close()
+    out = writer.Writer(str(path), str(path))
+    out.execute("CREATE TABLE t (x)")
+    out.executemany("INSERT INTO t VALUES (?)", [(Level.NIV7,)])
+    with pytest.raises(OutputFileError, match="plain values, not Level"):
+        out.close()
+    assert _gone(out)

@@ -63,9 +63,9 @@ class Child:
 
 
 def _value(enum: StrEnum | None) -> str | None:
-    """One of the model's codes as stored: the member itself, a ``StrEnum``, i.e. a ``str``
-    whose text is the value (what ``sqlite3`` binds), with no conversion per row."""
-    return enum
+    """One of the model's codes as stored: its text, a plain ``str`` (a member would be
+    pickled as a reference to rncpkit's model, which the writing process does not load)."""
+    return None if enum is None else enum.value
 
 
 PARTS = (
@@ -285,7 +285,7 @@ def fiche_values(
     end = cert.registration_end
     return (
         cert.number,
-        cert.repertoire,
+        cert.repertoire.value,
         cert.title,
         _value(cert.level),
         None if cert.active is None else int(cert.active),

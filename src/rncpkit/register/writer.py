@@ -160,6 +160,14 @@ class Writer:
                     stream.close()
 
 
+class _Plain(pickle.Unpickler):
+    """Plain values only (tuples, lists, str, bytes, numbers, None): a reference to a class
+    (a model's enum, say) would import rncpkit here; it is refused instead."""
+
+    def find_class(self, module: str, name: str, /) -> object:
+        raise pickle.UnpicklingError(f"the writing process takes plain values, not {name}")
+
+
 def serve(path: str, messages: BinaryIO, replies: BinaryIO) -> int:
     """The child: execute the statements read from ``messages`` on ``path`` until the end
     message (reply ``ok``, exit code 0). An error is replied as one line (exit code 1); at
@@ -168,7 +176,7 @@ def serve(path: str, messages: BinaryIO, replies: BinaryIO) -> int:
     try:
         while True:
             try:
-                kind, sql, parameters = pickle.load(messages)
+                kind, sql, parameters = _Plain(messages).load()
             except EOFError:
                 return 1
             if kind == MANY:

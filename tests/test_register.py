@@ -811,6 +811,21 @@ def _expected_rows(cert: rncpkit.Certification) -> dict[str, list[tuple[object, 
     }
 
 
+def _expected_facets(cert: rncpkit.Certification) -> list[str]:
+    """The filter words of a fiche's ``facets`` column, written from the model."""
+    words = [f"zzr{cert.repertoire.value}"]
+    if cert.level is not None:
+        words.append(f"zzl{cert.level.value}")
+    if cert.active is not None:
+        words.append(f"zza{int(cert.active)}")
+    words += [f"zzrome{x.code}" for x in cert.rome]
+    words += [f"zznsf{x.code}" for x in cert.nsf]
+    words += sorted({f"zznsf{x.code[:3]}" for x in cert.nsf if len(x.code) > 3})
+    words += [f"zzfc{x.code}" for x in cert.formacodes]
+    words += [f"zzsiret{x.siret}" for x in cert.certifiers if x.siret]
+    return [word.lower() for word in words]
+
+
 def _stored_rows(path: Path, number: str) -> dict[str, list[tuple[object, ...]]]:
     db = sqlite3.connect(path)
     try:
@@ -840,10 +855,27 @@ def test_child_rows_drawn_from_the_json_are_the_models_values(tmp_path: Path, jo
         fiche("RNCP2", successors=[], predecessors=["RNCP1", "RS7"]),
         fiche("RNCP3", rome=[], nsf=[], formacodes=[], blocks=[], access_routes={}),
         fiche("RNCP4", certifiers=[{"name": "Sans SIRET"}], partners=[{"name": "Partenaire"}]),
+        fiche(
+            "RS5",
+            level=None,
+            level_label=None,
+            active=None,
+            nsf=[{"code": "332n"}, {"code": "310"}, {"code": "332t"}, {"code": "200d"}],
+        ),
     ]
     target = tmp_path / "r.sqlite"
     Register.build(target, [export(tmp_path / f"export_{DAY1}.xml", made + real)], jobs=jobs)
+    db = sqlite3.connect(target)
+    db.execute("CREATE VIRTUAL TABLE temp.words USING fts5vocab(main, fiche_text, instance)")
     for cert in made + real:
+        (fiche_id,) = db.execute(
+            "SELECT id FROM fiches WHERE number = ?", (cert.number,)
+        ).fetchone()
+        facets = db.execute(
+            "SELECT term FROM temp.words WHERE doc = ? AND col = 'facets' ORDER BY offset",
+            (fiche_id,),
+        ).fetchall()
+        assert [term for (term,) in facets] == _expected_facets(cert), cert.number
         stored = _stored_rows(target, cert.number)
         assert {t: [row[1:] for row in rows] for t, rows in stored.items()} == _expected_rows(
             cert

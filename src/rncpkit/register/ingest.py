@@ -243,7 +243,7 @@ class _Applier:
             self._change(
                 cert.number, "changed", name, _value_json(old, name), _value_json(cert, name)
             )
-        self.inserts.replace(fiche_id, old, fiche, self.export_id)
+        self.inserts.replace(fiche_id, fiche, self.export_id)
         if present:
             if names:
                 summary.changed += 1

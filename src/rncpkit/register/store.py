@@ -8,7 +8,6 @@ the deletes and docs/register.md's schema all come from it.
 from __future__ import annotations
 
 import hashlib
-import json
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -201,25 +200,8 @@ def ddl_tables_then_indexes() -> tuple[str, str]:
     )
 
 
-def facets(cert: Certification) -> str:
-    """The filter values of a fiche as words of the full-text index (``zzlniv7``,
-    ``zzrome_k1206`` is written ``zzromek1206``…), so that a search with filters intersects
-    short word lists inside FTS5 instead of ranking every fiche that has the words."""
-    words = [f"zzr{cert.repertoire.value}"]
-    if cert.level is not None:
-        words.append(f"zzl{cert.level.value}")
-    if cert.active is not None:
-        words.append(f"zza{int(cert.active)}")
-    words += [f"zzrome{x.code}" for x in cert.rome]
-    words += [f"zznsf{x.code}" for x in cert.nsf]
-    words += sorted({f"zznsf{x.code[:3]}" for x in cert.nsf if len(x.code) > 3})
-    words += [f"zzfc{x.code}" for x in cert.formacodes]
-    words += [f"zzsiret{x.siret}" for x in cert.certifiers if x.siret]
-    return " ".join(words).lower()
-
-
 def facet(kind: str, value: str) -> str:
-    """The facet word of one filter value (as :func:`facets` writes it)."""
+    """The facet word of one filter value (as :data:`FACETS` writes it)."""
     return f"zz{kind}{value}".lower()
 
 
@@ -248,7 +230,43 @@ its part ``p.value``): the title, the abbreviation's code and label, the activit
 skills and job types, each block's label and competences."""
 assert len(FTS_SOURCES) + 1 == len(FTS_COLUMNS)
 FTS_TEXTS = tuple(_part(name, value) for name, value in FTS_SOURCES)
-FTS_FIELDS = tuple(name for name, _ in FTS_SOURCES)
+
+
+def _words(field: str, word: str, condition: str = "") -> str:
+    """SQL: `` word…`` for each item ``e`` of the list ``field`` of the fiche (or ``''``)."""
+    return (
+        f"coalesce((SELECT ' ' || group_concat({word}, ' ') FROM temp.parts p, "
+        f"json_each(p.value) e WHERE p.key = '{field}' AND p.fiche_id = j.fiche_id{condition}), '')"
+    )
+
+
+FACET_FIELDS = ("rome", "nsf", "formacodes", "certifiers")
+FACETS = (
+    "lower((SELECT 'zzr' || f.repertoire || coalesce(' zzl' || f.level, '') "
+    "|| coalesce(' zza' || f.active, '') FROM fiches f WHERE f.id = j.fiche_id) || "
+    + " || ".join(
+        [
+            _words("rome", "'zzrome' || (e.value ->> 'code')"),
+            _words("nsf", "'zznsf' || (e.value ->> 'code')"),
+            "coalesce((SELECT ' ' || group_concat('zznsf' || x, ' ') FROM (SELECT DISTINCT "
+            "substr(e.value ->> 'code', 1, 3) AS x FROM temp.parts p, json_each(p.value) e "
+            "WHERE p.key = 'nsf' AND p.fiche_id = j.fiche_id AND length(e.value ->> 'code') > 3 "
+            "ORDER BY x)), '')",
+            _words("formacodes", "'zzfc' || (e.value ->> 'code')"),
+            _words(
+                "certifiers", "'zzsiret' || (e.value ->> 'siret')", " AND e.value ->> 'siret' <> ''"
+            ),
+        ]
+    )
+    + ")"
+)
+"""The last column of the index, ``facets``: a fiche's filter values as words (its
+répertoire ``zzrrncp``, level ``zzlniv7``, ACTIF ``zza1``, ROME codes ``zzromek1206``, NSF
+codes ``zznsf332n`` and, for a code with a letter, its three digits ``zznsf332``, Formacodes
+``zzfc32135``, certifiers' SIRETs ``zzsiret…``), so that a search with filters intersects
+short word lists inside FTS5 instead of ranking every fiche that has the words. In SQL over
+:data:`PARTS` and the fiche's ``fiches`` row."""
+FTS_FIELDS = (*(name for name, _ in FTS_SOURCES), *FACET_FIELDS)
 
 _PART_FIELDS = sorted({*FTS_FIELDS, *(name for child in CHILDREN for name in child.fields)})
 PARTS_FILL = (
@@ -260,18 +278,17 @@ PARTS_FILL = (
 of the JSON, e.g. the long texts not indexed, stays out of the parts)."""
 
 _FTS_NAMES = ", ".join(name for name, _ in FTS_COLUMNS)
-_FICHES = "(SELECT ? + f.key AS fiche_id, f.value AS facets FROM json_each(?) f) j"
+_FICHES = "(SELECT id AS fiche_id FROM fiches WHERE id BETWEEN ? AND ?) j"
 FTS_INSERT = (
     f"INSERT INTO fiche_text (rowid, {_FTS_NAMES}) "
-    f"SELECT j.fiche_id, {', '.join(FTS_TEXTS)}, j.facets FROM {_FICHES}"
+    f"SELECT j.fiche_id, {', '.join(FTS_TEXTS)}, {FACETS} FROM {_FICHES}"
 )
-"""The full-text entries of the fiches from the id given on (parameters: that id, and the
-JSON list of their :func:`facets`, one per fiche): one statement for a batch (FTS5 writes
-what it holds at each statement that may be undone in part, so one per fiche would write a
-segment each)."""
+"""The full-text entries of the fiches ``?`` to ``?``: one statement for a batch (FTS5
+writes what it holds at each statement that may be undone in part, so one per fiche would
+write a segment each)."""
 FTS_DELETE = (
     f"INSERT INTO fiche_text (fiche_text, rowid, {_FTS_NAMES}) "
-    f"SELECT 'delete', j.fiche_id, {', '.join(FTS_TEXTS)}, j.facets FROM {_FICHES}"
+    f"SELECT 'delete', j.fiche_id, {', '.join(FTS_TEXTS)}, {FACETS} FROM {_FICHES}"
 )
 """Its removal (a contentless index is told the very texts indexed): before the JSON
 changes."""
@@ -335,23 +352,22 @@ class Prepared:
 
 @dataclass(frozen=True)
 class Rows:
-    """A new fiche as what stores it, ids aside: its ``fiches`` row, its JSON (from which
-    SQLite draws its child rows and texts) and its facet words. What a worker process of
-    a parallel build hands the main one (plain values, cheap to pickle)."""
+    """A new fiche as what stores it, ids aside: its ``fiches`` row and its JSON (from
+    which SQLite draws its child rows and texts). What a worker process of a parallel
+    build hands the main one (plain values, cheap to pickle)."""
 
     number: str
     values: tuple[object, ...]
     """:func:`fiche_values`."""
     data: bytes
     """The JSON, UTF-8."""
-    facets: str
 
     @classmethod
     def of(
         cls, cert: Certification, raw_digest: bytes | None, prepared: Prepared | None = None
     ) -> Rows:
         data, digest = dump(cert) if prepared is None else (prepared.data, prepared.digest)
-        return cls(cert.number, fiche_values(cert, digest, raw_digest), data, facets(cert))
+        return cls(cert.number, fiche_values(cert, digest, raw_digest), data)
 
 
 class Inserts:
@@ -365,7 +381,6 @@ class Inserts:
             db.execute(statement)
         self.fiches: list[tuple[object, ...]] = []
         self.data: list[tuple[int, bytes]] = []
-        self.facets: list[str] = []
 
     def add(self, fiche: Prepared, export_id: int) -> int:
         return self.add_rows(Rows.of(fiche.cert, fiche.raw_digest, fiche), export_id)
@@ -376,14 +391,13 @@ class Inserts:
         self.next_id += 1
         self.fiches.append((fiche_id, *rows.values, export_id, export_id))
         self.data.append((fiche_id, rows.data))
-        self.facets.append(rows.facets)
         return fiche_id
 
-    def replace(self, fiche_id: int, old: Certification, new: Prepared, export_id: int) -> None:
+    def replace(self, fiche_id: int, new: Prepared, export_id: int) -> None:
         """Rewrite a stored fiche (children and text included), keeping its id."""
         values = fiche_values(new.cert, new.digest, new.raw_digest)
         self.db.execute(PARTS_FILL, (fiche_id, fiche_id))
-        self.db.execute(FTS_DELETE, (fiche_id, json.dumps([facets(old)])))
+        self.db.execute(FTS_DELETE, (fiche_id, fiche_id))
         self.db.execute(PARTS_CLEAR)
         for child in CHILDREN:
             self.db.execute(f"DELETE FROM {child.name} WHERE fiche_id = ?", (fiche_id,))
@@ -396,15 +410,15 @@ class Inserts:
         self.db.execute(
             f"UPDATE fiche_json SET data = {JSON_TEXT} WHERE fiche_id = ?", (new.data, fiche_id)
         )
-        self._derived(fiche_id, fiche_id, [facets(new.cert)])
+        self._derived(fiche_id, fiche_id)
 
-    def _derived(self, first: int, last: int, facets: list[str]) -> None:
-        """The child rows and full-text entries of the stored fiches ``first`` to ``last``
-        (``facets``: theirs, in order), drawn from their JSON parsed once."""
+    def _derived(self, first: int, last: int) -> None:
+        """The child rows and full-text entries of the stored fiches ``first`` to ``last``,
+        drawn from their JSON parsed once."""
         self.db.execute(PARTS_FILL, (first, last))
         for child in CHILDREN:
             self.db.execute(child.insert)
-        self.db.execute(FTS_INSERT, (first, json.dumps(facets)))
+        self.db.execute(FTS_INSERT, (first, last))
         self.db.execute(PARTS_CLEAR)
 
     def flush(self) -> None:
@@ -418,10 +432,9 @@ class Inserts:
             self.fiches,
         )
         self.db.executemany(f"INSERT INTO fiche_json VALUES (?, {JSON_TEXT})", self.data)
-        self._derived(self.data[0][0], self.data[-1][0], self.facets)
+        self._derived(self.data[0][0], self.data[-1][0])
         self.fiches.clear()
         self.data.clear()
-        self.facets.clear()
 
 
 def load(data: str) -> Certification:

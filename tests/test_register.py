@@ -1036,3 +1036,18 @@ def test_the_writing_process_takes_plain_values_only(tmp_path: Path) -> None:
     with pytest.raises(OutputFileError, match="plain values, not Level"):
         out.close()
     assert _gone(out)
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_getaffinity"), reason="Linux: the usable cores")
+@pytest.mark.parametrize(("cores", "children"), [({0}, 0), ({0, 1}, 1), ({0, 1, 2, 3}, 1)])
+def test_the_default_build_writes_from_a_second_process_when_two_cores_are_usable(
+    tmp_path: Path,
+    writers: list[writer.Writer],
+    monkeypatch: pytest.MonkeyPatch,
+    cores: set[int],
+    children: int,
+) -> None:
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: cores)
+    source = export(tmp_path / f"export_{DAY1}.xml", [fiche("RNCP1")])
+    assert Register.build(tmp_path / "r.sqlite", [source]).added == 1
+    assert len(writers) == children

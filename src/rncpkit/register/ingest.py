@@ -442,8 +442,10 @@ def build(
 
 
 def default_jobs() -> int:
-    """A build's processes by default: two (one reads, one writes) when there are two cores."""
-    return 2 if (os.cpu_count() or 1) >= 2 else 1
+    """A build's processes by default: two (one reads, one writes) when this process may
+    run on two cores or more."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return 2 if (cores or 1) >= 2 else 1
 
 
 def _build(

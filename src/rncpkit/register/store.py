@@ -213,23 +213,24 @@ def _part(key: str, value: str = "p.value") -> str:
     )
 
 
-FTS_SOURCES: tuple[tuple[str, str], ...] = (
-    ("title", "p.value"),
-    ("abbreviation", "(p.value ->> 'code') || ' ' || coalesce(p.value ->> 'label', '')"),
-    ("activities", "p.value"),
-    ("attested_skills", "p.value"),
-    ("job_types", "p.value"),
-    (
+FTS_TEXTS = (
+    "coalesce(j.data ->> 'title', '')",
+    "coalesce((j.data ->> '$.abbreviation.code') || ' ' "
+    "|| coalesce(j.data ->> '$.abbreviation.label', ''), '')",
+    "coalesce(j.data ->> 'activities', '')",
+    "coalesce(j.data ->> 'attested_skills', '')",
+    "coalesce(j.data ->> 'job_types', '')",
+    _part(
         "blocks",
         "(SELECT group_concat((b.value ->> 'label') || ' ' || "
         "coalesce(b.value ->> 'competences', ''), ' ') FROM json_each(p.value) b)",
     ),
 )
-"""The texts of :data:`FTS_COLUMNS` but the facets, in order: (the fiche's field, SQL over
-its part ``p.value``): the title, the abbreviation's code and label, the activities,
-skills and job types, each block's label and competences."""
-assert len(FTS_SOURCES) + 1 == len(FTS_COLUMNS)
-FTS_TEXTS = tuple(_part(name, value) for name, value in FTS_SOURCES)
+"""The texts of :data:`FTS_COLUMNS` but the facets, in SQL: the title, the abbreviation's
+code and label, the activities, skills and job types (from the JSON ``j.data``, which
+SQLite parses once for the five), each block's label and competences (from
+:data:`PARTS`)."""
+assert len(FTS_TEXTS) + 1 == len(FTS_COLUMNS)
 
 
 def _words(field: str, word: str, condition: str = "") -> str:
@@ -266,7 +267,8 @@ codes ``zznsf332n`` and, for a code with a letter, its three digits ``zznsf332``
 ``zzfc32135``, certifiers' SIRETs ``zzsiret…``), so that a search with filters intersects
 short word lists inside FTS5 instead of ranking every fiche that has the words. In SQL over
 :data:`PARTS` and the fiche's ``fiches`` row."""
-FTS_FIELDS = (*(name for name, _ in FTS_SOURCES), *FACET_FIELDS)
+FTS_FIELDS = ("blocks", *FACET_FIELDS)
+"""The fields of :data:`PARTS` the full-text entry reads."""
 
 _PART_FIELDS = sorted({*FTS_FIELDS, *(name for child in CHILDREN for name in child.fields)})
 PARTS_FILL = (
@@ -278,7 +280,7 @@ PARTS_FILL = (
 of the JSON, e.g. the long texts not indexed, stays out of the parts)."""
 
 _FTS_NAMES = ", ".join(name for name, _ in FTS_COLUMNS)
-_FICHES = "(SELECT id AS fiche_id FROM fiches WHERE id BETWEEN ? AND ?) j"
+_FICHES = "(SELECT fiche_id, data FROM fiche_json WHERE fiche_id BETWEEN ? AND ?) j"
 FTS_INSERT = (
     f"INSERT INTO fiche_text (rowid, {_FTS_NAMES}) "
     f"SELECT j.fiche_id, {', '.join(FTS_TEXTS)}, {FACETS} FROM {_FICHES}"

@@ -36,10 +36,15 @@ def _best(fn: Callable[[], object], repeat: int) -> float:
 
 def _walker() -> Callable[[Any], dict[str, Any]]:
     """The fc-xml table walk (element → the dict handed to pydantic), in this version of
-    rncpkit or in 0.1, whose walk lived elsewhere."""
+    rncpkit (compiled, or generic before the compiler existed) or in 0.1, whose walk
+    lived elsewhere."""
     try:
         from rncpkit.formats.fc_xml import V41
-        from rncpkit.formats.xmltable import read_record
+
+        try:  # the compiled walk the reader uses, where there is one
+            from rncpkit.formats.xmltable.compiled_reader import read_record
+        except ImportError:
+            from rncpkit.formats.xmltable import read_record
 
         def walk(fiche: Any) -> dict[str, Any]:
             return read_record(fiche, V41)[0]

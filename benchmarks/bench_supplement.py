@@ -7,13 +7,16 @@ is reported with its throughput ratio to the raw-parse floor (the issue-14 targe
 write). The PDF task runs only with ``RNCPKIT_BENCH_PDF=1`` and WeasyPrint installed.
 
     python benchmarks/bench_supplement.py --fiches 2700
+    python benchmarks/bench_supplement.py --baseline-src /tmp/old/src   # two versions, same load
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import sys
 import tempfile
+from pathlib import Path
 
 import harness
 
@@ -62,7 +65,30 @@ def _cpu_ratio(floor: float) -> harness.Column:
     return ("cpu ratio", 9, lambda _task, result: f"{floor / result['cpu']:.2f}")
 
 
+def _baseline_src(argv: list[str]) -> tuple[list[str], str | None]:
+    """``--baseline-src DIR`` taken out of ``argv``: the src/ of another rncpkit version,
+    whose runs alternate with this checkout's (the same machine load for both)."""
+    if "--baseline-src" not in argv:
+        return argv, None
+    at = argv.index("--baseline-src")
+    return argv[:at] + argv[at + 2 :], argv[at + 1]
+
+
+def _measure(
+    path: Path, tasks: list[str] | tuple[str, ...], repeat: int, baseline: str | None
+) -> list[tuple[str, dict[str, harness.Result]]]:
+    """Each task's median, for this checkout and (alternated) the baseline, if any."""
+    if baseline is None:
+        return [("this checkout", harness.measure_all(__file__, tasks, path, repeat))]
+    pairs = {task: harness.measure_pair(__file__, task, path, repeat, baseline) for task in tasks}
+    return [
+        (f"baseline {baseline}", {task: pair[0] for task, pair in pairs.items()}),
+        ("this checkout", {task: pair[1] for task, pair in pairs.items()}),
+    ]
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv, baseline = _baseline_src(sys.argv[1:] if argv is None else argv)
     args = harness.export_args(__doc__.splitlines()[0], TASKS, run_task, argv)
     if args is None:
         return 0
@@ -71,20 +97,21 @@ def main(argv: list[str] | None = None) -> int:
     # PDF pages take about a second each: measured only on request (RNCPKIT_BENCH_PDF=1)
     wanted = os.environ.get("RNCPKIT_BENCH_PDF") == "1" and _has_weasyprint()
     tasks = [t for t in TASKS if t != "supplement-pdf-dir" or wanted]
-    results = harness.measure_all(__file__, tasks, path, args.repeat)
-    base = results["jsonl"]["seconds"]
-    harness.print_table(
-        results,
-        [
-            harness.task_column(20),
-            harness.seconds_column(),
-            harness.per_second_column("fiches/s", "fiches"),
-            harness.ratio_column("ratio", results["raw-iterparse"]["seconds"]),
-            _cpu_ratio(results["raw-iterparse"]["cpu"]),
-            ("× jsonl", 8, lambda _task, result: f"{result['seconds'] / base:.2f}"),
-            harness.peak_column(),
-        ],
-    )
+    for title, results in _measure(path, tasks, args.repeat, baseline):
+        base = results["jsonl"]["seconds"]
+        print(f"\n{title}")
+        harness.print_table(
+            results,
+            [
+                harness.task_column(20),
+                harness.seconds_column(),
+                harness.per_second_column("fiches/s", "fiches"),
+                harness.ratio_column("ratio", results["raw-iterparse"]["seconds"]),
+                _cpu_ratio(results["raw-iterparse"]["cpu"]),
+                ("× jsonl", 8, lambda _task, result, base=base: f"{result['seconds'] / base:.2f}"),
+                harness.peak_column(),
+            ],
+        )
     print("ratio = throughput relative to raw lxml iterparse in this run (1.00 = the floor)")
     print("cpu ratio = the same in CPU seconds of the task's process")
     print("× jsonl = time relative to converting the same file to JSON Lines in this run")

@@ -297,3 +297,21 @@ def test_csv_zip_streams_to_a_pipe_and_to_dev_null(tmp_path: Path, seed_xml: Pat
     assert [c.number for c in rncpkit.read(piped)] == ["RNCP35080"]
     summary = rncpkit.convert(seed_xml, os.devnull, "fc-csv")
     assert summary.written == 1
+
+
+def test_rows_of_many_fiches_keep_their_order_across_the_writer_batches() -> None:
+    """The writer joins rows a batch of fiches at a time: 150 fiches (more than two
+    batches) come out with every row, fiche after fiche, as each fiche alone gives them."""
+    from rncpkit.formats.fc_csv import writing
+
+    base = next(rncpkit.read(SAMPLES / "RNCP35080.json"))
+    certs = [base.model_copy(update={"number": f"RNCP{90000 + i}"}) for i in range(150)]
+    assert len(certs) > 2 * writing.FLUSH_EVERY
+    out = io.BytesIO()
+    rncpkit.write(certs, out, "fc-csv", options=OPTIONS)
+    rows = _rows_by_file(out.getvalue())
+    for index, csv_file in enumerate(FILES):
+        expected = "".join(encode_rows(cert)[index] for cert in certs).encode("utf-8")
+        assert b"".join(rows[csv_file.name][1:]) == expected
+    with zipfile.ZipFile(io.BytesIO(out.getvalue())) as archive:
+        assert all(info.compress_type == zipfile.ZIP_DEFLATED for info in archive.infolist())

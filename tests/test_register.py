@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -17,10 +18,11 @@ from hypothesis import strategies as st
 
 import rncpkit
 from rncpkit import Register
+from rncpkit.errors import FicheError, OutputFileError
 from rncpkit.filters import FicheFilter
 from rncpkit.formats.base import Piece, ReadResult
 from rncpkit.model import Level, Repertoire
-from rncpkit.register import RegisterError, number_candidates, pieces
+from rncpkit.register import RegisterError, number_candidates, pieces, store, writer
 from rncpkit.register.schema import SCHEMA_VERSION
 from tests.conftest import REAL_V41_SAMPLES, reference
 from tests.register_support import SEED_XML, export, fiche, seed
@@ -775,3 +777,277 @@ def test_an_unusual_layout_is_cut_by_the_parser_instead(
         again = reg.update([tmp_path / f"export_{DAY1}.xml"], as_of=dt.date(2026, 8, 18))
         assert (again.unchanged, again.changed) == (3, 0) and len(read) == 3
         assert list(reg.changes(since=dt.date(2026, 8, 17))) == []
+
+
+# ----------------------------------------------------------------------------- stored rows
+
+
+def _expected_rows(cert: rncpkit.Certification) -> dict[str, list[tuple[object, ...]]]:
+    """What each child table holds for a fiche, written from the model (the register draws
+    them from the stored JSON in SQL)."""
+
+    def numbered(rows: list[tuple[object, ...]]) -> list[tuple[object, ...]]:
+        return [(position, *row) for position, row in enumerate(rows)]
+
+    return {
+        "certifiers": numbered(
+            [(c.siret, c.siret and c.siret[:9], c.name, c.state) for c in cert.certifiers]
+        ),
+        "partners": numbered(
+            [
+                (p.siret, p.siret and p.siret[:9], p.name, p.habilitation, p.habilitation_state)
+                for p in cert.partners
+            ]
+        ),
+        "rome": numbered([(x.code,) for x in cert.rome]),
+        "nsf": numbered([(x.code,) for x in cert.nsf]),
+        "formacodes": numbered([(x.code,) for x in cert.formacodes]),
+        "blocks": numbered([(b.code, b.label) for b in cert.blocks]),
+        "links": numbered(
+            [("successor", n) for n in cert.successors]
+            + [("predecessor", n) for n in cert.predecessors]
+        ),
+        "routes": numbered([(code, str(int(r.open))) for code, r in cert.access_routes.items()]),
+    }
+
+
+def _expected_facets(cert: rncpkit.Certification) -> list[str]:
+    """The filter words of a fiche's ``facets`` column, written from the model."""
+    words = [f"zzr{cert.repertoire.value}"]
+    if cert.level is not None:
+        words.append(f"zzl{cert.level.value}")
+    if cert.active is not None:
+        words.append(f"zza{int(cert.active)}")
+    words += [f"zzrome{x.code}" for x in cert.rome]
+    words += [f"zznsf{x.code}" for x in cert.nsf]
+    words += sorted({f"zznsf{x.code[:3]}" for x in cert.nsf if len(x.code) > 3})
+    words += [f"zzfc{x.code}" for x in cert.formacodes]
+    words += [f"zzsiret{x.siret}" for x in cert.certifiers if x.siret]
+    return [word.lower() for word in words]
+
+
+def _stored_rows(path: Path, number: str) -> dict[str, list[tuple[object, ...]]]:
+    db = sqlite3.connect(path)
+    try:
+        (fiche_id,) = db.execute("SELECT id FROM fiches WHERE number = ?", (number,)).fetchone()
+        return {
+            table: db.execute(
+                f"SELECT * FROM {table} WHERE fiche_id = ? ORDER BY position", (fiche_id,)
+            ).fetchall()
+            for table in _expected_rows(seed())
+        }
+    finally:
+        db.close()
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_child_rows_drawn_from_the_json_are_the_models_values(tmp_path: Path, jobs: int) -> None:
+    """Real fiches (RNCP and RS, with partners, links, routes, blocks) and edge cases: no
+    SIRET, no list at all, predecessors without successors and the reverse."""
+    real = [
+        cert
+        for name in REAL_V41_SAMPLES
+        if (path := reference("france-competences", name)).is_file()
+        for cert in rncpkit.read(path)
+    ]
+    made = [
+        fiche("RNCP1", successors=["RNCP2"], predecessors=[]),
+        fiche("RNCP2", successors=[], predecessors=["RNCP1", "RS7"]),
+        fiche("RNCP3", rome=[], nsf=[], formacodes=[], blocks=[], access_routes={}),
+        fiche("RNCP4", certifiers=[{"name": "Sans SIRET"}], partners=[{"name": "Partenaire"}]),
+        fiche(
+            "RS5",
+            level=None,
+            level_label=None,
+            active=None,
+            nsf=[{"code": "332n"}, {"code": "310"}, {"code": "332t"}, {"code": "200d"}],
+        ),
+    ]
+    target = tmp_path / "r.sqlite"
+    Register.build(target, [export(tmp_path / f"export_{DAY1}.xml", made + real)], jobs=jobs)
+    db = sqlite3.connect(target)
+    db.execute("CREATE VIRTUAL TABLE temp.words USING fts5vocab(main, fiche_text, instance)")
+    for cert in made + real:
+        (fiche_id,) = db.execute(
+            "SELECT id FROM fiches WHERE number = ?", (cert.number,)
+        ).fetchone()
+        facets = db.execute(
+            "SELECT term FROM temp.words WHERE doc = ? AND col = 'facets' ORDER BY offset",
+            (fiche_id,),
+        ).fetchall()
+        assert [term for (term,) in facets] == _expected_facets(cert), cert.number
+        stored = _stored_rows(target, cert.number)
+        assert {t: [row[1:] for row in rows] for t, rows in stored.items()} == _expected_rows(
+            cert
+        ), cert.number
+
+
+def test_a_rewritten_fiche_leaves_no_word_of_its_old_texts(built: Path, tmp_path: Path) -> None:
+    """A changed fiche's full-text entry is removed with the very texts it was indexed
+    with (drawn again from its stored JSON) and indexed anew: its old words no longer find
+    it, its new ones do, its child rows are the new ones, and the index passes FTS5's own
+    integrity check."""
+    with Register(built) as reg:
+        old = reg.get("RNCP41336")
+        assert old is not None
+        others = [c for c in reg.fiches() if c.number != "RNCP41336"]
+        first = old.model_copy(update={"title": "Chaudronnier soudeur"})
+        reg.update([export(tmp_path / f"export_{DAY2}.xml", [*others, first])])
+        assert [h.number for h in reg.search("chaudronnier")] == ["RNCP41336"]
+        new = old.model_copy(
+            update={"title": "Gestionnaire de paie", "blocks": [], "predecessors": []}
+        )
+        reg.update([export(tmp_path / "export_2026-08-18.xml", [*others, new])])
+        assert reg.search("chaudronnier") == []
+        assert [h.number for h in reg.search("gestionnaire paie")] == ["RNCP41336"]
+    db = sqlite3.connect(built)
+    try:
+        db.execute("INSERT INTO fiche_text (fiche_text, rank) VALUES ('integrity-check', 1)")
+    finally:
+        db.close()
+    stored = _stored_rows(built, "RNCP41336")
+    assert {t: [row[1:] for row in rows] for t, rows in stored.items()} == _expected_rows(new)
+
+
+# ----------------------------------------------------------------------------- writing process
+
+
+@pytest.fixture
+def writers(monkeypatch: pytest.MonkeyPatch) -> list[writer.Writer]:
+    """The writing processes the builds start, kept to be checked."""
+    started: list[writer.Writer] = []
+    original = writer.Writer.__init__
+
+    def spy(self: writer.Writer, path: str, target: str) -> None:
+        original(self, path, target)
+        started.append(self)
+
+    monkeypatch.setattr(writer.Writer, "__init__", spy)
+    return started
+
+
+def _gone(process: writer.Writer) -> bool:
+    """The child process has exited and been waited for (its id is free)."""
+    pid = process._process.pid
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return process._process.returncode is not None
+    return False
+
+
+def test_a_two_process_build_writes_through_a_child_that_stops(
+    tmp_path: Path, writers: list[writer.Writer]
+) -> None:
+    source = export(tmp_path / f"export_{DAY1}.xml", [fiche(f"RNCP{n}") for n in range(1, 450)])
+    summary = Register.build(tmp_path / "r.sqlite", [source], jobs=2)
+    assert summary.added == 449
+    (child,) = writers
+    assert child._process.returncode == 0 and _gone(child)
+    assert Register.build(tmp_path / "one.sqlite", [source], jobs=1).added == 449
+    assert not writers[1:]  # one job: no child
+
+
+def test_an_error_in_the_writing_process_is_the_usual_error_and_leaves_nothing(
+    tmp_path: Path, writers: list[writer.Writer], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An SQL error in the child (here a statement it cannot run, as a full disk would make
+    one) is raised here as an OutputFileError naming the register; the previous register
+    is untouched and no temporary file is left."""
+    source = export(tmp_path / f"export_{DAY1}.xml", [fiche(f"RNCP{n}") for n in range(1, 450)])
+    target = tmp_path / "r.sqlite"
+    Register.build(target, [source], jobs=1)
+    before = target.read_bytes()
+    monkeypatch.setattr(
+        store, "FTS_INSERT", store.FTS_INSERT.replace("fiche_text (", "no_such_table (", 1)
+    )
+    with pytest.raises(OutputFileError) as caught:
+        Register.build(target, [source], jobs=2)
+    assert caught.value.path == str(target)
+    assert "cannot write the register: OperationalError: no such table: no_such_table" in str(
+        caught.value
+    )
+    assert target.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["r.sqlite", source.name])
+    assert all(_gone(child) for child in writers)
+    # one process: the same error, the same way
+    with pytest.raises(OutputFileError, match="no such table: no_such_table"):
+        Register.build(target, [source], jobs=1)
+    assert target.read_bytes() == before
+
+
+def test_a_killed_writing_process_stops_the_build(
+    tmp_path: Path, writers: list[writer.Writer], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = export(tmp_path / f"export_{DAY1}.xml", [fiche(f"RNCP{n}") for n in range(1, 650)])
+    posted = 0
+    original = writer.Writer._post
+
+    def kill_after_one(self: writer.Writer) -> None:
+        nonlocal posted
+        posted += 1
+        if posted == 2:  # the child has a batch; then it dies
+            os.kill(self._process.pid, signal.SIGKILL)
+            self._process.wait()
+        original(self)
+
+    monkeypatch.setattr(writer.Writer, "_post", kill_after_one)
+    with pytest.raises(OutputFileError, match="its writing process stopped"):
+        Register.build(tmp_path / "r.sqlite", [source], jobs=2)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [source.name]
+    assert all(_gone(child) for child in writers)
+
+
+def test_an_interrupted_two_process_build_leaves_the_previous_register(
+    tmp_path: Path, writers: list[writer.Writer], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C while the fiches are read: the child is stopped, the temporary file removed,
+    the register there before is as it was."""
+    source = export(tmp_path / f"export_{DAY1}.xml", [fiche(f"RNCP{n}") for n in range(1, 650)])
+    target = tmp_path / "r.sqlite"
+    target.write_bytes(b"the previous register")
+    batches = 0
+    original = pieces.prepare
+
+    def interrupted(*args: object) -> list[store.Rows | FicheError]:
+        nonlocal batches
+        batches += 1
+        if batches == 5:
+            raise KeyboardInterrupt
+        return original(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pieces, "prepare", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        Register.build(target, [source], jobs=2)
+    assert target.read_bytes() == b"the previous register"
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["r.sqlite", source.name])
+    (child,) = writers
+    assert _gone(child)
+
+
+def test_the_writing_process_takes_plain_values_only(tmp_path: Path) -> None:
+    """What crosses to the child is plain values: a model's enum (a class reference that
+    would make the child import rncpkit) is refused there, and said here."""
+    path = tmp_path / "x.sqlite"
+    sqlite3.connect(path).close()
+    out = writer.Writer(str(path), str(path))
+    out.execute("CREATE TABLE t (x)")
+    out.executemany("INSERT INTO t VALUES (?)", [(Level.NIV7,)])
+    with pytest.raises(OutputFileError, match="plain values, not Level"):
+        out.close()
+    assert _gone(out)
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_getaffinity"), reason="Linux: the usable cores")
+@pytest.mark.parametrize(("cores", "children"), [({0}, 0), ({0, 1}, 1), ({0, 1, 2, 3}, 1)])
+def test_the_default_build_writes_from_a_second_process_when_two_cores_are_usable(
+    tmp_path: Path,
+    writers: list[writer.Writer],
+    monkeypatch: pytest.MonkeyPatch,
+    cores: set[int],
+    children: int,
+) -> None:
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: cores)
+    source = export(tmp_path / f"export_{DAY1}.xml", [fiche("RNCP1")])
+    assert Register.build(tmp_path / "r.sqlite", [source]).added == 1
+    assert len(writers) == children

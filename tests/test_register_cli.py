@@ -167,3 +167,25 @@ def test_show_and_convert_read_the_register(runner: CliRunner, built: Path) -> N
     assert [json.loads(line)["number"] for line in converted.stdout.splitlines()] == ["RNCP41336"]
     piped = runner.invoke(cli, ["convert", "-", "--to", "jsonl"], input=built.read_bytes())
     assert len(piped.stdout.splitlines()) == 2
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_failed_write_is_exit_1_with_the_register_named(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: str
+) -> None:
+    """An SQLite error while writing (in the writing process with two jobs): one line naming
+    the register, exit code 1, no traceback, no file left."""
+    from rncpkit.register import store
+
+    source = export(tmp_path / f"export_{DAY1}.xml", [fiche("RNCP35080")])
+    monkeypatch.setattr(
+        store, "FTS_INSERT", store.FTS_INSERT.replace("fiche_text (", "no_such_table (", 1)
+    )
+    target = tmp_path / "register.sqlite"
+    result = runner.invoke(
+        cli, ["register", "build", str(source), "-o", str(target), "--jobs", jobs]
+    )
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"rncpkit: error: {target}: cannot write the register: ")
+    assert "no such table: no_such_table" in result.stderr and "Traceback" not in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == [source.name]

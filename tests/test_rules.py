@@ -681,3 +681,33 @@ def test_cli_rules_json_says_when_a_rule_is_a_warning_on_legacy_fiches(
     by_code = {item["rule"]: item for item in json.loads(result.output)}
     assert by_code["REG-REQUEST-DATES"]["legacy"].startswith("on an inactive fiche")
     assert by_code["ROME-FORMAT"]["legacy"] is None
+
+
+@pytest.mark.parametrize("make", [rncp, rs], ids=["rncp", "rs"])
+def test_text_digest_holds_every_text_of_the_fiche_once(make: Callable[[], Certification]) -> None:
+    """The digest the text rules pre-check with holds exactly the strings that
+    ``text.strings`` walks (the per-field scan), and the longest short and long ones."""
+    from rncpkit.validation import text
+
+    cert = make().model_copy(
+        update={"partners": [Partner(name="N" * 1200, siret="35600000010000")]}
+    )
+    found = [(path, name, value) for path, name, value in text.strings(cert)]
+    digest = text.digest(cert)
+    values = [value for _path, _name, value in found]
+    assert len(digest.joined) == sum(map(len, values)) + len(values) - 1
+    assert all(value in digest.joined for value in values)
+    shorts = [v for p, n, v in found if n in text.LIMITS and not p.endswith("]")]
+    longs = [v for p, n, v in found if not (n in text.LIMITS and not p.endswith("]"))]
+    assert digest.longest_short == max(map(len, shorts)) == 1200
+    assert digest.longest == max(map(len, longs))
+    assert digest.may_be_too_long()
+
+
+def test_mojibake_precheck_finds_the_two_character_mark() -> None:
+    """``â€`` (a ’ read as windows-1252) is looked for only where ``€`` is: still found."""
+    from rncpkit.validation import text
+
+    garbled = rncp().model_copy(update={"objectives": "l\u00e2\u20ac\u2122objectif"})
+    assert text.digest(garbled).may_match(text.MOJIBAKE)
+    assert not text.digest(rncp()).may_match(text.MOJIBAKE)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import itertools
 import re
@@ -494,3 +495,49 @@ def test_title_for_a_fiche_not_converted_is_a_warning(tmp_path: Path) -> None:
         cli, [*args, "-O", "title_en.RNCP35080=Right", "-o", str(tmp_path / "b.html")]
     )
     assert result.exit_code == 0 and "warning" not in result.output
+
+
+def test_directory_pages_are_the_rendered_documents(tmp_path: Path) -> None:
+    """A page of ``-o DIR/`` (assembled from pre-encoded parts) is :func:`render`'s text,
+    for real fiches, both languages, with and without a translated title; and a text
+    holding characters HTML forbids is escaped line by line as before (U+FFFD)."""
+    paths = [SAMPLES / "RNCP35080.xml"]
+    paths += [reference("france-competences", name) for name in REAL_V41_SAMPLES]
+    fiches = [cert for path in paths for cert in api.read(path)]
+    fiches.append(fiches[0].model_copy(update={"activities": "a\x0b   - b & <c>\x0c   d\x01 e"}))
+    for cert in fiches:
+        for lang, translation in (("fr", None), ("en", None), ("en", "A title & more")):
+            expected = sh.render(cert, lang, translation).encode()
+            assert sh._page_bytes(cert, lang, translation) == expected
+    page = sh.render(fiches[-1], "fr")  # blanks stripped, then the rest shown as U+FFFD
+    assert "<p>a</p><ul><li>b &amp; &lt;c&gt;</li></ul><p>d\ufffd e</p>" in page
+
+
+@functools.cache
+def _sample() -> Certification:
+    return next(iter(api.read(SAMPLES / "RNCP35080.xml")))
+
+
+@given(
+    st.text(
+        st.sampled_from(list(" -–—•*·o&<>\"'ab\té\r\n\x0b\x0c\x01\x85\xa0\u2019\ufffe"))
+        | st.characters(),
+        max_size=40,
+    )
+)
+@settings(max_examples=300)
+def test_fragment_escapes_the_whole_text_as_line_by_line(text: str) -> None:
+    """Escaping a text whole, then splitting it into lines, gives the lines escaped one by
+    one (what the page did before): an escape holds no blank and no bullet."""
+    from rncpkit.supplement import text_items
+
+    page = sh._Page(_sample(), "en", None)
+    expected, in_list = [], False
+    for is_item, line in text_items(text):
+        if is_item != in_list:
+            expected.append('<ul lang="fr">' if is_item else "</ul>")
+            in_list = is_item
+        expected.append(f"<li>{sh._e(line)}</li>" if is_item else f'<p lang="fr">{sh._e(line)}</p>')
+    if in_list:
+        expected.append("</ul>")
+    assert page.fragment(text) == "".join(expected)

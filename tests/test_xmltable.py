@@ -347,3 +347,16 @@ def test_an_empty_wrapper_is_left_out() -> None:
         text = out.getvalue().decode()
         assert "<page>" not in text and "<kind" not in text and "<tag " not in text
         assert '<language uri="urn:lang:fr"/>' in text
+
+
+def test_the_compiled_reader_reads_typed_and_variant_groups_as_the_generic_walk() -> None:
+    from rncpkit.formats.xmltable import compiled_reader
+
+    record = xmlsafe.parse_bytes(COURSE_XML.encode())
+    assert compiled_reader.read_record(record, COURSE) == read_record(record, COURSE)
+    inner = Group("catalogue", None, (Repeated("course", "courses", COURSE.children),))
+    assert isinstance(inner.children[0], Repeated) and inner.children[0].variants
+    wrapped = xmlsafe.parse_bytes(f'<catalogue xmlns="{NS}">{COURSE_XML}</catalogue>'.encode())
+    table = qualified(inner, NS, {"skos": SKOS})
+    assert isinstance(table, Group)
+    assert compiled_reader.read_record(wrapped, table) == read_record(wrapped, table)

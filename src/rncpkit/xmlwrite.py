@@ -28,13 +28,21 @@ from lxml import etree
 
 from rncpkit.errors import OutputError
 
-__all__ = ["XML_NAMESPACE", "XmlWriter", "check_text", "escape_attribute", "escape_text"]
+__all__ = [
+    "SPECIAL",
+    "XML_NAMESPACE",
+    "XmlWriter",
+    "check_text",
+    "checked_text",
+    "escape_attribute",
+    "escape_text",
+]
 
 XML_NAMESPACE = "http://www.w3.org/XML/1998/namespace"
 """The namespace of ``xml:lang``, ``xml:space``: bound to ``xml`` without declaration."""
 
 _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-_SPECIAL = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\r\ud800-\udfff\ufffe\uffff]")
+SPECIAL = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\r\ud800-\udfff\ufffe\uffff]")
 """A character to escape or to refuse: text without one is written as is (a positive class
 scans 4 times faster than the negation of XML's ``Char`` production)."""
 _FLUSH_AT = 8192
@@ -50,6 +58,13 @@ def check_text(text: str, where: str, *, field: str | None = None) -> None:
             f"U+{ord(bad.group()):04X}, which XML cannot carry",
             field=field,
         )
+
+
+def checked_text(text: str, tag: str) -> str:
+    """The text of a plain element ``tag`` escaped, refused as :meth:`XmlWriter.leaf`
+    refuses it (for writers that inline :meth:`XmlWriter.leaf`, after :data:`SPECIAL`)."""
+    check_text(text, f"<{tag}>", field=tag)
+    return escape_text(text)
 
 
 def escape_text(text: str) -> str:
@@ -202,6 +217,16 @@ class XmlWriter:
     ) -> None:
         """Open an element. Its start tag is written with its first child or text; with
         ``omit_if_empty`` an element that gets neither is left out altogether."""
+        if not (namespaces or attributes) and tag[0] != "{":  # the common case, no lookups
+            opened = self._open
+            depth = len(opened)
+            if not depth:
+                self._root()
+            level = self._base + depth
+            if level + 1 >= len(self._margins):
+                self._margin(depth + 1)
+            opened.append(_Open(tag, f"{self._margins[level]}<{tag}>", omit_if_empty, self._scope))
+            return
         scope = self._scope
         declarations = ""
         if namespaces:
@@ -259,16 +284,16 @@ class XmlWriter:
     def leaf(self, tag: str, text: str | None, attributes: Mapping[str, str] | None = None) -> None:
         """A text-only element on one line; ``text=None`` writes it empty (``<A/>``)."""
         # Called for every text element: the common case (plain tag, no attribute, text
-        # with nothing to escape) is one regex search and one append.
+        # with nothing to escape) is one regex search and one append. The compiled table
+        # writers (formats.xmltable.compiled) inline this case: keep both in step.
         opened = self._open
         if not opened or not opened[-1].children:
             self._open_parent()
         if text is None or attributes or tag[0] == "{":
             self._leaf(tag, text, attributes)
             return
-        if _SPECIAL.search(text) is not None:
-            check_text(text, f"<{tag}>", field=tag)
-            text = escape_text(text)
+        if SPECIAL.search(text) is not None:
+            text = checked_text(text, tag)
         self._parts.append(f"{self._margins[self._base + len(opened)]}<{tag}>{text}</{tag}>")
 
     def _leaf(self, tag: str, text: str | None, attributes: Mapping[str, str] | None) -> None:

@@ -128,9 +128,10 @@ _AS_OF = click.option(
     "-j",
     "--jobs",
     type=click.IntRange(min=0),
-    default=1,
-    show_default=True,
-    help="Processes for a France Compétences XML input (0 = one per core); same register.",
+    default=None,
+    help="Processes: 1 = this one only; 2 (the default with two cores or more) = one reads "
+    "while another writes the file; more also read a France Compétences XML input "
+    "(0 = one per core). The register is the same.",
 )
 @_format_option("text", "json")
 @handle_errors
@@ -138,14 +139,18 @@ def build(
     exports: tuple[str, ...],
     output: str,
     as_of: dt.datetime | None,
-    jobs: int,
+    jobs: int | None,
     output_format: str,
 ) -> None:
     """Build a register from one or more exports (any format rncpkit reads; RNCP and RS
     files together). Invalid fiches are reported and left out (exit code 1)."""
     with progress_bar("Building") as progress:
         summary = build_register(
-            output, exports, as_of=_day(as_of), progress=progress, jobs=jobs or os.cpu_count() or 1
+            output,
+            exports,
+            as_of=_day(as_of),
+            progress=progress,
+            jobs=(os.cpu_count() or 1) if jobs == 0 else jobs,
         )
     _report(summary, output_format)
 

@@ -50,6 +50,7 @@ __all__ = [
     "nothing_written",
     "slug",
     "split_items",
+    "term_concept",
     "warn_placeholder",
 ]
 
@@ -117,6 +118,18 @@ class Concept:
     @classmethod
     def of(cls, term: Term) -> Concept:
         return cls(term.uri, term.scheme, term.label_en)
+
+
+_TERM_CONCEPTS: dict[Term, Concept] = {}
+
+
+def term_concept(term: Term) -> Concept:
+    """The concept of a vocabulary term, made once per process and shared by every graph
+    (graph concepts are read, never changed, by the writers)."""
+    concept = _TERM_CONCEPTS.get(term)
+    if concept is None:
+        concept = _TERM_CONCEPTS[term] = Concept.of(term)
+    return concept
 
 
 @dataclass(slots=True)
@@ -339,6 +352,7 @@ class Uris:
     def __init__(self, base: str | None) -> None:
         base = base or DEFAULT_BASE_URI
         self.base = base if base.endswith(("/", "#", ":")) else base + "/"
+        self._organisations: dict[tuple[str | None, str], str] = {}
 
     def fiche(self, number: str) -> str:
         return f"{self.base}{number}"
@@ -350,12 +364,22 @@ class Uris:
         return f"{self.base}scheme/{name}"
 
     def concept(self, scheme: str, code: str) -> str:
-        return f"{self.scheme(scheme)}/{code}"
+        return f"{self.base}scheme/{scheme}/{code}"
 
     def organisation(self, certifier: Certifier) -> str:
         """One URI per distinct organisation, the same in every run: by SIRET when the
         fiche gives one, else by name (see :func:`name_key`); a certifier named like
-        France compétences without SIRET is the accrediting agent itself."""
+        France compétences without SIRET is the accrediting agent itself. Memoised (the
+        same certifiers sign thousands of fiches; a name's key is a slug and a digest)."""
+        key = (certifier.siret, certifier.name)
+        uri = self._organisations.get(key)
+        if uri is None:
+            if len(self._organisations) >= 4096:  # bounded: memory stays flat
+                self._organisations.clear()
+            uri = self._organisations[key] = self._organisation(certifier)
+        return uri
+
+    def _organisation(self, certifier: Certifier) -> str:
         if certifier.siret:
             return f"{self.base}organisation/siret/{certifier.siret}"
         if slug(certifier.name) == _FRANCE_COMPETENCES_SLUG:
@@ -387,6 +411,14 @@ class Builder:
         self.uris = Uris(base_uri)
         self.eqf_default = eqf_level
         self.crosswalk = crosswalk or Crosswalk()
+        self._subjects: dict[tuple[str, str], Concept] = {}
+
+    def note_subject(self, code: str, label: str) -> Concept:
+        """The subject concept of a note, made once per builder and shared by its graphs."""
+        concept = self._subjects.get((code, label))
+        if concept is None:
+            concept = self._subjects[code, label] = note_subject(self.uris, code, label)
+        return concept
 
     def levels(self, cert: Certification) -> tuple[Concept, Concept]:
         """The EQF and NQF concepts, or an OutputError naming the missing field.
@@ -411,7 +443,7 @@ class Builder:
                 field="level",
             )
         if rs:
-            return Concept.of(vocab.eqf(number)), Concept.of(vocab.NQF_FRAMEWORK_FRANCE)
+            return term_concept(vocab.eqf(number)), term_concept(vocab.NQF_FRAMEWORK_FRANCE)
         nqf = vocab.NQF_FRANCE.get(number)
         if nqf is None:
             raise OutputError(
@@ -420,7 +452,7 @@ class Builder:
                 fiche=cert.number,
                 field="level",
             )
-        return Concept.of(vocab.eqf(number)), Concept.of(nqf)
+        return term_concept(vocab.eqf(number)), term_concept(nqf)
 
     def isced(self, cert: Certification) -> list[Concept]:
         codes = self.crosswalk.fields(n.code for n in cert.nsf)
@@ -432,7 +464,7 @@ class Builder:
                 fiche=cert.number,
                 field="nsf",
             )
-        return [Concept.of(vocab.isced(code)) for code in codes]
+        return [term_concept(vocab.isced(code)) for code in codes]
 
     def build(self, cert: Certification) -> Graph:
         """The LOQ graph of one fiche (raises OutputError before anything is written)."""
@@ -469,7 +501,7 @@ class Builder:
             modified=cert.publication_date,
             summary=cert.attested_skills,
             isced=isced,
-            setting=Concept.of(vocab.FORMAL),
+            setting=term_concept(vocab.FORMAL),
             entry=cert.entry_prerequisites,
             eqf=eqf,
             nqf=[nqf],
@@ -479,7 +511,7 @@ class Builder:
             if name == "description_url" and is_url(value):
                 qualification.supplementary.append(value.strip())
             elif value:
-                qualification.notes.append(Note(value, note_subject(uris, code, label)))
+                qualification.notes.append(Note(value, self.note_subject(code, label)))
         if cert.abbreviation is not None:
             code = cert.abbreviation.code
             kind = self._concept("abrege", slug(code), cert.abbreviation.label)
@@ -492,7 +524,7 @@ class Builder:
                     f"{eqf.uri.rsplit('/', 1)[-1]} du cadre européen des certifications (CEC) "
                     "figurant ici est déclaré par l’éditeur de ce fichier, non par France "
                     "compétences.",
-                    note_subject(uris, *LEVEL_NOTE),
+                    self.note_subject(*LEVEL_NOTE),
                 )
             )
         if cert.level is not None:
@@ -524,7 +556,7 @@ class Builder:
             )
             if block.validation_prerequisites:
                 part.notes.append(
-                    Note(block.validation_prerequisites, note_subject(uris, *VALIDATION_NOTE))
+                    Note(block.validation_prerequisites, self.note_subject(*VALIDATION_NOTE))
                 )
             _add_outcomes(graph, part, split_items(block.competences) or [block.label])
             if block.assessment_methods:
@@ -532,7 +564,7 @@ class Builder:
                     f"{b_id}/assessment",
                     f"Modalités d'évaluation du bloc {block.code}",
                     block.assessment_methods,
-                    [Concept.of(t) for t in vocab.assessment_types(block.assessment_methods)],
+                    [term_concept(t) for t in vocab.assessment_types(block.assessment_methods)],
                     b_id,
                 )
                 graph.assessments.append(assessment)
@@ -558,7 +590,7 @@ class Builder:
                 f"{qualification.id}/assessment",
                 "Modalités de validation de la certification",
                 cert.certification_prerequisites,
-                [Concept.of(t) for t in vocab.assessment_types(cert.certification_prerequisites)],
+                [term_concept(t) for t in vocab.assessment_types(cert.certification_prerequisites)],
                 qualification.id,
                 block_assessments,
             )
@@ -574,8 +606,8 @@ class Builder:
                 self.uris.sub(cert.number, "route", code.value),
                 code,
                 code.label_fr,
-                [Concept.of(term)] if term is not None else [],
-                [Note(route.jury, note_subject(self.uris, *JURY_NOTE))] if route.jury else [],
+                [term_concept(term)] if term is not None else [],
+                [Note(route.jury, self.note_subject(*JURY_NOTE))] if route.jury else [],
                 qualification.id,
             )
             graph.activities.append(activity)
@@ -586,7 +618,7 @@ class Builder:
         if not (cert.job_types or cert.rome or cert.activity_regulations):
             return
         notes = (
-            [Note(cert.activity_regulations, note_subject(self.uris, *REGULATION_NOTE))]
+            [Note(cert.activity_regulations, self.note_subject(*REGULATION_NOTE))]
             if cert.activity_regulations
             else []
         )
@@ -609,7 +641,7 @@ class Builder:
         of registration and which article of the Code du travail.
         """
         uris = self.uris
-        graph.locations.append(Location(uris.france, Concept.of(vocab.FRANCE)))
+        graph.locations.append(Location(uris.france, term_concept(vocab.FRANCE)))
         org_ids: list[str] = []
         for certifier in cert.certifiers:
             org = Organisation(

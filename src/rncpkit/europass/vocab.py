@@ -155,19 +155,26 @@ once rather than matched case-insensitively seven times."""
 
 
 ASSESSMENT_STEMS: tuple[tuple[str, ...], ...] = (
-    ("écrit", "ecrit", "rédaction", "redaction"),
-    ("oral", "soutenance", "entretien", "présentation", "presentation"),
+    ("crit", "daction"),
+    ("oral", "soutenance", "entretien", "sentation"),
     ("mise", "pratique", "jeu"),
-    ("projet", "mémoire", "memoire", "étude", "etude"),
+    ("projet", "moire", "tude"),
     ("dossier", "portfolio", "livret"),
-    ("contrôle continu", "controle continu", "évaluation continue", "ccf"),
+    ("continu", "ccf"),
     ("qcm", "questionnaire", "quiz", "test"),
 )
-"""For each of :data:`ASSESSMENT_PATTERNS`, substrings one of which every match contains:
-a pattern is searched only when the text has one of them. Substring tests are C-fast and
-most texts mention two or three types, so most regex searches are skipped (on a 60 MB
-export the seven searches per text took 1.2 s of the 3.9 s spent building LOQ graphs). The
-result is exactly the patterns' (a test compares both on every real fiche)."""
+"""For each of :data:`ASSESSMENT_PATTERNS`, substrings one of which every match contains
+(``crit`` is in ``écrit``, ``ecrit`` and ``épreuve écrite``; ``moire`` in ``mémoire`` and
+``memoire``…): a pattern is searched only when the text has one of them. Substring tests
+are C-fast and most texts mention two or three types, so most regex searches are skipped
+(on a 60 MB export the seven searches per text took 1.2 s of the 3.9 s spent building LOQ
+graphs); the shortest common substrings make 21 tests a text instead of 27. The result is
+exactly the patterns' (a test compares both on every real fiche)."""
+
+_STEM_TESTS: tuple[tuple[int, str], ...] = tuple(
+    (index, stem) for index, stems in enumerate(ASSESSMENT_STEMS) for stem in stems
+)
+"""(pattern index, stem) in order: one flat loop instead of a generator per pattern."""
 
 
 def assessment_types(text: str | None) -> list[Term]:
@@ -175,11 +182,15 @@ def assessment_types(text: str | None) -> list[Term]:
     if not text:
         return []
     lowered = text.lower()
-    return [
-        term
-        for (term, pattern), stems in zip(ASSESSMENT_PATTERNS, ASSESSMENT_STEMS, strict=True)
-        if any(stem in lowered for stem in stems) and pattern.search(lowered)
-    ]
+    found: list[Term] = []
+    done = -1  # the last pattern searched: its other stems are skipped
+    for index, stem in _STEM_TESTS:
+        if index != done and stem in lowered:
+            done = index
+            term, pattern = ASSESSMENT_PATTERNS[index]
+            if pattern.search(lowered):
+                found.append(term)
+    return found
 
 
 _MIXED = "Inter-disciplinary programmes and qualifications involving "

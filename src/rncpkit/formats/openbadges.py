@@ -10,9 +10,9 @@ supplies it for RS fiches); nothing here is mandatory that RNCP lacks.
 
 from __future__ import annotations
 
-import json
 from typing import IO, Any
 
+from rncpkit import jsonwrite
 from rncpkit.errors import OutputError
 from rncpkit.europass import vocab
 from rncpkit.europass.graph import Uris, is_url, split_items, warn_placeholder
@@ -36,9 +36,8 @@ NSF_FRAMEWORK = "NSF (Nomenclature des spécialités de formation)"
 
 Node = dict[str, Any]
 
-_encode = json.JSONEncoder(ensure_ascii=False).encode
-"""One encoder for every node: ``json.dumps(node, ensure_ascii=False)`` builds a new
-encoder per call."""
+_encode = jsonwrite.encoder()
+"""One encoder for every node (see :mod:`rncpkit.jsonwrite`)."""
 
 
 def _alignment(
@@ -90,15 +89,15 @@ def markdown(text: str) -> str:
     return "\n".join(f"- {item}" for item in items)
 
 
-def _criteria(cert: Certification, homepage: str) -> Node:
-    """The assessment methods as Markdown: the fiche's, then each block's."""
+def _criteria(cert: Certification, homepage: str, assessments: list[str]) -> Node:
+    """The assessment methods as Markdown: the fiche's, then each block's (``assessments``:
+    each block's methods as Markdown, made once for this and for the block's badge)."""
     sections = []
     if cert.certification_prerequisites:
         text = markdown(cert.certification_prerequisites)
         sections.append(f"## Modalités de validation\n\n{text}")
-    for block in cert.blocks:
+    for block, text in zip(cert.blocks, assessments, strict=True):
         if block.assessment_methods:
-            text = markdown(block.assessment_methods)
             sections.append(f"## {block.code} — {block.label}\n\n{text}")
     narrative = "\n\n".join(sections) or f"Voir les modalités de certification : {homepage}"
     return {"id": homepage, "narrative": narrative}
@@ -156,6 +155,7 @@ class Badges:
         homepage = cert.page_url
         creator = _profile(cert.certifiers[0], uris) if cert.certifiers else None
         alignments = self.alignments(cert)
+        assessments = [markdown(block.assessment_methods or "") for block in cert.blocks]
         main: Node = {
             "@context": OB_CONTEXT,
             "id": fiche_id,
@@ -163,7 +163,7 @@ class Badges:
             "achievementType": "Certification",
             "name": cert.title,
             "description": cert.objectives or cert.attested_skills or cert.title,
-            "criteria": _criteria(cert, homepage),
+            "criteria": _criteria(cert, homepage, assessments),
             "humanCode": cert.number,
             "otherIdentifier": _identifiers(cert.number, "identifier"),
             "inLanguage": "fr",
@@ -178,7 +178,13 @@ class Badges:
             main["alignment"] = alignments
         if cert.blocks:
             main["related"] = [_related(uris.fiche(b.code)) for b in cert.blocks]
-        return [main, *(self.block(cert, b, creator, alignments) for b in cert.blocks)]
+        return [
+            main,
+            *(
+                self.block(cert, block, creator, alignments, assessment)
+                for block, assessment in zip(cert.blocks, assessments, strict=True)
+            ),
+        ]
 
     def block(
         self,
@@ -186,7 +192,10 @@ class Badges:
         block: CompetenceBlock,
         creator: Node | None,
         alignments: list[Node],
+        assessment: str,
     ) -> Node:
+        """A block's badge; ``assessment``: its assessment methods as Markdown (made once
+        for this badge and the fiche's criteria)."""
         node: Node = {
             "@context": OB_CONTEXT,
             "id": self.uris.fiche(block.code),
@@ -195,7 +204,7 @@ class Badges:
             "name": block.label,
             "description": markdown(block.competences or "") or block.label,
             "criteria": {
-                "narrative": markdown(block.assessment_methods or "")
+                "narrative": assessment
                 or f"Évaluation du bloc {block.code} de la certification {cert.number}"
             },
             "humanCode": block.code,

@@ -154,17 +154,34 @@ class _Page:
         self.w(f'<p class="missing">— {self.why_absent(name)}</p>')
 
     def fragment(self, value: str | None) -> str:
-        """A flattened RNCP text as paragraphs and bullet lists."""
+        """A flattened RNCP text as paragraphs and bullet lists.
+
+        The text is escaped whole, then split, rather than line by line (one escape per
+        text instead of one per line): the same lines, since an escape (``&…;``) holds no
+        blank and no bullet, starts with ``&``, which is neither a blank nor a letter, as are
+        the characters it replaces. A text with a character HTML forbids is split first:
+        some of those are blanks that the split strips.
+        """
+        if not value:
+            return ""
+        if _FORBIDDEN.search(value) is None:
+            items = text_items(escape(value, quote=True))
+        else:
+            items = [(is_item, _e(line)) for is_item, line in text_items(value)]
         parts: list[str] = []
         in_list = False
-        for is_item, line in text_items(value):
-            if is_item and not in_list:
-                parts.append(f"<ul{self.fr}>")
-                in_list = True
-            elif not is_item and in_list:
-                parts.append("</ul>")
-                in_list = False
-            parts.append(f"<li>{_e(line)}</li>" if is_item else f"<p{self.fr}>{_e(line)}</p>")
+        paragraph = f"<p{self.fr}>"
+        for is_item, line in items:
+            if is_item:
+                if not in_list:
+                    parts.append(f"<ul{self.fr}>")
+                    in_list = True
+                parts.append(f"<li>{line}</li>")
+            else:
+                if in_list:
+                    parts.append("</ul>")
+                    in_list = False
+                parts.append(f"{paragraph}{line}</p>")
         if in_list:
             parts.append("</ul>")
         return "".join(parts)
@@ -517,16 +534,27 @@ def render_article(
     return _Page(certification, check_lang(lang), translation).render()
 
 
-def _document_start(title: str, lang: str) -> str:
+def _document_head(title: str, lang: str) -> str:
+    """The start of a document, up to its ``<title>`` included."""
     return (
         f'<!DOCTYPE html>\n<html lang="{_e(lang)}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         '<meta name="generator" content="rncpkit">\n'
-        f"<title>{_e(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<main>\n"
+        f"<title>{_e(title)}</title>\n"
     )
 
 
+_DOCUMENT_STYLE = f"<style>{CSS}</style>\n</head>\n<body>\n<main>\n"
+"""The rest of the start of a document: the style sheet, the same on every page."""
+
+
+def _document_start(title: str, lang: str) -> str:
+    return _document_head(title, lang) + _DOCUMENT_STYLE
+
+
 _DOCUMENT_END = "</main>\n</body>\n</html>\n"
+_STYLE_BYTES = _DOCUMENT_STYLE.encode()
+_END_BYTES = _DOCUMENT_END.encode()
 
 
 def _page_title(certification: Certification, lang: str, translation: str | None) -> str:
@@ -541,6 +569,14 @@ def render(certification: Certification, lang: str = "fr", translation: str | No
         + render_article(certification, lang, translation)
         + _DOCUMENT_END
     )
+
+
+def _page_bytes(certification: Certification, lang: str, translation: str | None) -> bytes:
+    """``render(…).encode()``, the constant style sheet encoded once per process rather
+    than joined to and encoded with every page."""
+    head = _document_head(_page_title(certification, lang, translation), lang)
+    article = render_article(certification, lang, translation)
+    return b"".join((head.encode(), _STYLE_BYTES, article.encode(), _END_BYTES))
 
 
 class SupplementHtmlWriter:
@@ -636,8 +672,7 @@ class SupplementDirectoryWriter:
     def write(self, certification: Certification) -> None:
         translation = self._translations.title(certification)
         name = f"{certification.number}.html"
-        page = render(certification, self._lang, translation)
-        replace_file(self._directory / name, page.encode())
+        replace_file(self._directory / name, _page_bytes(certification, self._lang, translation))
         self._count += 1
         if certification.eqf_level is not None:
             level = labels.label("level_n", self._lang, n=certification.eqf_level)

@@ -99,10 +99,11 @@ class Register:
         *,
         as_of: dt.date | None = None,
         progress: Progress | None = None,
-        jobs: int = 1,
+        jobs: int | None = None,
     ) -> ingest.UpdateSummary:
         """Build a register at ``path`` from exports (any format rncpkit reads); ``jobs``
-        processes for the XML flux (:func:`rncpkit.register.ingest.build`)."""
+        processes (default: one reading and one writing when there are two cores; 1: this
+        one only; see :func:`rncpkit.register.ingest.build`)."""
         return ingest.build(path, sources, as_of=as_of, progress=progress, jobs=jobs)
 
     def update(

@@ -32,11 +32,11 @@ from pydantic_core import to_json
 
 from rncpkit.api import Progress, read_records
 from rncpkit.diff import FIELDS, changed_fields, fingerprint
-from rncpkit.errors import FicheError, InputError, RncpkitError, UsageError
+from rncpkit.errors import FicheError, InputError, OutputFileError, RncpkitError, UsageError
 from rncpkit.formats.base import Piece, UnusualLayout
 from rncpkit.io import Source, display_name
 from rncpkit.model import Certification
-from rncpkit.register import pieces, store
+from rncpkit.register import pieces, store, writer
 from rncpkit.register.schema import APPLICATION_ID, SCHEMA_VERSION, RegisterError, connect
 from rncpkit.validation import export_date
 
@@ -100,29 +100,49 @@ def _value_json(cert: Certification, name: str) -> str | None:
 
 
 class _Applier:
-    """One export applied inside the caller's transaction(s)."""
+    """One export applied inside the caller's transaction(s).
 
-    def __init__(self, db: sqlite3.Connection, summary: UpdateSummary, kind: str) -> None:
-        self.db = db
+    A build only writes (through ``out``: the connection, or the writing process of a
+    parallel build); an update also reads, so its ``out`` is the connection."""
+
+    def __init__(self, out: writer.Statements, summary: UpdateSummary, kind: str) -> None:
+        self.out = out
         self.summary = summary
         self.building = kind == "build"
         self.covered: set[str] = set()
         self.seen: set[str] = set()
         """Numbers read (a few bytes each: 30,000 fiches take about 3 MB)."""
-        self.inserts = store.Inserts(db)
-        db.execute("CREATE TEMP TABLE IF NOT EXISTS seen (number TEXT PRIMARY KEY) WITHOUT ROWID")
-        db.execute("DELETE FROM temp.seen")
-        cursor = db.execute(
-            "INSERT INTO exports (kind, as_of, applied_at, repertoires, files, fiches, added, "
-            "removed, changed, rejected) VALUES (?, ?, ?, '', '[]', 0, 0, 0, 0, 0)",
+        if self.building:  # a new file: its first export and fiche have the id 1
+            self.export_id = 1
+            next_fiche = 1
+        else:
+            self.db.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS seen (number TEXT PRIMARY KEY) WITHOUT ROWID"
+            )
+            self.db.execute("DELETE FROM temp.seen")
+            (last_export, last_fiche) = self.db.execute(
+                "SELECT (SELECT coalesce(max(id), 0) FROM exports), "
+                "(SELECT coalesce(max(id), 0) FROM fiches)"
+            ).fetchone()
+            self.export_id, next_fiche = int(last_export) + 1, int(last_fiche) + 1
+        summary.export_id = self.export_id
+        self.inserts = store.Inserts(out, next_fiche)
+        out.execute(
+            "INSERT INTO exports (id, kind, as_of, applied_at, repertoires, files, fiches, added, "
+            "removed, changed, rejected) VALUES (?, ?, ?, ?, '', '[]', 0, 0, 0, 0, 0)",
             (
+                self.export_id,
                 kind,
                 summary.as_of.isoformat(),
                 dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             ),
         )
-        assert cursor.lastrowid is not None
-        self.export_id = summary.export_id = cursor.lastrowid
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        """The connection, to read (an update)."""
+        assert isinstance(self.out, sqlite3.Connection)
+        return self.out
 
     def _see(self, number: str, file: str) -> None:
         if number in self.seen:
@@ -223,7 +243,7 @@ class _Applier:
             self._change(
                 cert.number, "changed", name, _value_json(old, name), _value_json(cert, name)
             )
-        self.inserts.replace(fiche_id, old, fiche, self.export_id)
+        self.inserts.replace(fiche_id, fiche, self.export_id)
         if present:
             if names:
                 summary.changed += 1
@@ -248,7 +268,7 @@ class _Applier:
         summary = self.summary
         summary.repertoires = tuple(covered)
         if self.building:
-            self.db.execute(
+            self.out.execute(
                 "INSERT INTO changes (export_id, as_of, number, change) "
                 "SELECT ?, ?, number, 'added' FROM fiches ORDER BY id",
                 (self.export_id, summary.as_of.isoformat()),
@@ -268,7 +288,7 @@ class _Applier:
                 )
                 self._change(number, "removed")
             summary.removed = len(gone)
-        self.db.execute(
+        self.out.execute(
             "UPDATE exports SET repertoires = ?, files = ?, fiches = ?, added = ?, removed = ?, "
             "changed = ?, rejected = ? WHERE id = ?",
             (
@@ -282,7 +302,8 @@ class _Applier:
                 self.export_id,
             ),
         )
-        self.db.execute("DELETE FROM temp.seen")
+        if not self.building:
+            self.db.execute("DELETE FROM temp.seen")
 
 
 def _read_pieces(
@@ -292,19 +313,19 @@ def _read_pieces(
     declared: str | None,
     step: Callable[[], None],
     progress: Progress | None,
-    jobs: int,
+    readers: int,
 ) -> None:
     """Apply an input its format cut into pieces: a piece with the very bytes stored is
     counted unchanged; the others are read in batches by the format. A build reads them
-    into rows (:func:`pieces.prepare`), with ``jobs`` > 1 in worker processes while this
-    one cuts and writes. Cut at the byte level (``split.quick``), the flux is parsed once:
-    when its pieces are read."""
+    into rows (:func:`pieces.prepare`), with ``readers`` > 0 in that many worker processes
+    while this one cuts and hands the rows over. Cut at the byte level (``split.quick``),
+    the flux is parsed once: when its pieces are read."""
     batch: list[tuple[Piece, bytes]] = []
     pending: collections.deque[Future[list[store.Rows | FicheError]]] = collections.deque()
     with contextlib.ExitStack() as stack:
         pool = (
-            stack.enter_context(ProcessPoolExecutor(max_workers=jobs - 1))
-            if applier.building and jobs > 1
+            stack.enter_context(ProcessPoolExecutor(max_workers=readers))
+            if applier.building and readers > 0
             else None
         )
 
@@ -319,7 +340,7 @@ def _read_pieces(
         def read_batch() -> None:
             if pool is not None:
                 pending.append(pool.submit(pieces.prepare, split.format_name, name, list(batch)))
-                while len(pending) > 2 * jobs:
+                while len(pending) > 2 * (readers + 1):
                     apply_rows(pending.popleft().result())
             elif applier.building:
                 apply_rows(pieces.prepare(split.format_name, name, batch))
@@ -351,17 +372,18 @@ def _read_pieces(
 
 
 def _apply(
-    db: sqlite3.Connection,
+    db: writer.Statements,
     sources: list[Source],
     summary: UpdateSummary,
     kind: str,
     progress: Progress | None,
     commit_batches: bool,
-    jobs: int = 1,
+    readers: int = 0,
     quick: bool = True,
 ) -> None:
     """Read every source into the register: through :mod:`.pieces` when its format can
-    cut it into records (unchanged fiches are then not even read), else record by record."""
+    cut it into records (unchanged fiches are then not even read), else record by record.
+    ``db`` is the connection, or (a build) the process that writes the file."""
     applier = _Applier(db, summary, kind)
     files: list[str] = []
     declared_all: set[str] = set()
@@ -384,7 +406,7 @@ def _apply(
             declared_all.add(declared)
         with pieces.split_input(source, quick) as split:
             if split is not None:
-                _read_pieces(split, applier, name, declared, step, progress, jobs)
+                _read_pieces(split, applier, name, declared, step, progress, readers)
                 continue
         for result in read_records(source, progress=progress):
             if isinstance(result, FicheError):
@@ -401,17 +423,29 @@ def build(
     *,
     as_of: dt.date | None = None,
     progress: Progress | None = None,
-    jobs: int = 1,
+    jobs: int | None = None,
 ) -> UpdateSummary:
     """Build a new register at ``target`` from ``sources`` (replacing any file there, only
-    once the build has succeeded). ``jobs`` > 1: fiches of an input its format can cut
-    (the XML flux) are read by ``jobs - 1`` worker processes while this one cuts and
-    writes; the register is the same."""
+    once the build has succeeded); the register is the same whatever ``jobs``.
+
+    ``jobs`` is the number of processes: 1 reads and writes in this one; 2 (the default
+    when the machine has two cores or more) reads here while a second process writes the
+    file (:mod:`.writer`), so the two stages overlap; more adds ``jobs - 2`` processes that
+    read the fiches of an input its format can cut (the XML flux) for this one."""
     sources = list(sources)
     if not sources:
         raise UsageError("give at least one export")
     day = export_day(sources, as_of) or dt.date.today()
+    if jobs is None:
+        jobs = default_jobs()
     return _build(Path(target), sources, day, progress, max(1, jobs))
+
+
+def default_jobs() -> int:
+    """A build's processes by default: two (one reads, one writes) when this process may
+    run on two cores or more."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return 2 if (cores or 1) >= 2 else 1
 
 
 def _build(
@@ -423,6 +457,14 @@ def _build(
         return _build_once(path, sources, day, progress, jobs, quick=True)
     except UnusualLayout:
         return _build_once(path, sources, day, progress, jobs, quick=False)
+
+
+BUILD_PRAGMAS = (
+    "PRAGMA journal_mode = OFF",
+    "PRAGMA synchronous = OFF",
+    "PRAGMA cache_size = -16000",
+)
+"""The build's file is private until renamed: no journal, no sync."""
 
 
 def _build_once(
@@ -437,27 +479,32 @@ def _build_once(
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     os.close(fd)
+    out: writer.Writer | None = None
     try:
+        tables, indexes = store.ddl_tables_then_indexes()
         db = sqlite3.connect(temporary, isolation_level=None)
         try:
-            db.execute("PRAGMA journal_mode = OFF")
-            db.execute("PRAGMA synchronous = OFF")
-            db.execute("PRAGMA cache_size = -16000")
+            for pragma in BUILD_PRAGMAS:
+                db.execute(pragma)
             db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            tables, indexes = store.ddl_tables_then_indexes()
             db.executescript(tables)
             db.execute(
                 "INSERT INTO meta VALUES ('created_by', ?), ('created_at', ?)",
                 (_version(), dt.datetime.now(dt.UTC).isoformat(timespec="seconds")),
             )
-            db.execute("BEGIN")
-            _apply(db, sources, summary, "build", progress, True, jobs, quick)
-            db.execute("COMMIT")
-            db.executescript(indexes)
-            db.execute("INSERT INTO fiche_text (fiche_text) VALUES ('optimize')")
-            db.execute("PRAGMA optimize")
-            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            db.execute("PRAGMA journal_mode = WAL")
+            if jobs >= 2 and writer.available():
+                db.close()  # from here on, the writing process's connection is the only one
+                out = writer.Writer(temporary, os.fspath(path))
+                for pragma in BUILD_PRAGMAS:
+                    out.execute(pragma)
+                _load(out, indexes, sources, summary, progress, jobs - 2, quick)
+                out.close()
+            else:
+                _load(db, indexes, sources, summary, progress, 0, quick)
+        except sqlite3.Error as exc:
+            raise OutputFileError(
+                f"cannot write the register: {type(exc).__name__}: {exc}", path=os.fspath(path)
+            ) from None
         finally:
             db.close()
         os.chmod(temporary, 0o666 & ~_umask())
@@ -466,11 +513,34 @@ def _build_once(
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(f"{path}{suffix}")
     except BaseException:
+        if out is not None:
+            out.abort()  # before the file is removed: nothing writes it any more
         for suffix in ("", "-wal", "-shm", "-journal"):
             with contextlib.suppress(OSError):
                 os.unlink(temporary + suffix)
         raise
     return summary
+
+
+def _load(
+    db: writer.Statements,
+    indexes: str,
+    sources: list[Source],
+    summary: UpdateSummary,
+    progress: Progress | None,
+    readers: int,
+    quick: bool,
+) -> None:
+    """The fiches into a new register, then its indexes (one sort each, once the rows are
+    in) and its final settings."""
+    db.execute("BEGIN")
+    _apply(db, sources, summary, "build", progress, True, readers, quick)
+    db.execute("COMMIT")
+    db.executescript(indexes)
+    db.execute("INSERT INTO fiche_text (fiche_text) VALUES ('optimize')")
+    db.execute("PRAGMA optimize")
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    db.execute("PRAGMA journal_mode = WAL")
 
 
 def update(

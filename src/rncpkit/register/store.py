@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
 from rncpkit.model import Certification
 from rncpkit.register.schema import FTS_COLUMNS, TABLES
+from rncpkit.register.writer import Statements
 
 __all__ = [
     "DATA_BY_NUMBER",
@@ -28,17 +29,21 @@ __all__ = [
     "load",
 ]
 
-Row = tuple[str | int | None, ...]
-
 
 @dataclass(frozen=True)
 class Child:
-    """A child table: one row per item of the fiche, keyed by (fiche_id, position)."""
+    """A child table: one row per item of the fiche, keyed by (fiche_id, position).
+
+    Its rows are drawn by SQLite from the stored JSON (``select``), in the process that
+    writes the file: no Python object per row is made, nor crosses between processes."""
 
     name: str
     columns: tuple[tuple[str, str], ...]
     """(column, comment: the France Compétences element it carries)."""
-    rows: Callable[[Certification], Iterable[Row]]
+    fields: tuple[str, ...]
+    """The fiche's fields (top-level keys of its JSON) the rows come from."""
+    select: str
+    """``fiche_id, position, *columns`` from :data:`PARTS` (the fiches being stored)."""
     indexes: tuple[str, ...] = ()
 
     def ddl(self) -> str:
@@ -53,18 +58,32 @@ class Child:
 
     @property
     def insert(self) -> str:
-        marks = ", ".join("?" * (len(self.columns) + 2))
-        return f"INSERT INTO {self.name} VALUES ({marks})"
-
-
-def _siren(siret: str | None) -> str | None:
-    return siret[:9] if siret else None
+        return f"INSERT INTO {self.name} {self.select}"
 
 
 def _value(enum: StrEnum | None) -> str | None:
-    """One of the model's codes as stored: the member itself, a ``StrEnum``, i.e. a ``str``
-    whose text is the value (what ``sqlite3`` binds), with no conversion per row."""
-    return enum
+    """One of the model's codes as stored: its text, a plain ``str`` (a member would be
+    pickled as a reference to rncpkit's model, which the writing process does not load)."""
+    return None if enum is None else enum.value
+
+
+PARTS = (
+    "CREATE TEMP TABLE IF NOT EXISTS parts (key TEXT, fiche_id INTEGER, value)",
+    "CREATE INDEX IF NOT EXISTS temp.parts_key ON parts (key, fiche_id)",
+)
+"""The top-level fields of the fiches being stored (a batch of new ones, or one being
+rewritten): each fiche's JSON is parsed once, by :data:`PARTS_FILL`, and its child rows and
+texts are drawn from these parts (a list or an object is a small JSON text of its own)."""
+PARTS_CLEAR = "DELETE FROM temp.parts"
+
+
+def _each(field: str, *values: str) -> str:
+    """One row per item of the list ``field`` (its index is the position); the ``values``
+    are SQL over ``e.value`` (the item)."""
+    return (
+        f"SELECT p.fiche_id, e.key, {', '.join(values)} "
+        f"FROM temp.parts p, json_each(p.value) e WHERE p.key = '{field}'"
+    )
 
 
 CHILDREN: tuple[Child, ...] = (
@@ -76,7 +95,14 @@ CHILDREN: tuple[Child, ...] = (
             ("name", "NOM_CERTIFICATEUR"),
             ("state", "ETAT_CERTIFICATEUR: Actif | Inactif"),
         ),
-        lambda c: ((x.siret, _siren(x.siret), x.name, x.state) for x in c.certifiers),
+        ("certifiers",),
+        _each(
+            "certifiers",
+            "e.value ->> 'siret'",
+            "substr(e.value ->> 'siret', 1, 9)",
+            "e.value ->> 'name'",
+            "e.value ->> 'state'",
+        ),
         ("siret", "siren"),
     ),
     Child(
@@ -88,37 +114,43 @@ CHILDREN: tuple[Child, ...] = (
             ("habilitation", "HABILITATION_PARTENAIRE: HABILITATION_FORMER | _ORGA_FORM | …"),
             ("state", "ETAT_HABILITATION: Actif | Inactif | Supprimé"),
         ),
-        lambda c: (
-            (
-                x.siret,
-                x.siret[:9] if x.siret else None,
-                x.name,
-                x.habilitation,
-                x.habilitation_state,
-            )
-            for x in c.partners
+        ("partners",),
+        _each(
+            "partners",
+            "e.value ->> 'siret'",
+            "substr(e.value ->> 'siret', 1, 9)",
+            "e.value ->> 'name'",
+            "e.value ->> 'habilitation'",
+            "e.value ->> 'habilitation_state'",
         ),
         ("siret", "siren"),
     ),
     Child(
         "rome",
         (("code", "CODES_ROME/ROME/CODE"),),
-        lambda c: ((x.code,) for x in c.rome),
+        ("rome",),
+        _each("rome", "e.value ->> 'code'"),
         ("code",),
     ),
     Child(
-        "nsf", (("code", "CODES_NSF/NSF/CODE"),), lambda c: ((x.code,) for x in c.nsf), ("code",)
+        "nsf",
+        (("code", "CODES_NSF/NSF/CODE"),),
+        ("nsf",),
+        _each("nsf", "e.value ->> 'code'"),
+        ("code",),
     ),
     Child(
         "formacodes",
         (("code", "FORMACODES/FORMACODE/CODE"),),
-        lambda c: ((x.code,) for x in c.formacodes),
+        ("formacodes",),
+        _each("formacodes", "e.value ->> 'code'"),
         ("code",),
     ),
     Child(
         "blocks",
         (("code", "BLOC_COMPETENCES/CODE"), ("label", "BLOC_COMPETENCES/LIBELLE")),
-        lambda c: ((x.code, x.label) for x in c.blocks),
+        ("blocks",),
+        _each("blocks", "e.value ->> 'code'", "e.value ->> 'label'"),
     ),
     Child(
         "links",
@@ -129,10 +161,12 @@ CHILDREN: tuple[Child, ...] = (
             ),
             ("target", "the other fiche's number"),
         ),
-        lambda c: [
-            *(("successor", n) for n in c.successors),
-            *(("predecessor", n) for n in c.predecessors),
-        ],
+        ("successors", "predecessors"),
+        # the successors, then the predecessors (numbered after them)
+        "SELECT p.fiche_id, row_number() OVER (PARTITION BY p.fiche_id "
+        "ORDER BY p.key = 'predecessors', e.key) - 1, "
+        "CASE p.key WHEN 'successors' THEN 'successor' ELSE 'predecessor' END, e.value "
+        "FROM temp.parts p, json_each(p.value) e WHERE p.key IN ('successors', 'predecessors')",
         ("target",),
     ),
     Child(
@@ -141,7 +175,11 @@ CHILDREN: tuple[Child, ...] = (
             ("code", "SI_JURY_FI … SI_JURY_VAE: FI, CA, FC, CQ, CL, VAE"),
             ("open", "ACTIF: 1 open, 0 closed"),
         ),
-        lambda c: ((code, int(route.open)) for code, route in c.access_routes.items()),
+        ("access_routes",),
+        # an object: its keys in the fiche's order
+        "SELECT p.fiche_id, row_number() OVER (PARTITION BY p.fiche_id ORDER BY e.id) - 1, "
+        "e.key, e.value ->> 'open' FROM temp.parts p, json_each(p.value) e "
+        "WHERE p.key = 'access_routes'",
     ),
 )
 
@@ -162,53 +200,100 @@ def ddl_tables_then_indexes() -> tuple[str, str]:
     )
 
 
-def facets(cert: Certification) -> str:
-    """The filter values of a fiche as words of the full-text index (``zzlniv7``,
-    ``zzrome_k1206`` is written ``zzromek1206``…), so that a search with filters intersects
-    short word lists inside FTS5 instead of ranking every fiche that has the words."""
-    words = [f"zzr{cert.repertoire.value}"]
-    if cert.level is not None:
-        words.append(f"zzl{cert.level.value}")
-    if cert.active is not None:
-        words.append(f"zza{int(cert.active)}")
-    words += [f"zzrome{x.code}" for x in cert.rome]
-    words += [f"zznsf{x.code}" for x in cert.nsf]
-    words += sorted({f"zznsf{x.code[:3]}" for x in cert.nsf if len(x.code) > 3})
-    words += [f"zzfc{x.code}" for x in cert.formacodes]
-    words += [f"zzsiret{x.siret}" for x in cert.certifiers if x.siret]
-    return " ".join(words).lower()
-
-
 def facet(kind: str, value: str) -> str:
-    """The facet word of one filter value (as :func:`facets` writes it)."""
+    """The facet word of one filter value (as :data:`FACETS` writes it)."""
     return f"zz{kind}{value}".lower()
 
 
-def fts_texts(cert: Certification) -> tuple[str, ...]:
-    """The values of :data:`FTS_COLUMNS` for one fiche."""
-    abbreviation = (
-        f"{cert.abbreviation.code} {cert.abbreviation.label or ''}" if cert.abbreviation else ""
+def _part(key: str, value: str = "p.value") -> str:
+    """SQL: ``value`` from the part ``key`` of the fiche ``j.fiche_id``, else ``''``."""
+    return (
+        f"coalesce((SELECT {value} FROM temp.parts p "
+        f"WHERE p.key = '{key}' AND p.fiche_id = j.fiche_id), '')"
     )
-    blocks = " ".join(f"{b.label} {b.competences or ''}" for b in cert.blocks)
-    texts = (
-        cert.title,
-        abbreviation,
-        cert.activities or "",
-        cert.attested_skills or "",
-        cert.job_types or "",
-        blocks,
-        facets(cert),
-    )
-    assert len(texts) == len(FTS_COLUMNS)
-    return texts
 
+
+FTS_TEXTS = (
+    "coalesce(j.data ->> 'title', '')",
+    "coalesce((j.data ->> '$.abbreviation.code') || ' ' "
+    "|| coalesce(j.data ->> '$.abbreviation.label', ''), '')",
+    "coalesce(j.data ->> 'activities', '')",
+    "coalesce(j.data ->> 'attested_skills', '')",
+    "coalesce(j.data ->> 'job_types', '')",
+    _part(
+        "blocks",
+        "(SELECT group_concat((b.value ->> 'label') || ' ' || "
+        "coalesce(b.value ->> 'competences', ''), ' ') FROM json_each(p.value) b)",
+    ),
+)
+"""The texts of :data:`FTS_COLUMNS` but the facets, in SQL: the title, the abbreviation's
+code and label, the activities, skills and job types (from the JSON ``j.data``, which
+SQLite parses once for the five), each block's label and competences (from
+:data:`PARTS`)."""
+assert len(FTS_TEXTS) + 1 == len(FTS_COLUMNS)
+
+
+def _words(field: str, word: str, condition: str = "") -> str:
+    """SQL: `` word…`` for each item ``e`` of the list ``field`` of the fiche (or ``''``)."""
+    return (
+        f"coalesce((SELECT ' ' || group_concat({word}, ' ') FROM temp.parts p, "
+        f"json_each(p.value) e WHERE p.key = '{field}' AND p.fiche_id = j.fiche_id{condition}), '')"
+    )
+
+
+FACET_FIELDS = ("rome", "nsf", "formacodes", "certifiers")
+FACETS = (
+    "lower((SELECT 'zzr' || f.repertoire || coalesce(' zzl' || f.level, '') "
+    "|| coalesce(' zza' || f.active, '') FROM fiches f WHERE f.id = j.fiche_id) || "
+    + " || ".join(
+        [
+            _words("rome", "'zzrome' || (e.value ->> 'code')"),
+            _words("nsf", "'zznsf' || (e.value ->> 'code')"),
+            "coalesce((SELECT ' ' || group_concat('zznsf' || x, ' ') FROM (SELECT DISTINCT "
+            "substr(e.value ->> 'code', 1, 3) AS x FROM temp.parts p, json_each(p.value) e "
+            "WHERE p.key = 'nsf' AND p.fiche_id = j.fiche_id AND length(e.value ->> 'code') > 3 "
+            "ORDER BY x)), '')",
+            _words("formacodes", "'zzfc' || (e.value ->> 'code')"),
+            _words(
+                "certifiers", "'zzsiret' || (e.value ->> 'siret')", " AND e.value ->> 'siret' <> ''"
+            ),
+        ]
+    )
+    + ")"
+)
+"""The last column of the index, ``facets``: a fiche's filter values as words (its
+répertoire ``zzrrncp``, level ``zzlniv7``, ACTIF ``zza1``, ROME codes ``zzromek1206``, NSF
+codes ``zznsf332n`` and, for a code with a letter, its three digits ``zznsf332``, Formacodes
+``zzfc32135``, certifiers' SIRETs ``zzsiret…``), so that a search with filters intersects
+short word lists inside FTS5 instead of ranking every fiche that has the words. In SQL over
+:data:`PARTS` and the fiche's ``fiches`` row."""
+FTS_FIELDS = ("blocks", *FACET_FIELDS)
+"""The fields of :data:`PARTS` the full-text entry reads."""
+
+_PART_FIELDS = sorted({*FTS_FIELDS, *(name for child in CHILDREN for name in child.fields)})
+PARTS_FILL = (
+    "INSERT INTO temp.parts SELECT t.key, j.fiche_id, t.value "
+    "FROM fiche_json j, json_each(j.data) t WHERE j.fiche_id BETWEEN ? AND ? "
+    f"AND t.key IN ({', '.join(repr(name) for name in _PART_FIELDS)})"
+)
+"""The fields the child rows and texts read, of the fiches ``?`` to ``?`` (everything else
+of the JSON, e.g. the long texts not indexed, stays out of the parts)."""
 
 _FTS_NAMES = ", ".join(name for name, _ in FTS_COLUMNS)
-_FTS_MARKS = ", ".join("?" * len(FTS_COLUMNS))
-FTS_INSERT = f"INSERT INTO fiche_text (rowid, {_FTS_NAMES}) VALUES (?, {_FTS_MARKS})"
-FTS_DELETE = (
-    f"INSERT INTO fiche_text (fiche_text, rowid, {_FTS_NAMES}) VALUES ('delete', ?, {_FTS_MARKS})"
+_FICHES = "(SELECT fiche_id, data FROM fiche_json WHERE fiche_id BETWEEN ? AND ?) j"
+FTS_INSERT = (
+    f"INSERT INTO fiche_text (rowid, {_FTS_NAMES}) "
+    f"SELECT j.fiche_id, {', '.join(FTS_TEXTS)}, {FACETS} FROM {_FICHES}"
 )
+"""The full-text entries of the fiches ``?`` to ``?``: one statement for a batch (FTS5
+writes what it holds at each statement that may be undone in part, so one per fiche would
+write a segment each)."""
+FTS_DELETE = (
+    f"INSERT INTO fiche_text (fiche_text, rowid, {_FTS_NAMES}) "
+    f"SELECT 'delete', j.fiche_id, {', '.join(FTS_TEXTS)}, {FACETS} FROM {_FICHES}"
+)
+"""Its removal (a contentless index is told the very texts indexed): before the JSON
+changes."""
 
 
 def fiche_values(
@@ -219,7 +304,7 @@ def fiche_values(
     end = cert.registration_end
     return (
         cert.number,
-        cert.repertoire,
+        cert.repertoire.value,
         cert.title,
         _value(cert.level),
         None if cert.active is None else int(cert.active),
@@ -269,44 +354,34 @@ class Prepared:
 
 @dataclass(frozen=True)
 class Rows:
-    """A new fiche as the rows that store it, ids aside: what a worker process of a
-    parallel build hands the writing process (plain values, cheap to pickle)."""
+    """A new fiche as what stores it, ids aside: its ``fiches`` row and its JSON (from
+    which SQLite draws its child rows and texts). What a worker process of a parallel
+    build hands the main one (plain values, cheap to pickle)."""
 
     number: str
     values: tuple[object, ...]
     """:func:`fiche_values`."""
     data: bytes
     """The JSON, UTF-8."""
-    children: tuple[list[Row], ...]
-    """The rows of each child table, in :data:`CHILDREN`'s order (their position is their
-    index)."""
-    texts: tuple[str, ...]
 
     @classmethod
     def of(
         cls, cert: Certification, raw_digest: bytes | None, prepared: Prepared | None = None
     ) -> Rows:
         data, digest = dump(cert) if prepared is None else (prepared.data, prepared.digest)
-        return cls(
-            cert.number,
-            fiche_values(cert, digest, raw_digest),
-            data,
-            tuple(list(child.rows(cert)) for child in CHILDREN),
-            fts_texts(cert),
-        )
+        return cls(cert.number, fiche_values(cert, digest, raw_digest), data)
 
 
 class Inserts:
-    """New fiches gathered and written a batch at a time (one ``executemany`` per table)."""
+    """New fiches gathered and written a batch at a time: their rows and JSON, then each
+    child table and the full-text entries drawn from the JSON by one statement each."""
 
-    def __init__(self, db: sqlite3.Connection) -> None:
+    def __init__(self, db: Statements, next_id: int) -> None:
         self.db = db
-        (last,) = db.execute("SELECT coalesce(max(id), 0) FROM fiches").fetchone()
-        self.next_id = int(last) + 1
+        self.next_id = next_id
+        for statement in PARTS:
+            db.execute(statement)
         self.fiches: list[tuple[object, ...]] = []
-        self.children: dict[str, list[tuple[object, ...]]] = {c.name: [] for c in CHILDREN}
-        self._queues = tuple(self.children[c.name] for c in CHILDREN)
-        self.texts: list[tuple[object, ...]] = []
         self.data: list[tuple[int, bytes]] = []
 
     def add(self, fiche: Prepared, export_id: int) -> int:
@@ -318,21 +393,16 @@ class Inserts:
         self.next_id += 1
         self.fiches.append((fiche_id, *rows.values, export_id, export_id))
         self.data.append((fiche_id, rows.data))
-        for queue, items in zip(self._queues, rows.children, strict=True):
-            queue.extend([(fiche_id, position, *row) for position, row in enumerate(items)])
-        self.texts.append((fiche_id, *rows.texts))
         return fiche_id
 
-    def _children(self, fiche_id: int, cert: Certification) -> None:
-        for child in CHILDREN:
-            self.children[child.name].extend(
-                (fiche_id, position, *row) for position, row in enumerate(child.rows(cert))
-            )
-        self.texts.append((fiche_id, *fts_texts(cert)))
-
-    def replace(self, fiche_id: int, old: Certification, new: Prepared, export_id: int) -> None:
+    def replace(self, fiche_id: int, new: Prepared, export_id: int) -> None:
         """Rewrite a stored fiche (children and text included), keeping its id."""
         values = fiche_values(new.cert, new.digest, new.raw_digest)
+        self.db.execute(PARTS_FILL, (fiche_id, fiche_id))
+        self.db.execute(FTS_DELETE, (fiche_id, fiche_id))
+        self.db.execute(PARTS_CLEAR)
+        for child in CHILDREN:
+            self.db.execute(f"DELETE FROM {child.name} WHERE fiche_id = ?", (fiche_id,))
         self.db.execute(
             "UPDATE fiches SET number = ?, repertoire = ?, title = ?, level = ?, active = ?, "
             "state = ?, registration_start = ?, registration_end = ?, digest = ?, raw_digest = ?, "
@@ -342,30 +412,30 @@ class Inserts:
         self.db.execute(
             f"UPDATE fiche_json SET data = {JSON_TEXT} WHERE fiche_id = ?", (new.data, fiche_id)
         )
+        self._derived(fiche_id, fiche_id)
+
+    def _derived(self, first: int, last: int) -> None:
+        """The child rows and full-text entries of the stored fiches ``first`` to ``last``,
+        drawn from their JSON parsed once."""
+        self.db.execute(PARTS_FILL, (first, last))
         for child in CHILDREN:
-            self.db.execute(f"DELETE FROM {child.name} WHERE fiche_id = ?", (fiche_id,))
-        self.db.execute(FTS_DELETE, (fiche_id, *fts_texts(old)))
-        self._children(fiche_id, new.cert)
+            self.db.execute(child.insert)
+        self.db.execute(FTS_INSERT, (first, last))
+        self.db.execute(PARTS_CLEAR)
 
     def flush(self) -> None:
-        if self.fiches:
-            self.db.executemany(
-                "INSERT INTO fiches (id, number, repertoire, title, level, active, state, "
-                "registration_start, registration_end, digest, raw_digest, present, "
-                "first_export, changed_export) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
-                self.fiches,
-            )
-            self.db.executemany(f"INSERT INTO fiche_json VALUES (?, {JSON_TEXT})", self.data)
-        for child in CHILDREN:
-            rows = self.children[child.name]
-            if rows:
-                self.db.executemany(child.insert, rows)
-                rows.clear()
-        if self.texts:
-            self.db.executemany(FTS_INSERT, self.texts)
+        if not self.fiches:
+            return
+        self.db.executemany(
+            "INSERT INTO fiches (id, number, repertoire, title, level, active, state, "
+            "registration_start, registration_end, digest, raw_digest, present, "
+            "first_export, changed_export) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
+            self.fiches,
+        )
+        self.db.executemany(f"INSERT INTO fiche_json VALUES (?, {JSON_TEXT})", self.data)
+        self._derived(self.data[0][0], self.data[-1][0])
         self.fiches.clear()
-        self.texts.clear()
         self.data.clear()
 
 

@@ -16,6 +16,7 @@ from here, so that a wording fix reaches every output.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Final
 
 from rncpkit.model import Certification, RegistrationType, Repertoire
@@ -118,8 +119,10 @@ def _i(lang: str) -> int:
     return LANGUAGES.index(lang)
 
 
+@functools.lru_cache(maxsize=4096)
 def date_text(day: dt.date) -> str:
-    """JJ/MM/AAAA, as the register and the French supplement print dates."""
+    """JJ/MM/AAAA, as the register and the French supplement print dates (memoised: a
+    fiche prints several, few distinct, and ``strftime`` is slow)."""
     return day.strftime("%d/%m/%Y")
 
 

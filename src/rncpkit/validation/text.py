@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import Enum
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -49,8 +50,18 @@ _CP1252_TAIL = (
 MOJIBAKE = re.compile(rf"[ÂÃ][{_CP1252_TAIL}]|â€|Å[“\u0178\u00a0-\u00bf]|\ufffd")
 """UTF-8 read as ISO-8859-1/windows-1252 (``é`` → ``Ã©``, ``’`` → ``â€™``), or the
 replacement character left by a lossy decoder."""
-_MOJIBAKE_MARKS = ("Ã", "Â", "â€", "Å", "\ufffd")
-"""A MOJIBAKE match starts with one of these."""
+_MOJIBAKE_MARKS = ("Ã", "Â", "Å", "\ufffd")
+"""A MOJIBAKE match starts with one of these, or is ``â€``."""
+
+
+def _may_be_garbled(joined: str) -> bool:
+    """Whether ``joined`` holds the start of a MOJIBAKE match. ``â€`` is looked for only
+    where ``€`` is: a two-character search costs ten times a one-character one (French
+    text has many ``â``)."""
+    if any(mark in joined for mark in _MOJIBAKE_MARKS):
+        return True
+    return "€" in joined and "â€" in joined
+
 
 LIMITS = {"title": 1000, "label": 1000, "name": 1000}
 """Longest plausible value per field name (the longest real title is 129 characters)."""
@@ -105,7 +116,7 @@ class Digest:
         elif pattern is HTML:
             if "<" not in joined and "&" not in joined:
                 return False
-        elif pattern is MOJIBAKE and not any(mark in joined for mark in _MOJIBAKE_MARKS):
+        elif pattern is MOJIBAKE and not _may_be_garbled(joined):
             return False
         return pattern.search(joined) is not None
 
@@ -118,36 +129,59 @@ def digest(model: BaseModel) -> Digest:
     """The :class:`Digest` of ``model``; the engine computes it once per fiche and hands
     it to the text rules in their context."""
     collected: list[str] = []
-    longest = [0, 0]
-    _collect(model.__dict__, collected, longest)
+    shorts: list[str] = []
+    longs: list[str] = []
+    _collect(model.__dict__, collected, shorts, longs)
     # joined by spaces: printable, so that ``isprintable`` speaks for the texts alone
-    return Digest(" ".join(collected), longest[0], longest[1])
+    return Digest(
+        " ".join(collected), max(map(len, shorts), default=0), max(map(len, longs), default=0)
+    )
 
 
-def _collect(fields: dict[str, object], out: list[str], longest: list[int]) -> None:
+_NONE, _STR, _LIST, _DICT, _MODEL = range(5)
+_KINDS: dict[type, int] = {str: _STR, list: _LIST, dict: _DICT, type(None): _NONE}
+"""What a value of each exact type holds for the digest (learnt as types come): text, a
+container to look into, a model, or nothing (numbers, dates, enums, None). A dict lookup
+per value instead of a chain of type tests and ``isinstance(value, BaseModel)``."""
+
+
+def _kind(kind: type) -> int:
+    found = _KINDS[kind] = _MODEL if issubclass(kind, BaseModel) else _NONE
+    return found
+
+
+def _collect(
+    fields: dict[str, object], out: list[str], shorts: list[str], longs: list[str]
+) -> None:
+    """A model's fields: a text directly in a field of :data:`LIMITS` is a short one."""
+    kinds = _KINDS
     for name, value in fields.items():
-        if type(value) is str:
-            out.append(value)
-            slot = 0 if name in LIMITS else 1
-            if len(value) > longest[slot]:
-                longest[slot] = len(value)
-        elif name not in _SKIP:
-            _gather(value, out, longest)
+        kind = kinds.get(type(value))
+        if kind is None:
+            kind = _kind(type(value))
+        if kind == _STR:
+            out.append(value)  # type: ignore[arg-type]
+            (shorts if name in LIMITS else longs).append(value)  # type: ignore[arg-type]
+        elif kind and name not in _SKIP:
+            _gather(value, kind, out, shorts, longs)
 
 
-def _gather(value: object, out: list[str], longest: list[int]) -> None:
-    kind = type(value)
-    if kind is str:
-        out.append(value)  # type: ignore[arg-type]
-        longest[1] = max(longest[1], len(value))  # type: ignore[arg-type]
-    elif kind is list:
-        for item in value:  # type: ignore[attr-defined]
-            _gather(item, out, longest)
-    elif kind is dict:
-        for item in value.values():  # type: ignore[attr-defined]
-            _gather(item, out, longest)
-    elif isinstance(value, BaseModel):
-        _collect(value.__dict__, out, longest)
+def _gather(value: Any, kind: int, out: list[str], shorts: list[str], longs: list[str]) -> None:
+    if kind == _STR:
+        out.append(value)
+        longs.append(value)
+    elif kind == _MODEL:
+        _collect(value.__dict__, out, shorts, longs)
+    else:  # a list or a dict
+        kinds = _KINDS
+        for item in value if kind == _LIST else value.values():
+            item_kind = kinds.get(type(item))
+            if item_kind is None:
+                item_kind = _kind(type(item))
+            if item_kind == _MODEL:
+                _collect(item.__dict__, out, shorts, longs)
+            elif item_kind:
+                _gather(item, item_kind, out, shorts, longs)
 
 
 def excerpt(text: str, start: int, width: int = 30) -> str:

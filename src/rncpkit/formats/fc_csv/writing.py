@@ -23,6 +23,13 @@ from rncpkit.model import Certification
 
 __all__ = ["CsvExportWriter", "CsvOptions", "encode_rows"]
 
+FLUSH_EVERY = 64
+"""Fiches whose rows are joined in memory before they go to the spools (a few hundred KB)."""
+LEVEL = 1
+"""Deflate level of the members: 1 compresses CSV three times faster than zlib's default
+(6) for a zip about a fifth larger (national shape: 18 µs a fiche instead of 61, 254 KB
+instead of 212 KB for 400 fiches); the zip is read by any tool all the same."""
+
 
 def _export_date(text: str) -> dt.date:
     try:
@@ -136,6 +143,10 @@ class CsvExportWriter:
             tempfile.SpooledTemporaryFile(max_size=4 << 20, mode="w+b")  # noqa: SIM115
             for _ in FILES
         ]
+        self._pending: list[list[str]] = [[] for _ in FILES]
+        """Rows not yet in the spools: written a fiche batch at a time, as one encoded
+        string per file (a spool write per fiche and file cost more than the rows)."""
+        self._fiches = 0
 
     def encode(self, certification: Certification) -> bytes:
         """One fiche's rows, self-contained (for parallel conversion)."""
@@ -143,22 +154,37 @@ class CsvExportWriter:
         return b"\x00".join(parts)
 
     def write_encoded(self, data: bytes) -> None:
+        self._flush()
         for spool, part in zip(self._spools, data.split(b"\x00"), strict=True):
             if part:
                 spool.write(part)
 
     def write(self, certification: Certification) -> None:
-        for spool, part in zip(self._spools, encode_rows(certification), strict=True):
+        for pending, part in zip(self._pending, encode_rows(certification), strict=True):
             if part:
-                spool.write(part.encode("utf-8"))
+                pending.append(part)
+        self._fiches += 1
+        if self._fiches >= FLUSH_EVERY:
+            self._flush()
+
+    def _flush(self) -> None:
+        for spool, pending in zip(self._spools, self._pending, strict=True):
+            if pending:
+                spool.write("".join(pending).encode("utf-8"))
+                pending.clear()
+        self._fiches = 0
 
     def close(self) -> None:
+        self._flush()
         stamp = self._date.strftime("%Y_%m_%d")
         when = (self._date.year, self._date.month, self._date.day, 0, 0, 0)
         with zipfile.ZipFile(_zip_target(self._stream), "w", zipfile.ZIP_DEFLATED) as archive:
             for csv_file, spool in zip(FILES, self._spools, strict=True):
                 info = zipfile.ZipInfo(f"export_fiches_CSV_{csv_file.name}_{stamp}.csv", when)
                 info.compress_type = zipfile.ZIP_DEFLATED
+                # a member opened from a ZipInfo takes its level from it, not from the archive
+                # (``compress_level`` from Python 3.13, which keeps this name as an alias)
+                setattr(info, "_compresslevel", LEVEL)  # noqa: B010
                 info.external_attr = 0o644 << 16
                 with archive.open(info, "w", force_zip64=True) as member:
                     member.write(_line(csv_file.columns).encode("utf-8"))

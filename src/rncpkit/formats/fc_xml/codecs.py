@@ -10,7 +10,17 @@ import re
 from rncpkit.formats.xmltable import TEXT, BadValue, Codec
 from rncpkit.formats.xmltable.nodes import format_enum_or_text
 
-__all__ = ["BOOL", "CODE", "DATE", "INT", "TEXT", "parse_bool", "parse_date", "parse_int"]
+__all__ = [
+    "BOOL",
+    "CODE",
+    "DATE",
+    "INT",
+    "TEXT",
+    "format_date",
+    "parse_bool",
+    "parse_date",
+    "parse_int",
+]
 
 _DATE = re.compile(r"\s*(\d{2})/(\d{2})/(\d{4})\s*\Z")
 
@@ -56,8 +66,15 @@ def parse_int(text: str) -> int:
     return int(value)
 
 
+@functools.lru_cache(maxsize=8192)
+def format_date(day: dt.date) -> str:
+    """2020-11-18 → ``18/11/2020``. Memoised as :func:`parse_date` is (few distinct dates,
+    about 30 a fiche). ``strftime("%Y")`` does not pad years below 1000, which the reader
+    would then refuse: the digits are padded here."""
+    return f"{day.day:02d}/{day.month:02d}/{day.year:04d}"
+
+
 CODE = Codec("code", str.strip, format_enum_or_text)
 INT = Codec("int", parse_int, str)
-# strftime("%Y") does not pad years below 1000, which the reader would then refuse
-DATE = Codec("date", parse_date, lambda d: f"{d.day:02d}/{d.month:02d}/{d.year:04d}")
+DATE = Codec("date", parse_date, format_date)
 BOOL = Codec("bool", parse_bool, lambda b: "Oui" if b else "Non")

@@ -12,7 +12,8 @@ from pydantic import ValidationError
 from rncpkit import xmlsafe
 from rncpkit.errors import FicheError, InputError, UnsupportedVersionError
 from rncpkit.formats.base import Piece, ReadResult, Record, fiche_error
-from rncpkit.formats.xmltable import Group, Problem, locate, read_record, relative_path
+from rncpkit.formats.xmltable import Group, Problem, locate, relative_path
+from rncpkit.formats.xmltable.compiled_reader import read_record
 from rncpkit.io import InputFile, single_member
 from rncpkit.model import Certification
 

@@ -30,7 +30,7 @@ from rncpkit.formats.xmltable.nodes import (
     local_name,
 )
 
-__all__ = ["Problem", "locate", "read_group", "read_record", "relative_path"]
+__all__ = ["Problem", "finish_record", "locate", "read_group", "read_record", "relative_path"]
 
 
 class Problem(Exception):
@@ -247,12 +247,17 @@ def read_record(
     values: dict[str, Any] = {}
     found: Unknown = []
     read_group(record, table, values, found)
+    return values, finish_record(record, found)
+
+
+def finish_record(record: etree._Element, found: Unknown) -> list[dict[str, Any]]:
+    """The unknown elements a walk of ``record`` found, as :func:`read_record` gives them."""
     unknown = []
     for parent, child in found:
         position = [c for c in parent if isinstance(c.tag, str)].index(child)
         xml = etree.tostring(child, encoding="unicode", with_tail=False)
         unknown.append({"parent": relative_path(record, parent), "position": position, "xml": xml})
-    return values, unknown
+    return unknown
 
 
 # --------------------------------------------------------------------------- locating

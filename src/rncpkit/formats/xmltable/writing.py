@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from rncpkit.errors import OutputError
+from rncpkit.formats.xmltable.compiled_writer import compiled_writer
 from rncpkit.formats.xmltable.nodes import (
     Attribute,
     Context,
@@ -19,11 +20,15 @@ from rncpkit.formats.xmltable.nodes import (
     Repeated,
     Values,
     Wrapper,
+    format_enum_or_text,
     local_name,
 )
 from rncpkit.xmlwrite import XmlWriter
 
 __all__ = ["attribute_values", "write_children", "write_record"]
+
+_AS_IS = format_enum_or_text
+"""The format of text codecs: a str comes back unchanged."""
 
 
 def _get(obj: Any, key: Key) -> Any:
@@ -99,7 +104,8 @@ def write_children(
     """Write what ``group`` describes of ``obj`` inside the element open in ``writer``;
     ``context`` is handed to derived nodes and attributes."""
     # The writer's hot loop: kinds are precomputed ints (``Group.plan``, in the order of
-    # ``nodes.KINDS``), text leaves of a model read with one getattr.
+    # ``nodes.KINDS``), text leaves of a model read with one getattr, and a text value
+    # of a text codec written without the codec's call (it would return it as is).
     leaf = writer.leaf
     is_dict = type(obj) is dict
     for kind, node in group.plan:
@@ -107,7 +113,8 @@ def write_children(
             key = node.key
             value = _get(obj, key) if is_dict or type(key) is not str else getattr(obj, key)  # type: ignore[arg-type]
             if value is not None:
-                leaf(node.tag, node.codec.format(value))  # type: ignore[attr-defined]
+                format = node.codec.format  # type: ignore[attr-defined]
+                leaf(node.tag, value if format is _AS_IS and type(value) is str else format(value))
         elif kind == 1:  # ListOf
             assert isinstance(node, ListOf)
             items = _get(obj, node.key)  # type: ignore[arg-type]
@@ -210,7 +217,8 @@ def write_record(writer: XmlWriter, table: Group, obj: Any) -> None:
             table.tag, attribute_values(table.attributes, obj), namespaces=table.namespaces
         )
         try:
-            write_children(writer, table, obj)
+            # what write_children(writer, table, obj) writes, without interpreting the table
+            compiled_writer(table)(writer, obj, None)
         except OutputError as exc:
             if exc.field is None:
                 exc.field = local_name(table.tag)

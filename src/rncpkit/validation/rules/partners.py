@@ -51,13 +51,22 @@ def _partner_siret(cert: Certification, context: Context) -> Iterator[Issue]:
             )
 
 
-def _sirets(cert: Certification) -> Iterator[tuple[str, str, str, str]]:
+def _sirets(cert: Certification) -> Iterator[tuple[str, int, str]]:
+    """``(list, index, SIRET)`` of each certifier and partner with a SIRET; the rules
+    build a path (:func:`_who`) only for a SIRET they report."""
     for index, certifier in enumerate(cert.certifiers):
         if certifier.siret:
-            yield f"certifiers[{index}].siret", "certifier", "du certificateur", certifier.siret
+            yield "certifiers", index, certifier.siret
     for index, partner in enumerate(cert.partners):
         if partner.siret:
-            yield f"partners[{index}].siret", "partner", "du partenaire", partner.siret
+            yield "partners", index, partner.siret
+
+
+def _who(owners: str, index: int) -> tuple[str, str, str]:
+    """The field path and who holds the SIRET, in English and French."""
+    if owners == "certifiers":
+        return f"certifiers[{index}].siret", "certifier", "du certificateur"
+    return f"partners[{index}].siret", "partner", "du partenaire"
 
 
 @rule(
@@ -67,8 +76,9 @@ def _sirets(cert: Certification) -> Iterator[tuple[str, str, str, str]]:
     "Un SIRET compte quatorze chiffres",
 )
 def _siret_format(cert: Certification, context: Context) -> Iterator[Issue]:
-    for path, who_en, who_fr, siret in _sirets(cert):
+    for owners, index, siret in _sirets(cert):
         if not (len(siret) == 14 and siret.isascii() and siret.isdigit()):
+            path, who_en, who_fr = _who(owners, index)
             yield Issue(
                 path,
                 f"{who_en} SIRET {siret!r} is not fourteen digits",
@@ -83,8 +93,9 @@ def _siret_format(cert: Certification, context: Context) -> Iterator[Issue]:
     "Un SIRET ne respecte pas sa clé de Luhn (exception de La Poste appliquée)",
 )
 def _siret_checksum(cert: Certification, context: Context) -> Iterator[Issue]:
-    for path, who_en, who_fr, siret in _sirets(cert):
+    for owners, index, siret in _sirets(cert):
         if len(siret) == 14 and siret.isdigit() and not siret_checksum_ok(siret):
+            path, who_en, who_fr = _who(owners, index)
             yield Issue(
                 path,
                 f"{who_en} SIRET {siret} fails its checksum",

@@ -13,7 +13,6 @@ passes ``eqf_level=5`` so that every fiche is converted, as ``--eqf-level 5`` wo
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import harness
@@ -45,43 +44,16 @@ def run_task(task: str, path: str) -> dict[str, float]:
     return harness.run_measured(work)
 
 
-def _cpu_ratio(floor: float) -> harness.Column:
-    """Throughput relative to the floor in CPU seconds: on a shared, loaded machine the
-    wall clock measures the neighbours as much as the task."""
-    return ("cpu ratio", 9, lambda _task, result: f"{floor / result['cpu']:.2f}")
-
-
-def _baseline_src(argv: list[str]) -> tuple[list[str], str | None]:
-    """``--baseline-src DIR`` taken out of ``argv``: the src/ of another rncpkit version,
-    whose runs alternate with this checkout's (the same machine load for both)."""
-    if "--baseline-src" not in argv:
-        return argv, None
-    at = argv.index("--baseline-src")
-    return argv[:at] + argv[at + 2 :], argv[at + 1]
-
-
-def _measure(
-    path: Path, tasks: list[str] | tuple[str, ...], repeat: int, baseline: str | None
-) -> list[tuple[str, dict[str, harness.Result]]]:
-    """Each task's median, for this checkout and (alternated) the baseline, if any."""
-    if baseline is None:
-        return [("this checkout", harness.measure_all(__file__, tasks, path, repeat))]
-    pairs = {task: harness.measure_pair(__file__, task, path, repeat, baseline) for task in tasks}
-    return [
-        (f"baseline {baseline}", {task: pair[0] for task, pair in pairs.items()}),
-        ("this checkout", {task: pair[1] for task, pair in pairs.items()}),
-    ]
-
-
 def main(argv: list[str] | None = None) -> int:
-    argv, baseline = _baseline_src(sys.argv[1:] if argv is None else argv)
     args = harness.export_args(__doc__.splitlines()[0], TASKS, run_task, argv)
     if args is None:
         return 0
     path = args.file
     size_mb = path.stat().st_size / 1e6
     print(f"file: {path} ({size_mb:.1f} MB), {os.cpu_count()} CPUs, median of {args.repeat}")
-    for title, results in _measure(path, TASKS, args.repeat, baseline):
+    for title, results in harness.measure_versions(
+        __file__, TASKS, path, args.repeat, args.baseline_src
+    ):
         print(f"\n{title}")
         harness.print_table(
             results,
@@ -91,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
                 harness.mb_per_second_column(size_mb),
                 harness.per_second_column("fiches/s", "fiches"),
                 harness.ratio_column("ratio", results["raw-iterparse"]["seconds"]),
-                _cpu_ratio(results["raw-iterparse"]["cpu"]),
+                harness.cpu_ratio_column(results["raw-iterparse"]["cpu"]),
                 ("out MB", 7, lambda _task, result: f"{result['output_mb']:.0f}"),
                 harness.peak_column(),
             ],

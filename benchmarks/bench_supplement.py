@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
 import tempfile
-from pathlib import Path
 
 import harness
 
@@ -59,36 +57,7 @@ def _has_weasyprint() -> bool:
     return importlib.util.find_spec("weasyprint") is not None
 
 
-def _cpu_ratio(floor: float) -> harness.Column:
-    """Throughput relative to the floor in CPU seconds: on a shared, loaded machine the
-    wall clock measures the neighbours as much as the task."""
-    return ("cpu ratio", 9, lambda _task, result: f"{floor / result['cpu']:.2f}")
-
-
-def _baseline_src(argv: list[str]) -> tuple[list[str], str | None]:
-    """``--baseline-src DIR`` taken out of ``argv``: the src/ of another rncpkit version,
-    whose runs alternate with this checkout's (the same machine load for both)."""
-    if "--baseline-src" not in argv:
-        return argv, None
-    at = argv.index("--baseline-src")
-    return argv[:at] + argv[at + 2 :], argv[at + 1]
-
-
-def _measure(
-    path: Path, tasks: list[str] | tuple[str, ...], repeat: int, baseline: str | None
-) -> list[tuple[str, dict[str, harness.Result]]]:
-    """Each task's median, for this checkout and (alternated) the baseline, if any."""
-    if baseline is None:
-        return [("this checkout", harness.measure_all(__file__, tasks, path, repeat))]
-    pairs = {task: harness.measure_pair(__file__, task, path, repeat, baseline) for task in tasks}
-    return [
-        (f"baseline {baseline}", {task: pair[0] for task, pair in pairs.items()}),
-        ("this checkout", {task: pair[1] for task, pair in pairs.items()}),
-    ]
-
-
 def main(argv: list[str] | None = None) -> int:
-    argv, baseline = _baseline_src(sys.argv[1:] if argv is None else argv)
     args = harness.export_args(__doc__.splitlines()[0], TASKS, run_task, argv)
     if args is None:
         return 0
@@ -97,7 +66,9 @@ def main(argv: list[str] | None = None) -> int:
     # PDF pages take about a second each: measured only on request (RNCPKIT_BENCH_PDF=1)
     wanted = os.environ.get("RNCPKIT_BENCH_PDF") == "1" and _has_weasyprint()
     tasks = [t for t in TASKS if t != "supplement-pdf-dir" or wanted]
-    for title, results in _measure(path, tasks, args.repeat, baseline):
+    for title, results in harness.measure_versions(
+        __file__, tasks, path, args.repeat, args.baseline_src
+    ):
         base = results["jsonl"]["seconds"]
         print(f"\n{title}")
         harness.print_table(
@@ -107,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
                 harness.seconds_column(),
                 harness.per_second_column("fiches/s", "fiches"),
                 harness.ratio_column("ratio", results["raw-iterparse"]["seconds"]),
-                _cpu_ratio(results["raw-iterparse"]["cpu"]),
+                harness.cpu_ratio_column(results["raw-iterparse"]["cpu"]),
                 ("× jsonl", 8, lambda _task, result, base=base: f"{result['seconds'] / base:.2f}"),
                 harness.peak_column(),
             ],

@@ -225,7 +225,8 @@ def export_args(
     *,
     fiches: int = 2700,
 ) -> argparse.Namespace | None:
-    """Parse the command line of a single-export benchmark: ``[FILE] --fiches --repeat``.
+    """Parse the command line of a single-export benchmark:
+    ``[FILE] --fiches --repeat --baseline-src``.
 
     In a child process (the hidden ``--task``), run ``run_task(task, FILE)``, print its JSON
     and return ``None``. Otherwise return the arguments, ``file`` being the synthetic export
@@ -235,6 +236,11 @@ def export_args(
     parser.add_argument("file", nargs="?", type=Path, help="an existing export (else generated)")
     parser.add_argument("--fiches", type=int, default=fiches, help="fiches to generate")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--baseline-src",
+        metavar="DIR",
+        help="the src/ of another rncpkit version, whose runs alternate with this checkout's",
+    )
     parser.add_argument("--task", choices=tasks, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.task:
@@ -255,6 +261,24 @@ def measure_all(
     """:func:`measure` every task in turn, keyed by task name (in ``tasks`` order)."""
     extra = tuple(extra_args)
     return {task: measure(script, task, path, repeat, extra) for task in tasks}
+
+
+def measure_versions(
+    script: str | Path,
+    tasks: Iterable[str],
+    path: str | Path,
+    repeat: int,
+    baseline: str | None,
+) -> list[tuple[str, dict[str, Result]]]:
+    """Each task's median for this checkout and, alternated run by run so that both meet
+    the same machine load, for the ``baseline`` src/ if one is given: (title, results)."""
+    if baseline is None:
+        return [("this checkout", measure_all(script, tasks, path, repeat))]
+    pairs = {task: measure_pair(script, task, path, repeat, baseline) for task in tasks}
+    return [
+        (f"baseline {baseline}", {task: pair[0] for task, pair in pairs.items()}),
+        ("this checkout", {task: pair[1] for task, pair in pairs.items()}),
+    ]
 
 
 def print_table(results: Mapping[str, Mapping[str, float]], columns: Sequence[Column]) -> None:
@@ -283,6 +307,12 @@ def per_second_column(title: str, key: str, width: int = 9) -> Column:
 def ratio_column(title: str, floor: float, width: int = 6) -> Column:
     """Throughput relative to the floor's (``floor / seconds``); 1.00 is the floor itself."""
     return (title, width, lambda _task, result: f"{floor / result['seconds']:.2f}")
+
+
+def cpu_ratio_column(floor: float, title: str = "cpu ratio") -> Column:
+    """Throughput relative to the floor in CPU seconds: on a shared, loaded machine the
+    wall clock measures the neighbours as much as the task."""
+    return (title, max(9, len(title)), lambda _task, result: f"{floor / result['cpu']:.2f}")
 
 
 def peak_column() -> Column:

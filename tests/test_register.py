@@ -1051,3 +1051,12 @@ def test_the_default_build_writes_from_a_second_process_when_two_cores_are_usabl
     source = export(tmp_path / f"export_{DAY1}.xml", [fiche("RNCP1")])
     assert Register.build(tmp_path / "r.sqlite", [source]).added == 1
     assert len(writers) == children
+
+
+def test_a_reader_leaves_no_wal_files_and_cannot_write(built: Path) -> None:
+    with rncpkit.Register(built) as register:
+        assert register.get("RNCP35080") is not None
+        with pytest.raises(sqlite3.OperationalError, match="readonly"):
+            register._db.execute("DELETE FROM fiches")
+    leftovers = sorted(p.name for p in built.parent.iterdir() if p.name.startswith(built.name))
+    assert leftovers == [built.name]

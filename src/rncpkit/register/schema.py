@@ -155,9 +155,16 @@ def connect(path: str | os.PathLike[str], *, write: bool = False) -> sqlite3.Con
     with open(name, "rb") as handle:
         if handle.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
             raise RegisterError("not a register (not an SQLite database)", file=name)
-    uri = Path(name).resolve().as_uri() + ("?mode=rw" if write else "?mode=ro")
+    resolved = Path(name).resolve()
+    # A reader opens the file read-write but query-only when it may: the last connection
+    # to close then folds the WAL back and removes the -wal and -shm files, which a
+    # ``mode=ro`` connection cannot do (a search would leave them beside the register).
+    writable = os.access(resolved, os.W_OK) and os.access(resolved.parent, os.W_OK)
+    uri = resolved.as_uri() + ("?mode=rw" if write or writable else "?mode=ro")
     connection = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
     try:
+        if not write:
+            connection.execute("PRAGMA query_only = ON")
         check(connection, name)
         connection.execute("PRAGMA busy_timeout = 10000")
         if not write:  # queries read pages in place and keep the index pages they revisit

@@ -189,3 +189,16 @@ def test_a_failed_write_is_exit_1_with_the_register_named(
     assert result.stderr.startswith(f"rncpkit: error: {target}: cannot write the register: ")
     assert "no such table: no_such_table" in result.stderr and "Traceback" not in result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == [source.name]
+
+
+def test_a_register_in_a_missing_directory_is_refused_not_made(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    source = export(tmp_path / f"export_{DAY1}.xml", [fiche("RNCP35080")])
+    target = tmp_path / "typo" / "register.sqlite"
+    result = runner.invoke(cli, ["register", "build", str(source), "-o", str(target)])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"rncpkit: error: {target}: cannot write: the directory {target.parent} does not exist\n"
+    )
+    assert not target.parent.exists()

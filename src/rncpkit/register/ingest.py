@@ -34,7 +34,7 @@ from rncpkit.api import Progress, read_records
 from rncpkit.diff import FIELDS, changed_fields, fingerprint
 from rncpkit.errors import FicheError, InputError, OutputFileError, RncpkitError, UsageError
 from rncpkit.formats.base import Piece, UnusualLayout
-from rncpkit.io import Source, display_name
+from rncpkit.io import Source, display_name, output_error
 from rncpkit.model import Certification
 from rncpkit.register import pieces, store, writer
 from rncpkit.register.schema import APPLICATION_ID, SCHEMA_VERSION, RegisterError, connect
@@ -476,8 +476,10 @@ def _build_once(
     quick: bool,
 ) -> UpdateSummary:
     summary = UpdateSummary(as_of=day)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:  # a missing directory is refused as by every other output (a typo makes none)
+        fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    except OSError as exc:
+        raise output_error(exc, os.fspath(path)) from None
     os.close(fd)
     out: writer.Writer | None = None
     try:

@@ -202,3 +202,22 @@ def test_a_register_in_a_missing_directory_is_refused_not_made(
         f"rncpkit: error: {target}: cannot write: the directory {target.parent} does not exist\n"
     )
     assert not target.parent.exists()
+
+
+def test_exports_on_stdin_are_named_with_from(runner: CliRunner, tmp_path: Path) -> None:
+    source = export(tmp_path / f"export_{DAY1}.xml", [fiche("RNCP35080")])
+    jsonl = runner.invoke(cli, ["convert", str(source), "--to", "jsonl"]).stdout_bytes
+    target = tmp_path / "register.sqlite"
+    unnamed = runner.invoke(
+        cli, ["register", "build", "-", "--as-of", DAY1, "-o", str(target)], input=b"\x00" + jsonl
+    )
+    assert unnamed.exit_code == 1 and "name it with --from" in unnamed.stderr
+    args = ["register", "build", "-", "--from", "jsonl", "--as-of", DAY1, "-o", str(target)]
+    built = runner.invoke(cli, args, input=jsonl)
+    assert built.exit_code == 0, built.stderr
+    assert "1 added" in built.stderr
+    changed = jsonl.replace(b"RNCP35080", b"RNCP35081")
+    args = ["register", "update", str(target), "-", "--from", "jsonl", "--as-of", "2026-08-17"]
+    updated = runner.invoke(cli, args, input=changed)
+    assert updated.exit_code == 0, updated.stderr
+    assert "1 added, 1 removed" in updated.stderr

@@ -14,6 +14,7 @@ import click
 from rncpkit.cli._common import (
     EXIT_INVALID,
     echo_error,
+    from_option,
     handle_errors,
     output_format_option,
     progress_bar,
@@ -133,6 +134,7 @@ _AS_OF = click.option(
     "while another writes the file; more also read a France Compétences XML input "
     "(0 = one per core). The register is the same.",
 )
+@from_option("Format of the exports (detected from content and extension when omitted).")
 @_format_option("text", "json")
 @handle_errors
 def build(
@@ -140,6 +142,7 @@ def build(
     output: str,
     as_of: dt.datetime | None,
     jobs: int | None,
+    from_format: str | None,
     output_format: str,
 ) -> None:
     """Build a register from one or more exports (any format rncpkit reads; RNCP and RS
@@ -151,6 +154,7 @@ def build(
             as_of=_day(as_of),
             progress=progress,
             jobs=(os.cpu_count() or 1) if jobs == 0 else jobs,
+            from_format=from_format,
         )
     _report(summary, output_format)
 
@@ -160,6 +164,7 @@ def build(
 @_EXPORTS
 @_AS_OF
 @click.option("--force", is_flag=True, help="Apply an export older than the last one applied.")
+@from_option("Format of the exports (detected from content and extension when omitted).")
 @_format_option("text", "json")
 @handle_errors
 def update(
@@ -167,13 +172,16 @@ def update(
     exports: tuple[str, ...],
     as_of: dt.datetime | None,
     force: bool,
+    from_format: str | None,
     output_format: str,
 ) -> None:
     """Apply newer exports: fiches added, removed (kept, marked absent) and changed, in one
     transaction recorded in the change feed. Only the répertoires present in EXPORT are
     concerned; an interrupted update leaves the register as it was."""
     with Register(register_path) as reg, progress_bar("Updating") as progress:
-        summary = reg.update(exports, as_of=_day(as_of), force=force, progress=progress)
+        summary = reg.update(
+            exports, as_of=_day(as_of), force=force, progress=progress, from_format=from_format
+        )
     _report(summary, output_format)
 
 

@@ -100,11 +100,15 @@ class Register:
         as_of: dt.date | None = None,
         progress: Progress | None = None,
         jobs: int | None = None,
+        from_format: str | None = None,
     ) -> ingest.UpdateSummary:
         """Build a register at ``path`` from exports (any format rncpkit reads); ``jobs``
         processes (default: one reading and one writing when there are two cores; 1: this
-        one only; see :func:`rncpkit.register.ingest.build`)."""
-        return ingest.build(path, sources, as_of=as_of, progress=progress, jobs=jobs)
+        one only; see :func:`rncpkit.register.ingest.build`); ``from_format`` names the
+        exports' format when it cannot be detected (a stream)."""
+        return ingest.build(
+            path, sources, as_of=as_of, progress=progress, jobs=jobs, from_format=from_format
+        )
 
     def update(
         self,
@@ -113,9 +117,17 @@ class Register:
         as_of: dt.date | None = None,
         force: bool = False,
         progress: Progress | None = None,
+        from_format: str | None = None,
     ) -> ingest.UpdateSummary:
         """Apply newer exports: one transaction, recorded in the change feed."""
-        return ingest.update(self.path, sources, as_of=as_of, force=force, progress=progress)
+        return ingest.update(
+            self.path,
+            sources,
+            as_of=as_of,
+            force=force,
+            progress=progress,
+            from_format=from_format,
+        )
 
     def close(self) -> None:
         self._db.close()

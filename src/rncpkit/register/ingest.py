@@ -380,6 +380,7 @@ def _apply(
     commit_batches: bool,
     readers: int = 0,
     quick: bool = True,
+    from_format: str | None = None,
 ) -> None:
     """Read every source into the register: through :mod:`.pieces` when its format can
     cut it into records (unchanged fiches are then not even read), else record by record.
@@ -404,11 +405,11 @@ def _apply(
         declared = named_repertoire(name)
         if declared:
             declared_all.add(declared)
-        with pieces.split_input(source, quick) as split:
+        with pieces.split_input(source, quick, from_format) as split:
             if split is not None:
                 _read_pieces(split, applier, name, declared, step, progress, readers)
                 continue
-        for result in read_records(source, progress=progress):
+        for result in read_records(source, from_format=from_format, progress=progress):
             if isinstance(result, FicheError):
                 applier.rejected(result)
             else:
@@ -424,6 +425,7 @@ def build(
     as_of: dt.date | None = None,
     progress: Progress | None = None,
     jobs: int | None = None,
+    from_format: str | None = None,
 ) -> UpdateSummary:
     """Build a new register at ``target`` from ``sources`` (replacing any file there, only
     once the build has succeeded); the register is the same whatever ``jobs``.
@@ -438,7 +440,7 @@ def build(
     day = export_day(sources, as_of) or dt.date.today()
     if jobs is None:
         jobs = default_jobs()
-    return _build(Path(target), sources, day, progress, max(1, jobs))
+    return _build(Path(target), sources, day, progress, max(1, jobs), from_format)
 
 
 def default_jobs() -> int:
@@ -449,14 +451,19 @@ def default_jobs() -> int:
 
 
 def _build(
-    path: Path, sources: list[Source], day: dt.date, progress: Progress | None, jobs: int
+    path: Path,
+    sources: list[Source],
+    day: dt.date,
+    progress: Progress | None,
+    jobs: int,
+    from_format: str | None,
 ) -> UpdateSummary:
     """Build with the exports cut at the byte level; again with the parser's cut if one of
     them has a layout the byte-level cut does not handle (the first file was private)."""
     try:
-        return _build_once(path, sources, day, progress, jobs, quick=True)
+        return _build_once(path, sources, day, progress, jobs, True, from_format)
     except UnusualLayout:
-        return _build_once(path, sources, day, progress, jobs, quick=False)
+        return _build_once(path, sources, day, progress, jobs, False, from_format)
 
 
 BUILD_PRAGMAS = (
@@ -474,6 +481,7 @@ def _build_once(
     progress: Progress | None,
     jobs: int,
     quick: bool,
+    from_format: str | None,
 ) -> UpdateSummary:
     summary = UpdateSummary(as_of=day)
     try:  # a missing directory is refused as by every other output (a typo makes none)
@@ -499,10 +507,10 @@ def _build_once(
                 out = writer.Writer(temporary, os.fspath(path))
                 for pragma in BUILD_PRAGMAS:
                     out.execute(pragma)
-                _load(out, indexes, sources, summary, progress, jobs - 2, quick)
+                _load(out, indexes, sources, summary, progress, jobs - 2, quick, from_format)
                 out.close()
             else:
-                _load(db, indexes, sources, summary, progress, 0, quick)
+                _load(db, indexes, sources, summary, progress, 0, quick, from_format)
         except sqlite3.Error as exc:
             raise OutputFileError(
                 f"cannot write the register: {type(exc).__name__}: {exc}", path=os.fspath(path)
@@ -532,11 +540,12 @@ def _load(
     progress: Progress | None,
     readers: int,
     quick: bool,
+    from_format: str | None,
 ) -> None:
     """The fiches into a new register, then its indexes (one sort each, once the rows are
     in) and its final settings."""
     db.execute("BEGIN")
-    _apply(db, sources, summary, "build", progress, True, readers, quick)
+    _apply(db, sources, summary, "build", progress, True, readers, quick, from_format)
     db.execute("COMMIT")
     db.executescript(indexes)
     db.execute("INSERT INTO fiche_text (fiche_text) VALUES ('optimize')")
@@ -552,6 +561,7 @@ def update(
     as_of: dt.date | None = None,
     force: bool = False,
     progress: Progress | None = None,
+    from_format: str | None = None,
 ) -> UpdateSummary:
     """Apply newer exports to the register at ``path`` in one transaction."""
     sources = list(sources)
@@ -562,7 +572,7 @@ def update(
         raise UsageError("the export names carry no date (…_2026-08-16.xml): give --as-of")
     connection = connect(path, write=True)
     try:
-        return _update(connection, sources, day, force, progress, os.fspath(path))
+        return _update(connection, sources, day, force, progress, os.fspath(path), from_format)
     finally:
         connection.close()
 
@@ -574,6 +584,7 @@ def _update(
     force: bool,
     progress: Progress | None,
     name: str,
+    from_format: str | None,
 ) -> UpdateSummary:
     for quick in (True, False):  # again with the parser's cut for an unusual layout
         summary = UpdateSummary(as_of=day)
@@ -582,7 +593,7 @@ def _update(
             last = _last_applied(db)
             declared = {r for s in sources if (r := named_repertoire(display_name(s)))}
             _refuse_older(last, day, declared, force, name)
-            _apply(db, sources, summary, "update", progress, False, quick=quick)
+            _apply(db, sources, summary, "update", progress, False, 0, quick, from_format)
             _refuse_older(last, day, set(summary.repertoires), force, name)
             db.execute("COMMIT")
         except UnusualLayout:

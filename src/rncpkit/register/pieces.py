@@ -80,8 +80,11 @@ class Split_:
 
 
 @contextlib.contextmanager
-def split_input(source: Source, quick: bool = True) -> Iterator[Split_ | None]:
-    """``source`` opened and cut into pieces, or None when its format cannot cut it; with
+def split_input(
+    source: Source, quick: bool = True, from_format: str | None = None
+) -> Iterator[Split_ | None]:
+    """``source`` opened and cut into pieces, or None when its format (``from_format``, else
+    detected) cannot cut it; with
     ``quick``, cut at the byte level when the format can (its pieces are then the bytes
     of the file, not parsed: the parse is the reading of the pieces, once)."""
     if not isinstance(source, str | os.PathLike) or os.fspath(source) == "-":
@@ -89,7 +92,7 @@ def split_input(source: Source, quick: bool = True) -> Iterator[Split_ | None]:
         return
     with open_input(source) as opened:
         try:
-            fmt = detect_format(opened)
+            fmt = get_format(from_format) if from_format else detect_format(opened)
         except InputError:
             fmt = None
         if fmt is None or fmt.split is None:

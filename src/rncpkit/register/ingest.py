@@ -494,23 +494,22 @@ def _build_once(
         tables, indexes = store.ddl_tables_then_indexes()
         db = sqlite3.connect(temporary, isolation_level=None)
         try:
+            target: writer.Statements = db
+            if jobs >= 2 and writer.available():
+                db.close()  # the writing process's connection is the only one
+                target = out = writer.Writer(temporary, os.fspath(path))
             for pragma in BUILD_PRAGMAS:
-                db.execute(pragma)
-            db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            db.executescript(tables)
-            db.execute(
+                target.execute(pragma)
+            target.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            target.executescript(tables)
+            target.execute(
                 "INSERT INTO meta VALUES ('created_by', ?), ('created_at', ?)",
                 (_version(), dt.datetime.now(dt.UTC).isoformat(timespec="seconds")),
             )
-            if jobs >= 2 and writer.available():
-                db.close()  # from here on, the writing process's connection is the only one
-                out = writer.Writer(temporary, os.fspath(path))
-                for pragma in BUILD_PRAGMAS:
-                    out.execute(pragma)
-                _load(out, indexes, sources, summary, progress, jobs - 2, quick, from_format)
+            readers = jobs - 2 if out is not None else 0
+            _load(target, indexes, sources, summary, progress, readers, quick, from_format)
+            if out is not None:
                 out.close()
-            else:
-                _load(db, indexes, sources, summary, progress, 0, quick, from_format)
         except sqlite3.Error as exc:
             raise OutputFileError(
                 f"cannot write the register: {type(exc).__name__}: {exc}", path=os.fspath(path)

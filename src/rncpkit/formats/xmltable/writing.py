@@ -98,6 +98,19 @@ def _text_element(
     writer.leaf(tag, "" if text is None else content.codec.format(text), attributes)
 
 
+def _write_item(
+    writer: XmlWriter, tag: str, node: ListOf | Repeated, item: Any, context: Context | None
+) -> None:
+    """One item of a list (``ListOf``) or of a repeated element (``Repeated``), as ``tag``."""
+    value = {node.scalar: item} if node.scalar else item
+    if node.content is not None:
+        _text_element(writer, tag, node, value, context)
+        return
+    writer.start(tag, attribute_values(node.attributes, value, context))
+    write_children(writer, node, value, context)
+    writer.end()
+
+
 def write_children(
     writer: XmlWriter, group: Group, obj: Any, context: Context | None = None
 ) -> None:
@@ -121,13 +134,7 @@ def write_children(
             if items:
                 writer.start(node.tag)
                 for item in items:
-                    value = {node.scalar: item} if node.scalar else item
-                    if node.content is not None:
-                        _text_element(writer, node.item, node, value, context)
-                        continue
-                    writer.start(node.item, attribute_values(node.attributes, value, context))
-                    write_children(writer, node, value, context)
-                    writer.end()
+                    _write_item(writer, node.item, node, item, context)
                 writer.end()
         elif kind == 2:  # Repeated
             assert isinstance(node, Repeated)
@@ -135,13 +142,7 @@ def write_children(
             if node.slot is not None:
                 items = items[node.slot : node.slot + 1]
             for item in items:
-                value = {node.scalar: item} if node.scalar else item
-                if node.content is not None:
-                    _text_element(writer, node.tag, node, value, context)
-                    continue
-                writer.start(node.tag, attribute_values(node.attributes, value, context))
-                write_children(writer, node, value, context)
-                writer.end()
+                _write_item(writer, node.tag, node, item, context)
         elif kind == 3:  # Group
             assert isinstance(node, Group)
             if node.key is None:  # a section of ``obj``, left out when empty unless required

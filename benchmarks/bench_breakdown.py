@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import io
 import itertools
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -23,15 +22,6 @@ from typing import Any
 import harness
 
 WRITERS = ("jsonl", "fc-xml", "fc-csv")
-
-
-def _best(fn: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.process_time()
-        fn()
-        times.append(time.process_time() - start)
-    return min(times)
 
 
 def _walker() -> Callable[[Any], dict[str, Any]]:
@@ -87,9 +77,11 @@ def main(argv: list[str] | None = None) -> int:
     import rncpkit
 
     count = sum(1 for _ in rncpkit.read(path, "fc-xml"))
-    parse = _best(lambda: harness.raw_iterparse(path), args.repeat) / count
-    read = _best(lambda: sum(1 for _ in rncpkit.read(path, "fc-xml")), args.repeat) / count
-    walked = _best(lambda: _parse_and_walk(path), args.repeat) / count
+    parse = harness.best_cpu(lambda: harness.raw_iterparse(path), args.repeat) / count
+    read = (
+        harness.best_cpu(lambda: sum(1 for _ in rncpkit.read(path, "fc-xml")), args.repeat) / count
+    )
+    walked = harness.best_cpu(lambda: _parse_and_walk(path), args.repeat) / count
     certs = list(itertools.islice(rncpkit.read(path, "fc-xml"), 400))
     rows = [
         ("parse (raw iterparse)", parse),
@@ -103,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
         def encode(to: str = to, options: rncpkit.WriteOptions = options) -> None:
             rncpkit.write(certs, io.BytesIO(), to, options=options)
 
-        rows.append((f"write {to}", _best(encode, args.repeat) / len(certs)))
+        rows.append((f"write {to}", harness.best_cpu(encode, args.repeat) / len(certs)))
     print(f"file: {path} ({path.stat().st_size / 1e6:.1f} MB, {count} fiches)")
     print(f"{'stage':44} {'µs/fiche':>9} {'vs parse':>9}")
     for label, seconds in rows:

@@ -26,7 +26,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -41,15 +40,6 @@ WRITERS = (
     "supplement-html",
     "supplement-html-dir",
 )
-
-
-def _best(fn: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.process_time()
-        fn()
-        times.append(time.process_time() - start)
-    return min(times)
 
 
 def _writer(name: str, certs: list[Any]) -> Callable[[], object]:
@@ -76,12 +66,14 @@ def measure(path: Path, sample: int, repeat: int, writers: list[str]) -> dict[st
 
     count = sum(1 for _ in rncpkit.read(path, "fc-xml"))
     result = {
-        "parse": _best(lambda: harness.raw_iterparse(path), repeat) / count * 1e6,
-        "read": _best(lambda: sum(1 for _ in rncpkit.read(path, "fc-xml")), repeat) / count * 1e6,
+        "parse": harness.best_cpu(lambda: harness.raw_iterparse(path), repeat) / count * 1e6,
+        "read": harness.best_cpu(lambda: sum(1 for _ in rncpkit.read(path, "fc-xml")), repeat)
+        / count
+        * 1e6,
     }
     certs = list(itertools.islice(rncpkit.read(path, "fc-xml"), sample))
     for name in writers:
-        result[name] = _best(_writer(name, certs), repeat) / len(certs) * 1e6
+        result[name] = harness.best_cpu(_writer(name, certs), repeat) / len(certs) * 1e6
     return result
 
 

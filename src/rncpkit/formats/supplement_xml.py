@@ -31,7 +31,6 @@ from rncpkit.formats.xmltable import (
     attribute_values,
     qualified,
     read_group,
-    relative_path,
     write_children,
 )
 from rncpkit.io import InputFile, single_member
@@ -177,13 +176,7 @@ def read_supplement(element: etree._Element, name: str) -> Certification | Fiche
     try:
         return Certification.model_validate(_values(element))
     except Problem as exc:
-        return FicheError(
-            exc.message,
-            file=name,
-            line=exc.element.sourceline,
-            fiche=number,
-            field=relative_path(element, exc.element),
-        )
+        return exc.fiche_error(element, name, number)
     except ValidationError as exc:
         first = exc.errors(include_url=False)[0]
         return FicheError(

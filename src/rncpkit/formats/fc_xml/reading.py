@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from rncpkit import xmlsafe
 from rncpkit.errors import FicheError, InputError, UnsupportedVersionError
 from rncpkit.formats.base import Piece, ReadResult, Record, fiche_error
-from rncpkit.formats.xmltable import Group, Problem, locate, relative_path
+from rncpkit.formats.xmltable import Group, Problem, locate
 from rncpkit.formats.xmltable.compiled_reader import read_record
 from rncpkit.io import InputFile, single_member
 from rncpkit.model import Certification
@@ -43,14 +43,7 @@ def read_fiche(fiche: etree._Element, spec: Group, name: str) -> Certification |
     try:
         values, unknown = read_record(fiche, spec)
     except Problem as problem:
-        number = fiche_number(fiche)
-        return FicheError(
-            problem.message,
-            file=name,
-            line=problem.element.sourceline,
-            fiche=number,
-            field=relative_path(fiche, problem.element),
-        )
+        return problem.fiche_error(fiche, name, fiche_number(fiche))
     if unknown:
         values["unknown_elements"] = unknown
     try:

@@ -12,6 +12,7 @@ from typing import Any
 
 from lxml import etree
 
+from rncpkit.errors import FicheError
 from rncpkit.formats.xmltable.nodes import (
     Attribute,
     BadValue,
@@ -40,6 +41,17 @@ class Problem(Exception):
         super().__init__(message)
         self.message = message
         self.element = element
+
+    def fiche_error(self, record: etree._Element, file: str, fiche: str | None) -> FicheError:
+        """This problem of ``record`` (a fiche read from ``file``) as the error a reader
+        yields: its line and its path from the record's element."""
+        return FicheError(
+            self.message,
+            file=file,
+            line=self.element.sourceline,
+            fiche=fiche,
+            field=relative_path(record, self.element),
+        )
 
 
 def _name(element: etree._Element) -> str:
